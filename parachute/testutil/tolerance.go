@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package testutil
+
+import (
+	"math"
+	"testing"
+)
+
+// Named tolerances. Each comparison in the tests uses one of these, so that a
+// reader sees why a gap is acceptable.
+const (
+	// HandDerived compares pure-Go float64 results with values worked out by
+	// hand as rationals: float64 rounding only.
+	HandDerived = 1e-12
+	// SameEstimator compares pure-Go float64 results with the same estimator
+	// in R (same ties, same τ rule, same continuity): both are float64 with
+	// different summation orders; a larger gap is a convention bug.
+	SameEstimator = 1e-10
+	// ReferenceInput is SameEstimator for statistics whose inputs were
+	// themselves rounded by R (for example predicted survival printed with 17
+	// significant digits and squared): the same bound, named apart so the
+	// reason is visible.
+	ReferenceInput = 1e-9
+	// StockVJP compares fastgrad's matmul VJPs with GoMLX's stock VJPs in
+	// float64, first and second order: the same sums in a different order
+	// (verified agreement, gomlx-v0.26.md §8.1).
+	StockVJP = 1e-9
+)
+
+// Close reports whether got and want agree within tol, absolutely or
+// relatively (gonum's EqualWithinAbsOrRel rule). Two NaNs agree (R's NA).
+func Close(got, want, tol float64) bool {
+	if math.IsNaN(got) || math.IsNaN(want) {
+		return math.IsNaN(got) && math.IsNaN(want)
+	}
+	if got == want {
+		return true
+	}
+	d := math.Abs(got - want)
+	return d <= tol || d <= tol*math.Max(math.Abs(got), math.Abs(want))
+}
+
+// CheckClose fails the test when got and want differ by more than tol.
+func CheckClose(t testing.TB, what string, got, want, tol float64) {
+	t.Helper()
+	if !Close(got, want, tol) {
+		t.Errorf("%s = %.17g, want %.17g (tolerance %g)", what, got, want, tol)
+	}
+}
+
+// CheckAllClose compares two slices element by element.
+func CheckAllClose(t testing.TB, what string, got, want []float64, tol float64) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("%s: %d values, want %d", what, len(got), len(want))
+		return
+	}
+	bad := 0
+	for i := range got {
+		if !Close(got[i], want[i], tol) {
+			if bad < 5 {
+				t.Errorf("%s[%d] = %.17g, want %.17g (tolerance %g)", what, i, got[i], want[i], tol)
+			}
+			bad++
+		}
+	}
+	if bad > 5 {
+		t.Errorf("%s: %d of %d values differ", what, bad, len(got))
+	}
+}
