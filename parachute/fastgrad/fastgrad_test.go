@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package fastgrad
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gomlx/gomlx/backends"
+	_ "github.com/gomlx/gomlx/backends/simplego"
+	. "github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+
+	"github.com/parachute-surv/goparachute/parachute/testutil"
+)
+
+// gradients evaluates, for f(A, B) = Σ op(A, B) ⊙ W, the first-order
+// gradients (dA, dB) and the second-order terms d/dA and d/dB of
+// ⟨dA, U⟩ + ⟨dB, U'⟩, with the VJP registration currently installed.
+func gradients(t *testing.T, backend backends.Backend, op func(a, b *Node) *Node, a, b, w, ua, ub *tensors.Tensor) [][]float64 {
+	t.Helper()
+	exec, err := NewExec(backend, func(inputs []*Node) []*Node {
+		a, b, w, ua, ub := inputs[0], inputs[1], inputs[2], inputs[3], inputs[4]
+		f := ReduceAllSum(Mul(op(a, b), w))
+		g := Gradient(f, a, b)
+		inner := Add(ReduceAllSum(Mul(g[0], ua)), ReduceAllSum(Mul(g[1], ub)))
+		h := Gradient(inner, a, b)
+		return []*Node{g[0], g[1], h[0], h[1]}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer exec.Finalize()
+	out, err := exec.Exec(a, b, w, ua, ub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := make([][]float64, len(out))
+	for i, o := range out {
+		res[i] = tensors.MustCopyFlatData[float64](o)
+	}
+	return res
+}
+
+func randomTensor(rng *rand.Rand, dims ...int) *tensors.Tensor {
+	n := 1
+	for _, d := range dims {
+		n *= d
+	}
+	data := make([]float64, n)
+	for i := range data {
+		data[i] = rng.NormFloat64()
+	}
+	return tensors.FromFlatDataAndDimensions(data, dims...)
+}
+
+// TestMatchesStockVJPs compares the override with GoMLX's own VJPs on the
+// einsum shapes the model uses (attention logits and values, dense layers of
+// rank 3, plain matmuls) and on Dot's three cases, first and second order.
+// The tolerance is testutil.StockVJP (1e-9): the two differ only in
+// summation order.
+func TestMatchesStockVJPs(t *testing.T) {
+	if err := Install(); err != nil {
+		t.Fatal(err)
+	}
+	backend, err := backends.NewWithConfig("go:ops_sequential")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer backend.Finalize()
+	rng := rand.New(rand.NewPCG(1, 2))
+	cases := []struct {
+		name         string
+		op           func(a, b *Node) *Node
+		aDims, bDims []int
+		outDims      []int
+	}{
+		{"attention logits bqhd,bkhd->bqhk", func(a, b *Node) *Node { return Einsum("bqhd,bkhd->bqhk", a, b) }, []int{2, 3, 2, 4}, []int{2, 5, 2, 4}, []int{2, 3, 2, 5}},
+		{"attention values bqhk,bkhd->bqhd", func(a, b *Node) *Node { return Einsum("bqhk,bkhd->bqhd", a, b) }, []int{2, 3, 2, 5}, []int{2, 5, 2, 4}, []int{2, 3, 2, 4}},
+		{"dense rank 3 abc,cde->abde", func(a, b *Node) *Node { return Einsum("abc,cde->abde", a, b) }, []int{2, 3, 4}, []int{4, 2, 3}, []int{2, 3, 2, 3}},
+		{"matmul ij,jk->ik", func(a, b *Node) *Node { return Einsum("ij,jk->ik", a, b) }, []int{3, 4}, []int{4, 5}, []int{3, 5}},
+		{"transposed ij,kj->ki", func(a, b *Node) *Node { return Einsum("ij,kj->ki", a, b) }, []int{3, 4}, []int{5, 4}, []int{5, 3}},
+		{"batch-first contraction on lhs axis 0", func(a, b *Node) *Node {
+			return DotGeneral(a, []int{0}, []int{2}, b, []int{1}, []int{0})
+		}, []int{4, 3, 2}, []int{2, 4, 5}, []int{2, 3, 5}},
+		{"Dot matrix-matrix", Dot, []int{3, 4}, []int{4, 5}, []int{3, 5}},
+		{"Dot matrix-vector", Dot, []int{3, 4}, []int{4}, []int{3}},
+		{"Dot vector-vector", Dot, []int{4}, []int{4}, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a, b := randomTensor(rng, tc.aDims...), randomTensor(rng, tc.bDims...)
+			w := randomTensor(rng, tc.outDims...)
+			ua, ub := randomTensor(rng, tc.aDims...), randomTensor(rng, tc.bDims...)
+			fast := gradients(t, backend, tc.op, a, b, w, ua, ub)
+			VJPRegistration[NodeTypeDotGeneral], VJPRegistration[NodeTypeDot] = stock[NodeTypeDotGeneral], stock[NodeTypeDot]
+			ref := gradients(t, backend, tc.op, a, b, w, ua, ub)
+			VJPRegistration[NodeTypeDotGeneral], VJPRegistration[NodeTypeDot] = dotGeneralVJP, dotVJP
+			for i, name := range []string{"dA", "dB", "d²/dA", "d²/dB"} {
+				testutil.CheckAllClose(t, name, fast[i], ref[i], testutil.StockVJP)
+			}
+			nonzero := false
+			for _, v := range fast[0] {
+				nonzero = nonzero || math.Abs(v) > 0
+			}
+			if !nonzero {
+				t.Errorf("dA is identically zero: the case does not exercise the gradient")
+			}
+		})
+	}
+}
