@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: Apache-2.0
+
+// Package parachute is the science of goparachute, a Go implementation of
+// PARACHUTE (Caforio, Poles, Santambrogio, "PaRaChute: Pathology-Radiology
+// Cross-Modal Fusion for Missing-Modality-Robust Survival Prediction",
+// WACV 2026, pp. 718–728): multimodal survival prediction from pathology and
+// radiology features that stays accurate when a modality is missing, its
+// Gradient Curvature Steering optimizer and its loss-landscape analysis.
+//
+// This package holds no code; its sub-packages each have one concern:
+//
+//   - [github.com/parachute-surv/goparachute/parachute/survival]: survival
+//     statistics in pure Go float64 (concordance indices, AUC(t), Brier,
+//     Kaplan–Meier, log-rank, Breslow, calibration, bootstrap, the
+//     degradation analysis), checked against R. Imports no GoMLX.
+//   - [github.com/parachute-surv/goparachute/parachute/fastgrad]: matmul
+//     gradients of DotGeneral and Dot for GoMLX v0.26.0; call Install at
+//     start-up.
+//   - [github.com/parachute-surv/goparachute/parachute/testutil]: named
+//     tolerances and reference loaders, for tests only.
+//
+// Planned, as described in DESIGN.md: model (the PARACHUTE network in
+// GoMLX), losses (Cox partial likelihood as graph code), optim (AdamW with
+// cosine annealing, Gradient Curvature Steering, SAM, CR-SAM, GradVac),
+// baselines, landscape (Hessian-vector products, Lanczos, loss surfaces),
+// interpret and experiment (the evaluation protocol, run configs, sweeps).
+//
+// Dependency direction: notebooks and tutorials → plotting, experiment,
+// data → model, optim, losses, baselines, landscape, interpret → GoMLX and
+// gonum. survival and landscape import only the standard library and gonum;
+// nothing under parachute imports plotting. parachute/testutil's layout test
+// enforces these rules.
+package parachute
