@@ -55,18 +55,9 @@ func CumulativeDynamicAUC(test Outcomes, risk []float64, times []float64, opts *
 	if err := checkFollowUpTimes(test, times); err != nil {
 		return nil, err
 	}
-	g, conv, err := censoringFor(test, opts)
+	_, caseWeight, err := caseWeights(test, times[len(times)-1], opts)
 	if err != nil {
 		return nil, err
-	}
-	caseWeight := make([]float64, test.Len())
-	last := times[len(times)-1]
-	for i, t := range test.Time {
-		if test.Event[i] && t <= last {
-			if caseWeight[i], err = g.eventWeight(t, conv, "time", i); err != nil {
-				return nil, err
-			}
-		}
 	}
 	res := &TimeDependentAUC{Times: slices.Clone(times), AUC: make([]float64, len(times))}
 	controls := make([]float64, 0, test.Len())
@@ -94,6 +85,7 @@ func CumulativeDynamicAUC(test Outcomes, risk []float64, times []float64, opts *
 		}
 		res.AUC[k] = num / den
 	}
+	last := times[len(times)-1]
 	if len(times) == 1 {
 		res.Mean = res.AUC[0]
 		return res, nil

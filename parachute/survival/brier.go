@@ -42,18 +42,9 @@ func BrierScore(test Outcomes, times []float64, surv [][]float64, opts *IPCWOpti
 			return nil, err
 		}
 	}
-	g, conv, err := censoringFor(test, opts)
+	g, caseWeight, err := caseWeights(test, times[len(times)-1], opts)
 	if err != nil {
 		return nil, err
-	}
-	caseWeight := make([]float64, test.Len())
-	last := times[len(times)-1]
-	for i, t := range test.Time {
-		if test.Event[i] && t <= last {
-			if caseWeight[i], err = g.eventWeight(t, conv, "time", i); err != nil {
-				return nil, err
-			}
-		}
 	}
 	scores := make([]float64, len(times))
 	for k, t := range times {

@@ -140,3 +140,22 @@ func censoringFor(test Outcomes, opts *IPCWOptions) (*CensoringDistribution, Cen
 	}
 	return g, opts.Convention, nil
 }
+
+// caseWeights returns the censoring distribution the options ask for and the
+// inverse-probability weight 1/G of every event at or before last (0 for the
+// other subjects), under the options' convention.
+func caseWeights(test Outcomes, last float64, opts *IPCWOptions) (*CensoringDistribution, []float64, error) {
+	g, conv, err := censoringFor(test, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	w := make([]float64, test.Len())
+	for i, t := range test.Time {
+		if test.Event[i] && t <= last {
+			if w[i], err = g.eventWeight(t, conv, "time", i); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	return g, w, nil
+}
