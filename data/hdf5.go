@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: Apache-2.0
+
+//go:build !nohdf5
+
+package data
+
+// #cgo LDFLAGS: -lhdf5
+// #cgo linux,!arm64 CFLAGS: -I/usr/lib/x86_64-linux-gnu/hdf5/serial/include -I/usr/include/hdf5/serial
+// #cgo linux,!arm64 LDFLAGS: -L/usr/lib/x86_64-linux-gnu/hdf5/serial/
+// #cgo linux,arm64 CFLAGS: -I/usr/lib/aarch64-linux-gnu/hdf5/serial/include -I/usr/include/hdf5/serial
+// #cgo linux,arm64 LDFLAGS: -L/usr/lib/aarch64-linux-gnu/hdf5/serial/
+// #cgo darwin CFLAGS: -I/usr/local/include -I/opt/homebrew/include
+// #cgo darwin LDFLAGS: -L/usr/local/lib -L/opt/homebrew/lib
+// #include "hdf5.h"
+// /* HDF5 prints an error stack on every failed call; the readers return
+//    errors instead, so the printing is switched off. */
+// static void quietHDF5(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+import "C"
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/x448/float16"
+	"gonum.org/v1/hdf5"
+)
+
+// h5mu serialises calls into the HDF5 C library, whose Debian build is not
+// thread-safe.
+var h5mu sync.Mutex
+
+// lockHDF5 takes h5mu and switches off HDF5's error printing, which a
+// thread-safe HDF5 build keeps per OS thread.
+func lockHDF5() {
+	h5mu.Lock()
+	C.quietHDF5()
+}
+
+// HDF5Available reports whether this binary reads and writes .h5 files
+// (false when built with the nohdf5 tag).
+const HDF5Available = true
+
+// ReadSlideFeatures reads a Trident feature file (.h5) and returns one slide
+// embedding. The file's "features" dataset is either a slide embedding
+// (shape [D], or [1, D]) or patch features [N, D] (with "coords" [N, 2]),
+// which are mean-pooled into one slide vector — the "mean-<encoder>" slide
+// embedding of Trident. patches is N (1 for a slide embedding). Values may be
+// stored as little-endian float16, float32 or float64 and are returned as
+// float32.
+//
+// Errors name the file: not HDF5, no features dataset, a shape other than
+// [D] or [N, D], no patches (N = 0), a non-float type. Reading is serialised
+// (the system HDF5 library is not thread-safe).
+func ReadSlideFeatures(path string) (features []float32, patches int, err error) {
+	fault := func(err error) error { return &FileError{Path: path, Err: err} }
+	if _, err := os.Stat(path); err != nil {
+		return nil, 0, fault(fmt.Errorf("%w: %v", ErrFormat, err))
+	}
+	lockHDF5()
+	defer h5mu.Unlock()
+	if !hdf5.IsHDF5(path) {
+		return nil, 0, fault(faultf(ErrFormat, "not an HDF5 file"))
+	}
+	f, err := hdf5.OpenFile(path, hdf5.F_ACC_RDONLY)
+	if err != nil {
+		return nil, 0, fault(fmt.Errorf("%w: %v", ErrFormat, err))
+	}
+	defer f.Close()
+	if !f.LinkExists("features") {
+		return nil, 0, fault(faultf(ErrFormat, `no "features" dataset`))
+	}
+	ds, err := f.OpenDataset("features")
+	if err != nil {
+		return nil, 0, fault(fmt.Errorf("%w: features: %v", ErrFormat, err))
+	}
+	defer ds.Close()
+	space := ds.Space()
+	defer space.Close()
+	dims, _, err := space.SimpleExtentDims()
+	if err != nil {
+		return nil, 0, fault(fmt.Errorf("%w: features: %v", ErrFormat, err))
+	}
+	rows, width := 1, 0
+	switch len(dims) {
+	case 1:
+		width = int(dims[0])
+	case 2:
+		rows, width = int(dims[0]), int(dims[1])
+	default:
+		return nil, 0, fault(faultf(ErrFormat, "features has shape %v, expected [D] or [N, D]", dims))
+	}
+	if rows == 0 || width == 0 {
+		return nil, 0, fault(faultf(ErrFormat, "features has shape %v: no patches", dims))
+	}
+	dtype, err := ds.Datatype()
+	if err != nil {
+		return nil, 0, fault(fmt.Errorf("%w: features: %v", ErrFormat, err))
+	}
+	defer dtype.Close()
+	n := rows * width
+	// Dataset.Read uses the file's type as the memory type, so the buffer
+	// must match it exactly.
+	flat := make([]float32, n)
+	switch {
+	case dtype.Equal(hdf5.T_NATIVE_FLOAT):
+		err = ds.Read(&flat)
+	case dtype.Equal(hdf5.T_NATIVE_DOUBLE):
+		buf := make([]float64, n)
+		if err = ds.Read(&buf); err == nil {
+			for i, v := range buf {
+				flat[i] = float32(v)
+			}
+		}
+	case dtype.Class() == hdf5.T_FLOAT && dtype.Size() == 2:
+		buf := make([]uint16, n)
+		if err = ds.Read(&buf); err == nil {
+			for i, v := range buf {
+				flat[i] = float16.Frombits(v).Float32()
+			}
+		}
+	default:
+		return nil, 0, fault(faultf(ErrFormat, "features has a non-float type (class %v, %d bytes)", dtype.Class(), dtype.Size()))
+	}
+	if err != nil {
+		return nil, 0, fault(fmt.Errorf("%w: reading features: %v", ErrFormat, err))
+	}
+	if rows == 1 {
+		return flat, 1, nil
+	}
+	// Mean over patches, accumulated in float64.
+	sum := make([]float64, width)
+	for r := range rows {
+		for j, v := range flat[r*width : (r+1)*width] {
+			sum[j] += float64(v)
+		}
+	}
+	out := make([]float32, width)
+	for j := range out {
+		out[j] = float32(sum[j] / float64(rows))
+	}
+	return out, rows, nil
+}
+
+// WriteSlideFeatures writes a slide embedding as a Trident slide-feature file:
+// one float32 dataset "features" of shape [D]. The file is written to a
+// temporary name and renamed into place.
+func WriteSlideFeatures(path string, features []float32) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
+	if err := writeH5(tmp, features); err != nil {
+		os.Remove(tmp)
+		return &FileError{Path: path, Err: err}
+	}
+	return os.Rename(tmp, path)
+}
+
+func writeH5(path string, features []float32) error {
+	lockHDF5()
+	defer h5mu.Unlock()
+	f, err := hdf5.CreateFile(path, hdf5.F_ACC_TRUNC)
+	if err != nil {
+		return err
+	}
+	space, err := hdf5.CreateSimpleDataspace([]uint{uint(len(features))}, nil)
+	if err != nil {
+		f.Close()
+		return err
+	}
+	ds, err := f.CreateDataset("features", hdf5.T_NATIVE_FLOAT, space)
+	if err != nil {
+		space.Close()
+		f.Close()
+		return err
+	}
+	werr := ds.Write(&features)
+	ds.Close()
+	space.Close()
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	return werr
+}

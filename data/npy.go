@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package data
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+
+	"codeberg.org/sbinet/npyio"
+	"codeberg.org/sbinet/npyio/npy"
+	"codeberg.org/sbinet/npyio/npy/float16"
+)
+
+// ReadSeriesFeatures reads the MedImageInsight features of one CT series from
+// a NumPy .npy file: shape [S, D] (one embedding per slice) or [D] (a single
+// pooled embedding, returned as S = 1). float16, float32 and float64 arrays,
+// in C or Fortran order, are read and returned as row-major float32.
+// Errors name the file: not a .npy file, another rank, no slices, a
+// non-float type.
+func ReadSeriesFeatures(path string) (slices, width int, features []float32, err error) {
+	fault := func(err error) error { return &FileError{Path: path, Err: err} }
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, 0, nil, fault(fmt.Errorf("%w: %v", ErrFormat, err))
+	}
+	defer f.Close()
+	r, err := npyio.NewReader(bufio.NewReader(f))
+	if err != nil {
+		return 0, 0, nil, fault(fmt.Errorf("%w: not a NumPy .npy file: %v", ErrFormat, err))
+	}
+	shape := r.Header.Descr.Shape
+	switch len(shape) {
+	case 1:
+		slices, width = 1, shape[0]
+	case 2:
+		slices, width = shape[0], shape[1]
+	default:
+		return 0, 0, nil, fault(faultf(ErrFormat, "array has shape %v, expected [S, D] or [D]", shape))
+	}
+	if slices == 0 || width == 0 {
+		return 0, 0, nil, fault(faultf(ErrFormat, "array has shape %v: no slices", shape))
+	}
+	var arr npy.Array
+	if err := r.Read(&arr); err != nil {
+		return 0, 0, nil, fault(fmt.Errorf("%w: reading %s array: %v", ErrFormat, r.Header.Descr.Type, err))
+	}
+	n := slices * width
+	features = make([]float32, n)
+	values := reflect.ValueOf(arr.Data())
+	if values.Kind() != reflect.Slice || values.Len() != n {
+		return 0, 0, nil, fault(faultf(ErrFormat, "%s array of shape %v holds %d values: truncated", r.Header.Descr.Type, shape, values.Len()))
+	}
+	switch data := arr.Data().(type) {
+	case []float32:
+		copy(features, data)
+	case []float64:
+		for i, v := range data {
+			features[i] = float32(v)
+		}
+	case []float16.Num:
+		for i, v := range data {
+			features[i] = v.Float32()
+		}
+	default:
+		return 0, 0, nil, fault(faultf(ErrFormat, "dtype %s is not a float type", r.Header.Descr.Type))
+	}
+	if arr.Fortran() && len(shape) == 2 {
+		// Column-major on disk: element (s, d) is at d·S + s.
+		cm := features
+		features = make([]float32, n)
+		for s := range slices {
+			for d := range width {
+				features[s*width+d] = cm[d*slices+s]
+			}
+		}
+	}
+	return slices, width, features, nil
+}
+
+// WriteSeriesFeatures writes [slices, width] row-major float32 features as a
+// NumPy 1.0 .npy file ('<f4', C order), atomically.
+func WriteSeriesFeatures(path string, slices, width int, features []float32) error {
+	if len(features) != slices*width {
+		return &FileError{Path: path, Err: faultf(ErrFormat, "%d values for shape [%d, %d]", len(features), slices, width)}
+	}
+	var b bytes.Buffer
+	header := fmt.Sprintf("{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", slices, width)
+	// Magic (6) + version (2) + header length (2) + header + '\n' must be a
+	// multiple of 64 bytes (NEP 1).
+	pad := 64 - (10+len(header)+1)%64
+	header += string(bytes.Repeat([]byte{' '}, pad%64)) + "\n"
+	b.WriteString("\x93NUMPY\x01\x00")
+	binary.Write(&b, binary.LittleEndian, uint16(len(header)))
+	b.WriteString(header)
+	buf := make([]byte, 4*len(features))
+	for i, v := range features {
+		binary.LittleEndian.PutUint32(buf[4*i:], math.Float32bits(v))
+	}
+	b.Write(buf)
+	if err := writeFileAtomic(path, b.Bytes()); err != nil {
+		return &FileError{Path: filepath.Clean(path), Err: err}
+	}
+	return nil
+}
