@@ -8,6 +8,7 @@
 //
 // Commands:
 //
+//	data      cohorts: fetch-splits, synth, summary
 //	metrics   survival metrics of risk predictions read from CSV
 //
 // Run "parachute <command> -h" for the flags of a command. Errors are printed
@@ -29,6 +30,7 @@ type command struct {
 
 var commands = map[string]command{
 	"metrics": {"survival metrics of risk predictions read from CSV", runMetrics},
+	"data":    {"cohorts: fetch the split files, write synthetic cohorts, summarise", runData},
 }
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/parachute-surv/goparachute/data"
+)
+
+func TestDataSummaryOfASyntheticCohort(t *testing.T) {
+	out, errOut, status := runCommand(t, "data", "summary", "--cohort", "synth:pda", "--seed", "1")
+	if status != 0 {
+		t.Fatalf("status %d: %s", status, errOut)
+	}
+	var s map[string]any
+	if err := json.Unmarshal([]byte(out), &s); err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]float64{"patients": 96, "events": 70, "folds": 5,
+		"histo_patients": 76, "histo_images": 553, "rad_patients": 34, "rad_images": 232} {
+		if s[key] != want {
+			t.Errorf("%s = %v, want %v", key, s[key], want)
+		}
+	}
+	if oc, ok := s["oracle_c"].(float64); !ok || oc <= 0.5 || oc >= 1 {
+		t.Errorf("oracle_c = %v", s["oracle_c"])
+	}
+}
+
+func TestDataSynthThenSummaryOfTheFolder(t *testing.T) {
+	if !data.HDF5Available {
+		t.Skip("built with nohdf5")
+	}
+	dir := t.TempDir()
+	if _, errOut, status := runCommand(t, "data", "synth", "--preset", "ccrcc", "--seed", "3", "--out", dir); status != 0 {
+		t.Fatalf("synth: %s", errOut)
+	}
+	synthOut, _, _ := runCommand(t, "data", "summary", "--cohort", "synth:ccrcc", "--seed", "3")
+	folderOut, errOut, status := runCommand(t, "data", "summary", "--cohort", dir)
+	if status != 0 {
+		t.Fatalf("summary: %s", errOut)
+	}
+	var a, b data.Summary
+	json.Unmarshal([]byte(synthOut), &a)
+	json.Unmarshal([]byte(folderOut), &b)
+	if a.Counts != b.Counts || *a.OracleC != *b.OracleC || b.Report == nil || b.Report.Patients != 92 {
+		t.Fatalf("in memory %+v, from the folder %+v", a, b)
+	}
+}
+
+func TestDataFetchSplits(t *testing.T) {
+	shared := os.Getenv("PARACHUTE_SHARED_COHORTS")
+	if shared == "" {
+		shared = filepath.Join("..", "..", "..", "shared", "cohorts")
+	}
+	if _, err := os.Stat(filepath.Join(shared, "CPTACUCEC", "k=all.tsv")); err != nil {
+		t.Skipf("real split files not found in %s", shared)
+	}
+	srv := httptest.NewServer(http.FileServer(http.Dir(shared)))
+	defer srv.Close()
+	dest := t.TempDir()
+	out, errOut, status := runCommand(t, "data", "fetch-splits", "--cohort", "all", "--dest", dest, "--base-url", srv.URL)
+	if status != 0 || strings.Count(out, "SHA-256 verified") != 3 {
+		t.Fatalf("status %d, stdout %q, stderr %q", status, out, errOut)
+	}
+	if _, err := data.ReadSplits(filepath.Join(dest, "MMISTCCRCC", "k=all.tsv")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDataCommandErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"data"},
+		{"data", "nope"},
+		{"data", "summary"},
+		{"data", "summary", "--cohort", "synth:lung"},
+		{"data", "summary", "--cohort", t.TempDir()},
+		{"data", "synth", "--preset", "pda"},
+		{"data", "fetch-splits", "--cohort", "pda"},
+	} {
+		if _, errOut, status := runCommand(t, args...); status != 2 || errOut == "" {
+			t.Errorf("%v: status %d, stderr %q", args, status, errOut)
+		}
+	}
+}
