@@ -346,3 +346,15 @@ func equalInts(a, b []int) bool {
 	}
 	return true
 }
+
+func TestCoxPartialLogLikelihoodMatchesR(t *testing.T) {
+	for name, ref := range loadReferences(t) {
+		t.Run(name, func(t *testing.T) {
+			ll, err := survival.CoxPartialLogLikelihood(ref.outcomes(), ref.Risk)
+			if err != nil {
+				t.Fatal(err)
+			}
+			testutil.CheckClose(t, "log partial likelihood", ll, ref.LoglikBreslow, testutil.SameEstimator)
+		})
+	}
+}

@@ -26,6 +26,14 @@ const (
 	// float64, first and second order: the same sums in a different order
 	// (verified agreement, gomlx-v0.26.md §8.1).
 	StockVJP = 1e-9
+	// Float32Long compares float32 graph code with a float64 reference over
+	// reductions of hundreds of terms: ε(float32) ≈ 1.2e-7 times the
+	// accumulation length.
+	Float32Long = 1e-4
+	// FiniteDifference compares an analytic derivative with a central
+	// difference of step 1e-6 in float64: O(h²) truncation plus rounding
+	// ε/h ≈ 1e-10 relative to the function value.
+	FiniteDifference = 1e-6
 )
 
 // Close reports whether got and want agree within tol, absolutely or
