@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package model
+
+import (
+	"math"
+
+	. "github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+)
+
+// crossAttention is one multi-head cross-attention block of the fusion
+// (supplement Figure 4a), pre-LN:
+//
+//	x = q + Wo · MHA(LN_q(q), LN_k(k), LN_v(v))
+//	y = x + FFN(LN_f(x)),  FFN = Linear(d→FFN), ReLU, dropout, Linear(FFN→d), dropout
+//
+// with q [B, Kq, d], k and v [B, Kk, d] and the key mask [B, Kk]. The
+// attention is PyTorch's: per-head projections with bias, logits scaled by
+// 1/√(d/h) (not GoMLX's MultiHeadAttention, whose effective scale is
+// 1/(d/h)), masked softmax over the keys (a fully masked row gives zeros,
+// never NaN), dropout on the attention weights.
+func (m *Model) crossAttention(ctx *context.Context, q, k, v, keyMask *Node) *Node {
+	dims := q.Shape().Dimensions
+	b, nq, d := dims[0], dims[1], dims[2]
+	nk := k.Shape().Dimensions[1]
+	h, dh := m.Heads, m.Dim/m.Heads
+	qh := Reshape(m.dense(ctx.In("query"), m.layerNorm(ctx.In("norm_query"), q), d), b, nq, h, dh)
+	kh := Reshape(m.dense(ctx.In("key"), m.layerNorm(ctx.In("norm_key"), k), d), b, nk, h, dh)
+	vh := Reshape(m.dense(ctx.In("value"), m.layerNorm(ctx.In("norm_value"), v), d), b, nk, h, dh)
+	logits := MulScalar(Einsum("bqhd,bkhd->bhqk", qh, kh), 1/math.Sqrt(float64(dh)))
+	mask := BroadcastToDims(Reshape(keyMask, b, 1, 1, nk), b, h, nq, nk)
+	weights := m.dropout(ctx, MaskedSoftmax(logits, mask, -1))
+	att := Reshape(Einsum("bhqk,bkhd->bqhd", weights, vh), b, nq, d)
+	x := Add(q, m.dense(ctx.In("output"), att, d))
+	f := ctx.In("ffn")
+	hidden := m.dropout(f, relu(m.dense(f.In("linear1"), m.layerNorm(f.In("norm"), x), m.FFN)))
+	y := Add(x, m.dropout(f, m.dense(f.In("linear2"), hidden, d)))
+	m.trace(ctx, q, y)
+	return y
+}

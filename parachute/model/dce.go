@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package model
+
+import (
+	"math"
+
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	. "github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+)
+
+// dce is the Dynamic Contextual Embedding. With a, b [B, d] the projected
+// radiology and pathology vectors and â = a/‖a‖, b̂ = b/‖b‖, the similarity is
+// Sim_ij = â_i b̂_j; pos_i is the mean of row i's TopK largest entries and
+// neg_i the mean of its TopK largest entries of −Sim; the output is
+// Linear(2d→d)([pos; neg]), written as two Linear maps of pos and neg summed
+// (no Concatenate, whose second-order gradient the pure-Go backend lacks).
+//
+// Because Sim = â b̂ᵀ has rank one, row i's top-k mean is â_i × (mean of the k
+// largest b̂_j) when â_i ≥ 0 and â_i × (mean of the k smallest) otherwise, and
+// neg_i is the same with the roles swapped and the sign flipped: an exact
+// O(d·k) form instead of a [d, d] top-k (dce_test.go checks it against the
+// full similarity sorted in Go).
+func (m *Model) dce(ctx *context.Context, a, b *Node) *Node {
+	an := l2Normalize(a)
+	bn := l2Normalize(b)
+	top := topKMean(bn, m.TopK)              // [B]
+	bottom := Neg(topKMean(Neg(bn), m.TopK)) // [B] mean of the k smallest
+	topB, bottomB := InsertAxes(top, -1), InsertAxes(bottom, -1)
+	nonneg := GreaterOrEqual(an, ZerosLike(an))
+	pos := Mul(an, Where(nonneg, BroadcastToDims(topB, an.Shape().Dimensions...), BroadcastToDims(bottomB, an.Shape().Dimensions...)))
+	neg := Neg(Mul(an, Where(nonneg, BroadcastToDims(bottomB, an.Shape().Dimensions...), BroadcastToDims(topB, an.Shape().Dimensions...))))
+	pe := Add(m.dense(ctx.In("pos"), pos, m.Dim), m.denseNoBias(ctx.In("neg"), neg, m.Dim, 2*m.Dim))
+	m.trace(ctx, a, pe)
+	return pe
+}
+
+// denseNoBias is the second half of a Linear(fanIn→out) split in two: its
+// weights use the full layer's fan-in for the initial bound, and the bias
+// lives in the first half.
+func (m *Model) denseNoBias(ctx *context.Context, x *Node, out, fanIn int) *Node {
+	in := x.Shape().Dimensions[x.Rank()-1]
+	w := m.param(ctx, WeightsName, initUniform, 1/math.Sqrt(float64(fanIn)), in, out)
+	return DotGeneral(x, []int{x.Rank() - 1}, nil, w, []int{0}, nil)
+}
+
+// l2Normalize divides each row of x [B, d] by max(‖x‖, 1e-12) (PyTorch's
+// F.normalize).
+func l2Normalize(x *Node) *Node {
+	norm := Sqrt(ReduceAndKeep(Square(x), ReduceSum, -1))
+	return Div(x, MaxScalar(norm, 1e-12))
+}
+
+// topKMean returns, for each row of x [B, d], the mean of its k largest
+// entries. The k largest are found without a sort op (GoMLX has none) by
+// ranking: entry j's rank is the number of entries ahead of it (larger, or
+// equal with a lower index), and rank < k selects exactly k entries. The
+// comparison tensor is [B, d, d].
+func topKMean(x *Node, k int) *Node {
+	g := x.Graph()
+	dims := x.Shape().Dimensions
+	b, d := dims[0], dims[1]
+	xi := BroadcastToDims(InsertAxes(x, -1), b, d, d) // [b, i, j] = x_i
+	xj := BroadcastToDims(InsertAxes(x, 1), b, d, d)  // [b, i, j] = x_j
+	idx := Iota(g, shapes.Make(dtypes.Int32, d, d), 0)
+	jdx := Iota(g, shapes.Make(dtypes.Int32, d, d), 1)
+	earlier := BroadcastToDims(InsertAxes(LessThan(jdx, idx), 0), b, d, d)
+	ahead := LogicalOr(GreaterThan(xj, xi), LogicalAnd(Equal(xj, xi), earlier))
+	rank := ReduceSum(ConvertDType(ahead, dtypes.Int32), -1) // [b, i]
+	selected := LessThan(rank, Scalar(g, dtypes.Int32, k))
+	sum := ReduceSum(Where(selected, x, ZerosLike(x)), -1)
+	return DivScalar(sum, float64(k))
+}

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package model
+
+import (
+	"fmt"
+	"hash/fnv"
+	"math"
+	"math/rand/v2"
+
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	. "github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/layers"
+	"github.com/gomlx/gomlx/pkg/ml/layers/activations"
+)
+
+// Variable names. Weight decay applies to WeightsName variables only.
+const (
+	WeightsName = "weights"
+	BiasesName  = "biases"
+	GainName    = "gain"
+	OffsetName  = "offset"
+	TokenName   = "token"
+)
+
+// initKind is how a parameter is initialised, following PyTorch's defaults
+// for the corresponding module of the authors' code.
+type initKind int
+
+const (
+	initUniform initKind = iota // U(−bound, bound)
+	initNormal                  // N(0, 1) (missing-modality tokens: torch.randn)
+	initConst                   // a constant
+)
+
+// param returns the variable ctx.Scope()/name, creating it on first use with
+// values drawn on the host from a PCG seeded by the model seed and the
+// variable's full name, so that initial values do not depend on the order of
+// creation or on GoMLX's random generator.
+func (m *Model) param(ctx *context.Context, name string, kind initKind, value float64, dims ...int) *Node {
+	if v := ctx.InspectVariableInScope(name); v != nil {
+		return v.ValueGraph(m.g)
+	}
+	n := 1
+	for _, d := range dims {
+		n *= d
+	}
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s/%s", ctx.Scope(), name)
+	rng := rand.New(rand.NewPCG(m.Seed, h.Sum64()))
+	vals := make([]float64, n)
+	for i := range vals {
+		switch kind {
+		case initUniform:
+			vals[i] = (2*rng.Float64() - 1) * value
+		case initNormal:
+			vals[i] = rng.NormFloat64()
+		case initConst:
+			vals[i] = value
+		}
+	}
+	var t *tensors.Tensor
+	if m.DType == dtypes.Float64 {
+		t = tensors.FromFlatDataAndDimensions(vals, dims...)
+	} else {
+		f := make([]float32, n)
+		for i, v := range vals {
+			f[i] = float32(v)
+		}
+		t = tensors.FromFlatDataAndDimensions(f, dims...)
+	}
+	return ctx.VariableWithValue(name, t).ValueGraph(m.g)
+}
+
+// dense applies y = x W + b over the last axis of x, W [in, out], with
+// PyTorch's nn.Linear initialisation U(±1/√in) for W and b.
+func (m *Model) dense(ctx *context.Context, x *Node, out int) *Node {
+	in := x.Shape().Dimensions[x.Rank()-1]
+	bound := 1 / math.Sqrt(float64(in))
+	w := m.param(ctx, WeightsName, initUniform, bound, in, out)
+	b := m.param(ctx, BiasesName, initUniform, bound, out)
+	y := DotGeneral(x, []int{x.Rank() - 1}, nil, w, []int{0}, nil)
+	return Add(y, ExpandLeftToRank(b, y.Rank()))
+}
+
+// layerNorm normalises the last axis: (x − mean)/√(var + 1e-5)·gain + offset
+// (PyTorch's nn.LayerNorm defaults).
+func (m *Model) layerNorm(ctx *context.Context, x *Node) *Node {
+	d := x.Shape().Dimensions[x.Rank()-1]
+	mean := ReduceAndKeep(x, ReduceMean, -1)
+	centred := Sub(x, mean)
+	variance := ReduceAndKeep(Square(centred), ReduceMean, -1)
+	y := Div(centred, Sqrt(AddScalar(variance, 1e-5)))
+	gain := m.param(ctx, GainName, initConst, 1, d)
+	offset := m.param(ctx, OffsetName, initConst, 0, d)
+	return Add(Mul(y, ExpandLeftToRank(gain, y.Rank())), ExpandLeftToRank(offset, y.Rank()))
+}
+
+func (m *Model) dropout(ctx *context.Context, x *Node) *Node {
+	return layers.DropoutStatic(ctx, x, m.Dropout)
+}
+
+func gelu(x *Node) *Node { return activations.Gelu(x) }
+
+func relu(x *Node) *Node { return activations.Relu(x) }
+
+// token returns a learned [d] vector (a missing-modality token).
+func (m *Model) token(ctx *context.Context, kind initKind, d int) *Node {
+	return m.param(ctx, TokenName, kind, 0, d)
+}
+
+// maskedMean averages x [B, K, d] over K where mask [B, K] is true; rows with
+// no true entry give 0.
+func maskedMean(x, mask *Node) *Node {
+	dtype := x.DType()
+	w := ConvertDType(mask, dtype)
+	sum := ReduceSum(Mul(x, InsertAxes(w, -1)), 1)
+	count := Max(ReduceSum(w, 1), ScalarOne(x.Graph(), dtype))
+	return Div(sum, InsertAxes(count, -1))
+}
+
+// shape is a readable shape for the module trace.
+func shape(x *Node) shapes.Shape { return x.Shape() }
