@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package experiment
+
+import (
+	"bytes"
+	"encoding/gob"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+)
+
+// checkpointVersion changes whenever the file layout changes.
+const checkpointVersion = 1
+
+// checkpoint is everything a run needs to continue exactly: every variable
+// of the context (parameters, optimizer moments and step, the graph random
+// state), the host random generator, the epochs done and the history.
+type checkpoint struct {
+	Version int
+	Config  []byte // TrainConfig as JSON, checked on resume
+	Epochs  int
+	HostRNG []byte
+	History []Epoch
+	Vars    []savedVariable
+}
+
+type savedVariable struct {
+	Scope, Name string
+	DType       int
+	Dims        []int
+	Trainable   bool
+	Data        []byte
+}
+
+// SaveCheckpoint writes the trainer's state after epochs completed epochs to
+// path, atomically (temporary file, then rename).
+func (t *Trainer) SaveCheckpoint(path string, epochs int, history []Epoch) error {
+	cfg, err := json.Marshal(t.Config)
+	if err != nil {
+		return err
+	}
+	rngState, err := t.pcg.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	ck := checkpoint{Version: checkpointVersion, Config: cfg, Epochs: epochs, HostRNG: rngState, History: history}
+	for v := range t.ctx.IterVariables() {
+		value, err := v.Value()
+		if err != nil {
+			return fmt.Errorf("checkpoint: variable %s: %w", v.ScopeAndName(), err)
+		}
+		sv := savedVariable{Scope: v.Scope(), Name: v.Name(), DType: int(value.DType()), Dims: value.Shape().Dimensions, Trainable: v.Trainable}
+		value.ConstBytes(func(data []byte) { sv.Data = append([]byte(nil), data...) })
+		ck.Vars = append(ck.Vars, sv)
+	}
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(&ck); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(buf.Bytes()); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// errNoCheckpoint is returned by loadCheckpoint when path does not exist.
+var errNoCheckpoint = errors.New("experiment: no checkpoint")
+
+// LoadCheckpoint restores the state saved by SaveCheckpoint into a trainer
+// built with the same configuration, before its first step, and returns the
+// epochs done and the history. A checkpoint of another configuration is an
+// error.
+func (t *Trainer) LoadCheckpoint(path string) (int, []Epoch, error) {
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, nil, errNoCheckpoint
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	var ck checkpoint
+	if err := gob.NewDecoder(bytes.NewReader(raw)).Decode(&ck); err != nil {
+		return 0, nil, fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	if ck.Version != checkpointVersion {
+		return 0, nil, fmt.Errorf("checkpoint %s: version %d, this build reads %d", path, ck.Version, checkpointVersion)
+	}
+	cfg, _ := json.Marshal(t.Config)
+	if !bytes.Equal(cfg, ck.Config) {
+		return 0, nil, fmt.Errorf("checkpoint %s was written by another configuration:\n%s\nnot\n%s", path, ck.Config, cfg)
+	}
+	if err := t.pcg.UnmarshalBinary(ck.HostRNG); err != nil {
+		return 0, nil, fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	for _, sv := range ck.Vars {
+		value := tensors.FromShape(shapes.Make(dtypes.DType(sv.DType), sv.Dims...))
+		value.MutableBytes(func(data []byte) { copy(data, sv.Data) })
+		v := t.ctx.GetVariableByScopeAndName(sv.Scope, sv.Name)
+		if v == nil {
+			v = t.ctx.InAbsPath(sv.Scope).VariableWithValue(sv.Name, value)
+		} else if err := v.SetValue(value); err != nil {
+			return 0, nil, err
+		}
+		v.Trainable = sv.Trainable
+	}
+	return ck.Epochs, ck.History, nil
+}

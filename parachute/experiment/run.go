@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package experiment
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+
+	"github.com/parachute-surv/goparachute/data"
+	"github.com/parachute-surv/goparachute/parachute/survival"
+)
+
+// PatientRisk is one patient's prediction in a run file.
+type PatientRisk struct {
+	Patient string  `json:"patient"`
+	Split   string  `json:"split"` // "train" or "test"
+	Risk    float64 `json:"risk"`
+	Time    float64 `json:"time"`
+	Event   bool    `json:"event"`
+}
+
+// RunRecord is the result file of one trained fold (run.json).
+type RunRecord struct {
+	Config    TrainConfig `json:"config"`
+	Cohort    string      `json:"cohort"`
+	Synthetic bool        `json:"synthetic"`
+	Fold      int         `json:"fold"`
+	Params    int         `json:"params"`
+	History   []Epoch     `json:"history"`
+	// TestHarrellC is Harrell's C of the test patients' risks (null when
+	// undefined).
+	TestHarrellC Number `json:"test_harrell_c"`
+	// TrainHarrellC is the same on the training patients, in evaluation mode.
+	TrainHarrellC Number        `json:"train_harrell_c"`
+	OracleC       *float64      `json:"oracle_c,omitempty"`
+	Risks         []PatientRisk `json:"risks"`
+	Seconds       float64       `json:"seconds"`
+}
+
+// TrainFold trains fold `fold` (see [Train]) and scores the model on the
+// fold's training and test patients in evaluation mode, with all modalities.
+func TrainFold(c *data.Cohort, fold int, cfg TrainConfig, opts TrainOptions) (*RunRecord, error) {
+	res, err := Train(c, fold, cfg, opts)
+	if err != nil {
+		return nil, err
+	}
+	rec := &RunRecord{Config: res.Trainer.Config, Cohort: c.Name, Synthetic: c.Synthetic != nil, Fold: fold,
+		Params: res.Trainer.ParameterCount(), History: res.History}
+	for _, h := range res.History {
+		rec.Seconds += h.Seconds
+	}
+	if c.Synthetic != nil {
+		oc := c.Synthetic.OracleC
+		rec.OracleC = &oc
+	}
+	for _, part := range []struct {
+		name string
+		idx  []int
+		c    *Number
+	}{{"train", c.Folds[fold].Train, &rec.TrainHarrellC}, {"test", c.Folds[fold].Test, &rec.TestHarrellC}} {
+		patients := make([]*data.Patient, len(part.idx))
+		for k, i := range part.idx {
+			patients[k] = &c.Patients[i]
+		}
+		risks, err := res.Trainer.Predict(patients, nil)
+		if err != nil {
+			return nil, err
+		}
+		*part.c = Number(math.NaN())
+		if ci, err := survival.ConcordanceIndex(c.OutcomesOf(part.idx), risks); err == nil {
+			*part.c = Number(ci.Index)
+		}
+		for k, p := range patients {
+			rec.Risks = append(rec.Risks, PatientRisk{Patient: p.ID, Split: part.name, Risk: risks[k], Time: p.Time, Event: p.Event})
+		}
+	}
+	return rec, nil
+}
+
+// WriteJSON writes v as indented JSON to path atomically.
+func WriteJSON(path string, v any) error {
+	raw, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(append(raw, '\n')); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

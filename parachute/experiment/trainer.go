@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package experiment
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+
+	"github.com/gomlx/gomlx/backends"
+	. "github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+
+	"github.com/parachute-surv/goparachute/data"
+	"github.com/parachute-surv/goparachute/parachute/losses"
+	"github.com/parachute-surv/goparachute/parachute/model"
+	"github.com/parachute-surv/goparachute/parachute/optim"
+)
+
+// Trainer holds a model, its parameters and optimizer state in a GoMLX
+// context, and the compiled training and prediction steps.
+type Trainer struct {
+	Config TrainConfig
+	Model  *model.Model
+	ctx    *context.Context
+	pcg    *rand.PCG
+	rng    *rand.Rand
+	train  *context.Exec
+	eval   *context.Exec
+	opt    *optim.AdamW
+}
+
+// NewTrainer sets up a trainer for a cohort's encoders: the model's input
+// widths are taken from the cohort. Parameters are created on the first step
+// (initial values depend only on cfg.Seed). The random generators (host: batch
+// order, slide sampling, masking; graph: dropout) are seeded from cfg.Seed.
+func NewTrainer(b backends.Backend, c *data.Cohort, cfg TrainConfig) (*Trainer, error) {
+	cfg.Model.PathologyWidth = c.Pathology.Width
+	cfg.Model.RadiologyWidth = c.Radiology.Width
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	t := &Trainer{Config: cfg, Model: &model.Model{Config: cfg.Model, Seed: cfg.Seed},
+		ctx: context.New().Checked(false), pcg: rand.NewPCG(cfg.Seed, 0x7a1), opt: optim.NewAdamW()}
+	t.rng = rand.New(t.pcg)
+	t.opt.WeightDecay, t.opt.DecayAll = cfg.WeightDecay, cfg.CompatDecayAll
+	if err := t.ctx.SetRNGStateFromSeed(int64(cfg.Seed)); err != nil {
+		return nil, err
+	}
+	var err error
+	t.train, err = context.NewExec(b, t.ctx, t.trainGraph)
+	if err != nil {
+		return nil, err
+	}
+	t.eval, err = context.NewExec(b, t.ctx, t.evalGraph)
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// trainGraph: inputs are the batch (model.Batch.InputTensors order), time,
+// event and the learning rate; outputs the loss and the risks.
+func (t *Trainer) trainGraph(ctx *context.Context, inputs []*Node) []*Node {
+	g := inputs[0].Graph()
+	ctx.SetTraining(g, true)
+	in := model.InputsFromNodes(inputs)
+	time, event, lr := inputs[5], inputs[6], inputs[7]
+	_, risk := t.Model.Forward(ctx.In(model.Scope), in)
+	loss := losses.CoxNLL(risk, time, event, in.Valid, &losses.CoxOptions{CompatInvertedEvents: t.Config.CompatInvertedEvents})
+	vars := TrainableVariables(ctx, g)
+	nodes := make([]*Node, len(vars))
+	for i, v := range vars {
+		nodes[i] = v.ValueGraph(g)
+	}
+	t.opt.Apply(ctx, vars, Gradient(loss, nodes...), lr)
+	return []*Node{loss, risk}
+}
+
+func (t *Trainer) evalGraph(ctx *context.Context, inputs []*Node) *Node {
+	ctx.SetTraining(inputs[0].Graph(), false)
+	_, risk := t.Model.Forward(ctx.In(model.Scope), model.InputsFromNodes(inputs))
+	return risk
+}
+
+// TrainableVariables returns the model's trainable variables used by graph
+// g, in the context's order (the order optimizers rely on).
+func TrainableVariables(ctx *context.Context, g *Graph) []*context.Variable {
+	var vars []*context.Variable
+	for v := range ctx.IterVariables() {
+		if v.Trainable && strings.HasPrefix(v.Scope(), "/"+model.Scope) && v.InUseByGraph(g) {
+			vars = append(vars, v)
+		}
+	}
+	return vars
+}
+
+// StepResult is what one training step returns.
+type StepResult struct {
+	Loss float64
+	Risk []float64 // per slot; padding slots are meaningless
+}
+
+// Step runs one training step on the patients (at most BatchSize) with
+// runtime masking and learning rate lr.
+func (t *Trainer) Step(patients []*data.Patient, lr float64) (StepResult, error) {
+	b := model.NewBatch(t.Config.Model, t.Config.BatchSize)
+	masks := make([]Masking, len(patients))
+	for i, p := range patients {
+		masks[i] = trainingMask(p, t.Config.PMiss, t.rng)
+	}
+	if err := fillBatch(b, patients, masks, t.rng); err != nil {
+		return StepResult{}, err
+	}
+	args := t.args(b)
+	args = append(args, tensors.FromScalar(lr))
+	out, err := t.train.Exec(args...)
+	if err != nil {
+		return StepResult{}, err
+	}
+	loss := scalarOf(out[0])
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return StepResult{}, fmt.Errorf("experiment: non-finite loss %v at learning rate %v", loss, lr)
+	}
+	return StepResult{Loss: loss, Risk: floatsOf(out[1])}, nil
+}
+
+// Predict returns the model's log-risk of each patient in evaluation mode
+// (no dropout, no sampling: the first MaxSlides slides and MaxSeries series),
+// with the modalities masks says to hide (nil: none).
+func (t *Trainer) Predict(patients []*data.Patient, masks []Masking) ([]float64, error) {
+	bs := t.Config.BatchSize
+	out := make([]float64, 0, len(patients))
+	for start := 0; start < len(patients); start += bs {
+		end := min(start+bs, len(patients))
+		b := model.NewBatch(t.Config.Model, bs)
+		var m []Masking
+		if masks != nil {
+			m = masks[start:end]
+		}
+		if err := fillBatch(b, patients[start:end], m, nil); err != nil {
+			return nil, err
+		}
+		res, err := t.eval.Exec(t.inputArgs(b)...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, floatsOf(res[0])[:end-start]...)
+	}
+	return out, nil
+}
+
+func (t *Trainer) inputArgs(b *model.Batch) []any {
+	var args []any
+	for _, x := range b.InputTensors(t.Config.Model.DType) {
+		args = append(args, x)
+	}
+	return args
+}
+
+func (t *Trainer) args(b *model.Batch) []any {
+	args := t.inputArgs(b)
+	for _, x := range b.OutcomeTensors() {
+		args = append(args, x)
+	}
+	return args
+}
+
+// ParameterCount returns the model's trainable parameters (0 before the
+// first step builds the graph).
+func (t *Trainer) ParameterCount() int {
+	n, _ := model.ParameterCount(t.ctx)
+	return n
+}
+
+func scalarOf(t *tensors.Tensor) float64 {
+	return floatsOf(t)[0]
+}
+
+func floatsOf(t *tensors.Tensor) []float64 {
+	switch v := t.Value().(type) {
+	case float32:
+		return []float64{float64(v)}
+	case float64:
+		return []float64{v}
+	case []float32:
+		out := make([]float64, len(v))
+		for i, x := range v {
+			out[i] = float64(x)
+		}
+		return out
+	case []float64:
+		return v
+	}
+	panic(fmt.Sprintf("experiment: unexpected tensor %s", t.Shape()))
+}
