@@ -13,17 +13,26 @@
 //     statistics in pure Go float64 (concordance indices, AUC(t), Brier,
 //     Kaplan–Meier, log-rank, Breslow, calibration, bootstrap, the
 //     degradation analysis), checked against R. Imports no GoMLX.
+//   - [github.com/parachute-surv/goparachute/parachute/model]: the PARACHUTE
+//     network as a GoMLX graph.
+//   - [github.com/parachute-surv/goparachute/parachute/losses]: the Cox
+//     partial likelihood as graph code.
+//   - [github.com/parachute-surv/goparachute/parachute/optim]: AdamW and the
+//     cosine schedule of the supplement's Eq. 11.
+//   - [github.com/parachute-surv/goparachute/parachute/experiment]: training
+//     profiles, the training loop, checkpoints, run files.
+//   - [github.com/parachute-surv/goparachute/parachute/backend]: backend
+//     selection and start-up.
 //   - [github.com/parachute-surv/goparachute/parachute/fastgrad]: matmul
 //     gradients of DotGeneral and Dot for GoMLX v0.26.0; call Install at
-//     start-up.
+//     start-up (backend.New does).
 //   - [github.com/parachute-surv/goparachute/parachute/testutil]: named
 //     tolerances and reference loaders, for tests only.
 //
-// Planned, as described in DESIGN.md: model (the PARACHUTE network in
-// GoMLX), losses (Cox partial likelihood as graph code), optim (AdamW with
-// cosine annealing, Gradient Curvature Steering, SAM, CR-SAM, GradVac),
-// baselines, landscape (Hessian-vector products, Lanczos, loss surfaces),
-// interpret and experiment (the evaluation protocol, run configs, sweeps).
+// Planned, as described in DESIGN.md: Gradient Curvature Steering and the
+// optimizer baselines in optim, baselines, landscape (Hessian-vector
+// products, Lanczos, loss surfaces), interpret, and the evaluation protocol
+// and sweeps in experiment.
 //
 // Dependency direction: notebooks and tutorials → plotting, experiment,
 // data → model, optim, losses, baselines, landscape, interpret → GoMLX and

@@ -90,3 +90,53 @@ func TestDataCommandErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestTrainWritesARunFile(t *testing.T) {
+	out := t.TempDir()
+	stdout, errOut, status := runCommand(t, "train", "--cohort", "synth:ucec", "--fold", "2", "--epochs", "2", "--seed", "3", "--out", out)
+	if status != 0 {
+		t.Fatalf("status %d: %s", status, errOut)
+	}
+	raw, err := os.ReadFile(filepath.Join(out, "run.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var run map[string]any
+	if err := json.Unmarshal(raw, &run); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"config", "history", "test_harrell_c", "risks"} {
+		if _, ok := run[key]; !ok {
+			t.Errorf("run.json lacks %q", key)
+		}
+	}
+	if h := run["history"].([]any); len(h) != 2 {
+		t.Errorf("%d epochs in the history", len(h))
+	}
+	if _, err := os.Stat(filepath.Join(out, "checkpoint.gob")); err != nil || !strings.Contains(stdout, "test Harrell C") {
+		t.Errorf("checkpoint: %v; stdout %q", err, stdout)
+	}
+}
+
+func TestModelSummaryJSON(t *testing.T) {
+	out, errOut, status := runCommand(t, "model", "summary", "--json")
+	if status != 0 {
+		t.Fatalf("status %d: %s", status, errOut)
+	}
+	var s struct {
+		TotalParams int `json:"total_params"`
+		Modules     []struct {
+			Module string `json:"module"`
+		} `json:"modules"`
+	}
+	if err := json.Unmarshal([]byte(out), &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.TotalParams != 5143297 || len(s.Modules) < 10 {
+		t.Fatalf("summary %+v", s)
+	}
+	table, _, _ := runCommand(t, "model", "summary", "--config", "quick")
+	if !strings.Contains(table, "fusion/block4") || !strings.Contains(table, "298849") {
+		t.Fatalf("table:\n%s", table)
+	}
+}

@@ -10,6 +10,8 @@
 //
 //	data      cohorts: fetch-splits, synth, summary
 //	metrics   survival metrics of risk predictions read from CSV
+//	model     model summary: modules, shapes, parameters
+//	train     train one model on a fold and write run.json
 //
 // Run "parachute <command> -h" for the flags of a command. Errors are printed
 // to stderr and exit with status 2.
@@ -31,6 +33,8 @@ type command struct {
 var commands = map[string]command{
 	"metrics": {"survival metrics of risk predictions read from CSV", runMetrics},
 	"data":    {"cohorts: fetch the split files, write synthetic cohorts, summarise", runData},
+	"train":   {"train one model on a fold and write run.json", runTrain},
+	"model":   {"model summary: modules, shapes, parameters", runModel},
 }
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/parachute-surv/goparachute/data"
+	"github.com/parachute-surv/goparachute/parachute/backend"
+	"github.com/parachute-surv/goparachute/parachute/experiment"
+	"github.com/parachute-surv/goparachute/parachute/model"
+)
+
+// loadCohort reads --cohort: synth:<preset> (with seed) or a data folder
+// (with its cohort name, or its only cohort).
+func loadCohort(spec, name string, seed uint64) (*data.Cohort, error) {
+	if preset, ok := strings.CutPrefix(spec, "synth:"); ok {
+		return data.Synthesize(data.SynthOptions{Preset: preset, Seed: seed})
+	}
+	if name == "" {
+		var err error
+		if name, err = onlyCohort(spec); err != nil {
+			return nil, err
+		}
+	}
+	return data.Load(spec, name, nil)
+}
+
+func runTrain(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("train", flag.ContinueOnError)
+	cohort := fs.String("cohort", "", "synth:pda|synth:ucec|synth:ccrcc, or a data folder (required)")
+	name := fs.String("name", "", "cohort of the data folder (default: its only cohort)")
+	dataSeed := fs.Uint64("data-seed", 1, "seed of a synthetic cohort")
+	fold := fs.Int("fold", 0, "fold to train (its test part is held out)")
+	profile := fs.String("profile", experiment.ProfileQuick, "quick, paper or authors")
+	pmiss := fs.Float64("pmiss", 0, "runtime masking probability p_miss")
+	seed := fs.Uint64("seed", 1, "training seed (initial weights, batches, masking, dropout)")
+	epochs := fs.Int("epochs", 0, "override the profile's epochs")
+	out := fs.String("out", "", "output folder for run.json and checkpoint.gob (required)")
+	compatEvents := fs.Bool("compat-inverted-events", false, "authors' loss defect: censored patients as events")
+	compatAttention := fs.Bool("compat-batch-attention", false, "authors' attention across the patients of a batch")
+	if err := parseFlags(fs, args, stderr, "usage: parachute train --cohort synth:pda|DIR --fold K --profile quick|paper|authors --pmiss P --seed S --out DIR\n\n"+
+		"Trains one model on a fold and writes DIR/run.json (config, per-epoch history,\n"+
+		"test_harrell_c, per-patient risks) and DIR/checkpoint.gob. A killed run resumes from\n"+
+		"the checkpoint when started again with the same flags.\n\nflags:\n"); err != nil {
+		return err
+	}
+	if *cohort == "" || *out == "" {
+		return errors.New("--cohort and --out are required")
+	}
+	c, err := loadCohort(*cohort, *name, *dataSeed)
+	if err != nil {
+		return err
+	}
+	cfg, err := experiment.Profile(*profile)
+	if err != nil {
+		return err
+	}
+	cfg.PMiss, cfg.Seed = *pmiss, *seed
+	cfg.CompatInvertedEvents, cfg.Model.CompatBatchAttention = *compatEvents, *compatAttention
+	if *epochs > 0 {
+		cfg.Epochs = *epochs
+	}
+	b, err := backend.New()
+	if err != nil {
+		return err
+	}
+	rec, err := experiment.TrainFold(c, *fold, cfg, experiment.TrainOptions{Backend: b, Progress: stderr,
+		Checkpoint: filepath.Join(*out, "checkpoint.gob"), CheckpointEvery: 10})
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(*out, "run.json")
+	if err := experiment.WriteJSON(path, rec); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: fold %d, test Harrell C %.4f, %d parameters, %.1f s\n", path, *fold, float64(rec.TestHarrellC), rec.Params, rec.Seconds)
+	return nil
+}
+
+func runModel(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "summary" {
+		fmt.Fprintln(stderr, "usage: parachute model summary [--config quick|paper|FILE.json] [--json]")
+		return errors.New("missing subcommand summary")
+	}
+	fs := flag.NewFlagSet("model summary", flag.ContinueOnError)
+	config := fs.String("config", "paper", "paper, quick, or a JSON file with a model.Config")
+	asJSON := fs.Bool("json", false, "print JSON (with total_params) instead of a table")
+	if err := parseFlags(fs, args[1:], stderr, "usage: parachute model summary [--config quick|paper|FILE.json] [--json]\n\n"+
+		"Prints each module of the network with its input and output shapes (one patient)\n"+
+		"and parameter count.\n\nflags:\n"); err != nil {
+		return err
+	}
+	var cfg model.Config
+	switch *config {
+	case "paper":
+		cfg = model.PaperConfig()
+	case "quick":
+		cfg = model.QuickConfig()
+	default:
+		var err error
+		if cfg, err = readModelConfig(*config); err != nil {
+			return err
+		}
+	}
+	b, err := backend.New()
+	if err != nil {
+		return err
+	}
+	s, err := model.Summarize(b, cfg, 1)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return printJSON(stdout, s)
+	}
+	s.WriteTable(stdout)
+	return nil
+}
