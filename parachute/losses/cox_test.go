@@ -152,3 +152,30 @@ func TestCoxNLLCompatInvertedEvents(t *testing.T) {
 		t.Error("the compat option does not change the loss")
 	}
 }
+
+func TestCoxHessianDiagonalMatchesFiniteDifferences(t *testing.T) {
+	b, err := backend.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eta := []float64{0.3, -1.2, 2, 0.5, 0.1, 7}
+	time := []float64{5, 3, 8, 1, 5, 2}
+	event := []bool{true, false, true, true, true, true}
+	valid := []bool{true, true, true, true, true, false}
+	out := MustExecOnceN(b, func(eta, time, event, valid *Node) []*Node {
+		return []*Node{losses.CoxHessianDiagonal(eta, time, event, valid, nil)}
+	}, eta, time, event, valid)
+	diag := tensors.MustCopyFlatData[float64](out[0])
+	for i := range eta {
+		const h = 1e-4
+		plus := append([]float64(nil), eta...)
+		minus := append([]float64(nil), eta...)
+		plus[i] += h
+		minus[i] -= h
+		lp, _ := coxLoss(t, dtypes.Float64, plus, time, event, valid, nil)
+		l0, _ := coxLoss(t, dtypes.Float64, eta, time, event, valid, nil)
+		lm, _ := coxLoss(t, dtypes.Float64, minus, time, event, valid, nil)
+		// Second difference: O(h²) truncation, rounding ε·L/h² ≈ 1e-8.
+		testutil.CheckClose(t, "∂²L/∂η²", diag[i], (lp-2*l0+lm)/(h*h), 1e-6)
+	}
+}
