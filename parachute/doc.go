@@ -17,8 +17,9 @@
 //     network as a GoMLX graph.
 //   - [github.com/parachute-surv/goparachute/parachute/losses]: the Cox
 //     partial likelihood as graph code.
-//   - [github.com/parachute-surv/goparachute/parachute/optim]: AdamW and the
-//     cosine schedule of the supplement's Eq. 11.
+//   - [github.com/parachute-surv/goparachute/parachute/optim]: AdamW, the
+//     cosine schedule of the supplement's Eq. 11, Gradient Curvature Steering
+//     and the optimizer baselines SAM, CR-SAM and GradVac.
 //   - [github.com/parachute-surv/goparachute/parachute/experiment]: training
 //     profiles, the training loop, checkpoints, run files.
 //   - [github.com/parachute-surv/goparachute/parachute/backend]: backend
@@ -29,8 +30,7 @@
 //   - [github.com/parachute-surv/goparachute/parachute/testutil]: named
 //     tolerances and reference loaders, for tests only.
 //
-// Planned, as described in DESIGN.md: Gradient Curvature Steering and the
-// optimizer baselines in optim, baselines, landscape (Hessian-vector
+// Planned, as described in DESIGN.md: baselines, landscape (Hessian-vector
 // products, Lanczos, loss surfaces), interpret, and the evaluation protocol
 // and sweeps in experiment.
 //

@@ -42,9 +42,11 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	seed := fs.Uint64("seed", 1, "training seed (initial weights, batches, masking, dropout)")
 	epochs := fs.Int("epochs", 0, "override the profile's epochs")
 	out := fs.String("out", "", "output folder for run.json and checkpoint.gob (required)")
+	optimizer := fs.String("optimizer", "adamw", "training step: adamw, gcs, sam, crsam or gradvac (each with AdamW)")
+	compatGCS := fs.Bool("compat-gcs", false, "authors' GCS: sign(g) probe, gate and γ at a fixed random initialisation")
 	compatEvents := fs.Bool("compat-inverted-events", false, "authors' loss defect: censored patients as events")
 	compatAttention := fs.Bool("compat-batch-attention", false, "authors' attention across the patients of a batch")
-	if err := parseFlags(fs, args, stderr, "usage: parachute train --cohort synth:pda|DIR --fold K --profile quick|paper|authors --pmiss P --seed S --out DIR\n\n"+
+	if err := parseFlags(fs, args, stderr, "usage: parachute train --cohort synth:pda|DIR --fold K --profile quick|paper|authors --pmiss P --seed S [--optimizer adamw|gcs|sam|crsam|gradvac] --out DIR\n\n"+
 		"Trains one model on a fold and writes DIR/run.json (config, per-epoch history,\n"+
 		"test_harrell_c, per-patient risks) and DIR/checkpoint.gob. A killed run resumes from\n"+
 		"the checkpoint when started again with the same flags.\n\nflags:\n"); err != nil {
@@ -61,7 +63,8 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cfg.PMiss, cfg.Seed = *pmiss, *seed
+	cfg.PMiss, cfg.Seed, cfg.Optimizer = *pmiss, *seed, *optimizer
+	cfg.Methods.GCS.Compat, cfg.Methods.GCS.CompatSeed = *compatGCS, *seed
 	cfg.CompatInvertedEvents, cfg.Model.CompatBatchAttention = *compatEvents, *compatAttention
 	if *epochs > 0 {
 		cfg.Epochs = *epochs

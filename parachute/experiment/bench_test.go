@@ -16,12 +16,13 @@ import (
 // benchmarkWorkload is the fixed workload of the speed comparisons: batch
 // 16; each patient with 8 slide embeddings of width 768 and 4 CT series of 16
 // slices of width 1024; the paper-size model (d = 256).
-func benchmarkWorkload(b *testing.B) (*Trainer, []*data.Patient) {
+func benchmarkWorkload(b *testing.B, optimizer string) (*Trainer, []*data.Patient) {
 	b.Helper()
 	cfg, err := Profile(ProfilePaper)
 	if err != nil {
 		b.Fatal(err)
 	}
+	cfg.Optimizer = optimizer
 	cfg.Model.Slices, cfg.Model.MaxSlides, cfg.Model.MaxSeries = 16, 8, 4
 	rng := rand.New(rand.NewPCG(1, 1))
 	c := &data.Cohort{Name: "bench", Pathology: data.DefaultPathology, Radiology: data.DefaultRadiology}
@@ -78,7 +79,7 @@ func peakRSSMB() float64 {
 // workload, after a warm-up step that builds and compiles the graph. Run:
 // go test -run '^$' -bench Paper -benchtime 10x ./parachute/experiment
 func BenchmarkPaperTrainStep(b *testing.B) {
-	t, patients := benchmarkWorkload(b)
+	t, patients := benchmarkWorkload(b, "adamw")
 	if _, err := t.Step(patients, 5e-3); err != nil { // compile
 		b.Fatal(err)
 	}
@@ -95,7 +96,7 @@ func BenchmarkPaperTrainStep(b *testing.B) {
 // BenchmarkPaperInference measures predictions (evaluation mode) of the
 // paper-size model on the fixed workload.
 func BenchmarkPaperInference(b *testing.B) {
-	t, patients := benchmarkWorkload(b)
+	t, patients := benchmarkWorkload(b, "adamw")
 	if _, err := t.Predict(patients, nil); err != nil {
 		b.Fatal(err)
 	}
@@ -107,4 +108,33 @@ func BenchmarkPaperInference(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(patients)*b.N)/b.Elapsed().Seconds(), "patients/s")
 	b.ReportMetric(peakRSSMB(), "peakRSS-MB")
+}
+
+// BenchmarkPaperStepCost measures one training step of each method on the
+// fixed workload and reports its time relative to an AdamW step. Run:
+// go test -run '^$' -bench PaperStepCost -benchtime 5x ./parachute/experiment
+func BenchmarkPaperStepCost(b *testing.B) {
+	var adamw float64
+	for _, name := range Optimizers {
+		b.Run(name, func(b *testing.B) {
+			t, patients := benchmarkWorkload(b, name)
+			if _, err := t.Step(patients, 5e-3); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := t.Step(patients, 5e-3); err != nil {
+					b.Fatal(err)
+				}
+			}
+			ms := float64(b.Elapsed().Milliseconds()) / float64(b.N)
+			if name == "adamw" {
+				adamw = ms
+			}
+			b.ReportMetric(ms, "ms/step")
+			if adamw > 0 {
+				b.ReportMetric(ms/adamw, "×adamw")
+			}
+		})
+	}
 }

@@ -199,3 +199,30 @@ func TestQuickProfileOnSyntheticPDA(t *testing.T) {
 		t.Errorf("mean test C %.3f is more than 0.10 below the observable oracle %.3f", model, observable)
 	}
 }
+
+// TestEveryOptimizerTrainsAndGCSReportsDiagnostics runs each training step
+// for a few epochs with masking and checks the history.
+func TestEveryOptimizerTrainsAndGCSReportsDiagnostics(t *testing.T) {
+	c := ucec(t)
+	for _, name := range Optimizers {
+		cfg := tinyConfig(t)
+		cfg.Optimizer, cfg.PMiss, cfg.Epochs = name, 0.3, 2
+		res, err := Train(c, 0, cfg, TrainOptions{})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		h := res.History[len(res.History)-1]
+		if math.IsNaN(h.Loss) {
+			t.Fatalf("%s: NaN loss", name)
+		}
+		diag := []Number{h.CurvatureFull, h.CurvatureMissing, h.GradNormFull, h.GradNormMissing, h.Gate}
+		for k, d := range diag {
+			if defined := !math.IsNaN(float64(d)); defined != (name == "gcs") {
+				t.Errorf("%s: diagnostic %d = %v", name, k, d)
+			}
+		}
+		if name == "gcs" && !(h.Gate > 0 && h.Gate < 1 && h.GradNormMissing > 0) {
+			t.Errorf("gcs diagnostics %+v", h)
+		}
+	}
+}

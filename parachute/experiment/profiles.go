@@ -43,10 +43,55 @@ type TrainConfig struct {
 	// parameter). Off by default.
 	CompatInvertedEvents bool `json:"compat_inverted_events"`
 	CompatDecayAll       bool `json:"compat_decay_all"`
+	// Optimizer names the training step: adamw, gcs, sam, crsam or gradvac
+	// (each followed by AdamW); Methods holds each one's hyperparameters.
+	Optimizer string       `json:"optimizer"`
+	Methods   MethodParams `json:"methods"`
+}
+
+// MethodParams are the hyperparameters of the training steps, with their
+// published defaults (see package optim).
+type MethodParams struct {
+	GCS     optim.GCS     `json:"gcs"`
+	SAM     optim.SAM     `json:"sam"`
+	CRSAM   optim.CRSAM   `json:"crsam"`
+	GradVac optim.GradVac `json:"gradvac"`
+}
+
+// DefaultMethods returns every step's defaults.
+func DefaultMethods() MethodParams {
+	return MethodParams{GCS: optim.NewGCS(), SAM: optim.SAM{Rho: 0.05},
+		CRSAM: optim.CRSAM{Rho: 0.1, Gamma: 0.1, Beta: 0.01}, GradVac: optim.GradVac{Beta: 0.01}}
+}
+
+// Optimizers lists the names of the training steps.
+var Optimizers = []string{"adamw", "gcs", "sam", "crsam", "gradvac"}
+
+// Method returns the configured training step.
+func (c TrainConfig) Method() (optim.Method, error) {
+	switch c.Optimizer {
+	case "", "adamw":
+		return optim.AdamWOnly{}, nil
+	case "gcs":
+		return c.Methods.GCS, nil
+	case "sam":
+		return c.Methods.SAM, nil
+	case "crsam":
+		return c.Methods.CRSAM, nil
+	case "gradvac":
+		return c.Methods.GradVac, nil
+	}
+	return nil, fmt.Errorf("experiment: unknown optimizer %q (want one of %v)", c.Optimizer, Optimizers)
 }
 
 // Profile returns the training configuration of a profile.
 func Profile(name string) (TrainConfig, error) {
+	cfg, err := profile(name)
+	cfg.Optimizer, cfg.Methods = "adamw", DefaultMethods()
+	return cfg, err
+}
+
+func profile(name string) (TrainConfig, error) {
 	switch name {
 	case ProfilePaper:
 		return TrainConfig{Profile: name, Model: model.PaperConfig(), Epochs: 800, BatchSize: 16,
@@ -71,6 +116,9 @@ func (c TrainConfig) Validate() error {
 		return err
 	}
 	if err := c.Schedule.Validate(); err != nil {
+		return err
+	}
+	if _, err := c.Method(); err != nil {
 		return err
 	}
 	if c.Epochs < 1 || c.BatchSize < 2 || c.WeightDecay < 0 || c.PMiss < 0 || c.PMiss >= 1 {

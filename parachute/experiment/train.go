@@ -27,6 +27,14 @@ type Epoch struct {
 	// steps computed them (dropout and masking active), NaN when undefined.
 	TrainC  Number  `json:"train_c"`
 	Seconds float64 `json:"seconds"`
+	// GCS diagnostics (null for the other steps): mean curvature and
+	// gradient norm of the full-modality and missing-modality samples, and
+	// the mean gate, over the epoch's training samples.
+	CurvatureFull    Number `json:"curvature_full"`
+	CurvatureMissing Number `json:"curvature_missing"`
+	GradNormFull     Number `json:"grad_norm_full"`
+	GradNormMissing  Number `json:"grad_norm_missing"`
+	Gate             Number `json:"gate"`
 }
 
 // TrainOptions are the run-time settings of [Train] (they do not change the
@@ -116,6 +124,7 @@ func (t *Trainer) epoch(train []*data.Patient, epoch int) (Epoch, error) {
 	rec := Epoch{Epoch: epoch, LearningRate: lr}
 	o := survival.Outcomes{}
 	var risks []float64
+	var diag diagnostics
 	steps := 0
 	for s := 0; s < len(order); s += t.Config.BatchSize {
 		idx := order[s:min(s+t.Config.BatchSize, len(order))]
@@ -133,6 +142,7 @@ func (t *Trainer) epoch(train []*data.Patient, epoch int) (Epoch, error) {
 			o.Time = append(o.Time, p.Time)
 			o.Event = append(o.Event, p.Event)
 			risks = append(risks, res.Risk[k])
+			diag.add(res, k)
 		}
 	}
 	rec.Loss /= float64(steps)
@@ -141,7 +151,45 @@ func (t *Trainer) epoch(train []*data.Patient, epoch int) (Epoch, error) {
 		rec.TrainC = Number(c.Index)
 	}
 	rec.Seconds = time.Since(began).Seconds()
+	nan := Number(math.NaN())
+	rec.CurvatureFull, rec.CurvatureMissing, rec.GradNormFull, rec.GradNormMissing, rec.Gate = nan, nan, nan, nan, nan
+	if t.Config.Optimizer == "gcs" {
+		rec.CurvatureFull, rec.CurvatureMissing = diag.curv[0].mean(), diag.curv[1].mean()
+		rec.GradNormFull, rec.GradNormMissing = diag.norm[0].mean(), diag.norm[1].mean()
+		rec.Gate = diag.gate.mean()
+	}
 	return rec, nil
+}
+
+// diagnostics accumulates GCS's per-sample values over an epoch, split by
+// full (0) and missing (1) modality.
+type diagnostics struct {
+	curv, norm [2]meanOf
+	gate       meanOf
+}
+
+func (d *diagnostics) add(res StepResult, k int) {
+	m := 0
+	if res.Missing[k] {
+		m = 1
+	}
+	d.curv[m].add(res.Curvature[k])
+	d.norm[m].add(res.GradNorm[k])
+	d.gate.add(res.Gate[k])
+}
+
+type meanOf struct {
+	sum float64
+	n   int
+}
+
+func (m *meanOf) add(x float64) { m.sum += x; m.n++ }
+
+func (m meanOf) mean() Number {
+	if m.n == 0 {
+		return Number(math.NaN())
+	}
+	return Number(m.sum / float64(m.n))
 }
 
 // progress prints one line per epoch; on a terminal it rewrites one line.

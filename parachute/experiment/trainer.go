@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"strings"
 
 	"github.com/gomlx/gomlx/backends"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
@@ -30,6 +29,7 @@ type Trainer struct {
 	train  *context.Exec
 	eval   *context.Exec
 	opt    *optim.AdamW
+	method optim.Method
 }
 
 // NewTrainer sets up a trainer for a cohort's encoders: the model's input
@@ -46,10 +46,13 @@ func NewTrainer(b backends.Backend, c *data.Cohort, cfg TrainConfig) (*Trainer, 
 		ctx: context.New().Checked(false), pcg: rand.NewPCG(cfg.Seed, 0x7a1), opt: optim.NewAdamW()}
 	t.rng = rand.New(t.pcg)
 	t.opt.WeightDecay, t.opt.DecayAll = cfg.WeightDecay, cfg.CompatDecayAll
+	var err error
+	if t.method, err = cfg.Method(); err != nil {
+		return nil, err
+	}
 	if err := t.ctx.SetRNGStateFromSeed(int64(cfg.Seed)); err != nil {
 		return nil, err
 	}
-	var err error
 	t.train, err = context.NewExec(b, t.ctx, t.trainGraph)
 	if err != nil {
 		return nil, err
@@ -62,21 +65,47 @@ func NewTrainer(b backends.Backend, c *data.Cohort, cfg TrainConfig) (*Trainer, 
 }
 
 // trainGraph: inputs are the batch (model.Batch.InputTensors order), time,
-// event and the learning rate; outputs the loss and the risks.
+// event and the learning rate; outputs the loss, the risks and the GCS
+// diagnostics (curvature, gradient norm, gate; zeros for other steps).
 func (t *Trainer) trainGraph(ctx *context.Context, inputs []*Node) []*Node {
 	g := inputs[0].Graph()
 	ctx.SetTraining(g, true)
 	in := model.InputsFromNodes(inputs)
 	time, event, lr := inputs[5], inputs[6], inputs[7]
-	_, risk := t.Model.Forward(ctx.In(model.Scope), in)
-	loss := losses.CoxNLL(risk, time, event, in.Valid, &losses.CoxOptions{CompatInvertedEvents: t.Config.CompatInvertedEvents})
-	vars := TrainableVariables(ctx, g)
-	nodes := make([]*Node, len(vars))
-	for i, v := range vars {
-		nodes[i] = v.ValueGraph(g)
+	p := t.problem(in, time, event)
+	res := t.method.Build(ctx, p)
+	t.opt.Apply(ctx, res.Params, res.Grads, lr)
+	out := []*Node{res.Loss, res.Risk}
+	for _, d := range []*Node{res.Curvature, res.GradNorm, res.Gate} {
+		if d == nil {
+			d = ZerosLike(res.Risk)
+		}
+		out = append(out, d)
 	}
-	t.opt.Apply(ctx, vars, Gradient(loss, nodes...), lr)
-	return []*Node{loss, risk}
+	return out
+}
+
+// problem wraps the model and the Cox loss for the training steps.
+func (t *Trainer) problem(in model.Inputs, time, event *Node) *optim.Problem {
+	coxOpts := &losses.CoxOptions{CompatInvertedEvents: t.Config.CompatInvertedEvents}
+	return &optim.Problem{
+		Encoder: func(ctx *context.Context) *Node { return t.Model.FusionEncoder(ctx.In(model.Scope), in) },
+		Head: func(ctx *context.Context, fused *Node) *Node {
+			return t.Model.HazardNet(ctx.In(model.Scope).In(model.HeadScope), fused)
+		},
+		Loss: func(risk, subset *Node) *Node {
+			valid := in.Valid
+			if subset != nil {
+				valid = LogicalAnd(valid, subset)
+			}
+			return losses.CoxNLL(risk, time, event, valid, coxOpts)
+		},
+		CurvatureOfLoss: func(risk *Node) *Node { return losses.CoxHessianDiagonal(risk, time, event, in.Valid, coxOpts) },
+		Missing:         LogicalNot(LogicalAnd(ReduceLogicalOr(in.SlideMask, 1), ReduceLogicalOr(in.SeriesMask, 1))),
+		Valid:           in.Valid,
+		HeadScope:       "/" + model.Scope + "/" + model.HeadScope,
+		ParamScope:      "/" + model.Scope,
+	}
 }
 
 func (t *Trainer) evalGraph(ctx *context.Context, inputs []*Node) *Node {
@@ -85,22 +114,14 @@ func (t *Trainer) evalGraph(ctx *context.Context, inputs []*Node) *Node {
 	return risk
 }
 
-// TrainableVariables returns the model's trainable variables used by graph
-// g, in the context's order (the order optimizers rely on).
-func TrainableVariables(ctx *context.Context, g *Graph) []*context.Variable {
-	var vars []*context.Variable
-	for v := range ctx.IterVariables() {
-		if v.Trainable && strings.HasPrefix(v.Scope(), "/"+model.Scope) && v.InUseByGraph(g) {
-			vars = append(vars, v)
-		}
-	}
-	return vars
-}
-
 // StepResult is what one training step returns.
 type StepResult struct {
 	Loss float64
-	Risk []float64 // per slot; padding slots are meaningless
+	// Risk, Curvature, GradNorm and Gate are per slot; padding slots are
+	// meaningless, and the last three are zero except for GCS.
+	Risk, Curvature, GradNorm, Gate []float64
+	// Missing says which slots had a modality absent or masked.
+	Missing []bool
 }
 
 // Step runs one training step on the patients (at most BatchSize) with
@@ -124,7 +145,12 @@ func (t *Trainer) Step(patients []*data.Patient, lr float64) (StepResult, error)
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
 		return StepResult{}, fmt.Errorf("experiment: non-finite loss %v at learning rate %v", loss, lr)
 	}
-	return StepResult{Loss: loss, Risk: floatsOf(out[1])}, nil
+	missing := make([]bool, len(patients))
+	for i, p := range patients {
+		missing[i] = !p.HasPathology() || !p.HasRadiology() || masks[i].DropPathology || masks[i].DropRadiology
+	}
+	return StepResult{Loss: loss, Risk: floatsOf(out[1]), Curvature: floatsOf(out[2]), GradNorm: floatsOf(out[3]),
+		Gate: floatsOf(out[4]), Missing: missing}, nil
 }
 
 // Predict returns the model's log-risk of each patient in evaluation mode

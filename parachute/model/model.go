@@ -62,7 +62,7 @@ type Inputs struct {
 // fusion/block1…block4, fusion/norm_pooled, fusion/norm_context, hazard.
 func (m *Model) Forward(ctx *context.Context, in Inputs) (fused, risk *Node) {
 	fused = m.FusionEncoder(ctx, in)
-	return fused, m.HazardNet(ctx.In("hazard"), fused)
+	return fused, m.HazardNet(ctx.In(HeadScope), fused)
 }
 
 // FusionEncoder maps a batch to fused features [B, Dim]: adapters, missing

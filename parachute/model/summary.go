@@ -13,8 +13,12 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/context"
 )
 
-// Scope is the context scope the project builds the model under.
-const Scope = "model"
+// Scope is the context scope the project builds the model under, and
+// HeadScope the scope of the hazard net below it ([Model.Forward]).
+const (
+	Scope     = "model"
+	HeadScope = "hazard"
+)
 
 // ParameterCount returns the number of trainable parameters under the
 // model's scope of ctx, in total and by module (the first two levels of
