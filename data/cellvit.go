@@ -10,6 +10,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/parachute-surv/goparachute/parachute/atomicfile"
 )
 
 // CellClasses are CellViT's five nucleus classes, in the column order of a
@@ -110,7 +112,7 @@ func WriteCellCounts(path string, patients []Patient) error {
 		}
 	}
 	w.Flush()
-	if err := writeFileAtomic(path, []byte(b.String())); err != nil {
+	if err := atomicfile.Write(path, []byte(b.String())); err != nil {
 		return &FileError{Path: path, Err: err}
 	}
 	return nil

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+
+	"github.com/parachute-surv/goparachute/parachute/atomicfile"
 )
 
 // DefaultSplitsURL is where the authors publish their split files
@@ -75,7 +77,7 @@ func FetchSplits(ctx context.Context, client *http.Client, cohort, dest, baseURL
 		return "", err
 	}
 	path := filepath.Join(dest, folder, "k=all.tsv")
-	if err := writeFileAtomic(path, body); err != nil {
+	if err := atomicfile.Write(path, body); err != nil {
 		return "", err
 	}
 	return path, nil

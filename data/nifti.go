@@ -10,6 +10,8 @@ import (
 	"io"
 	"math"
 	"os"
+
+	"github.com/parachute-surv/goparachute/parachute/atomicfile"
 )
 
 // Mask is a 3-D segmentation (tumour = 1, background = 0) with its voxel
@@ -184,7 +186,7 @@ func WriteMask(path string, m *Mask) error {
 	if err := zw.Close(); err != nil {
 		return &FileError{Path: path, Err: err}
 	}
-	if err := writeFileAtomic(path, b.Bytes()); err != nil {
+	if err := atomicfile.Write(path, b.Bytes()); err != nil {
 		return &FileError{Path: path, Err: err}
 	}
 	return nil

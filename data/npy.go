@@ -15,6 +15,8 @@ import (
 	"codeberg.org/sbinet/npyio"
 	"codeberg.org/sbinet/npyio/npy"
 	"codeberg.org/sbinet/npyio/npy/float16"
+
+	"github.com/parachute-surv/goparachute/parachute/atomicfile"
 )
 
 // ReadSeriesFeatures reads the MedImageInsight features of one CT series from
@@ -103,7 +105,7 @@ func WriteSeriesFeatures(path string, slices, width int, features []float32) err
 		binary.LittleEndian.PutUint32(buf[4*i:], math.Float32bits(v))
 	}
 	b.Write(buf)
-	if err := writeFileAtomic(path, b.Bytes()); err != nil {
+	if err := atomicfile.Write(path, b.Bytes()); err != nil {
 		return &FileError{Path: filepath.Clean(path), Err: err}
 	}
 	return nil

@@ -9,11 +9,13 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/parachute-surv/goparachute/parachute/atomicfile"
+	"github.com/parachute-surv/goparachute/parachute/survival"
 )
 
 // SplitFormat is the layout of a split/label file.
@@ -275,7 +277,7 @@ func (t *SplitTable) Write(path string) error {
 			b.WriteString(strings.Join(append(fields, rest...), "\t") + "\n")
 		}
 	}
-	return writeFileAtomic(path, []byte(b.String()))
+	return atomicfile.Write(path, []byte(b.String()))
 }
 
 // timeQuartiles returns the 25/50/75 % quantiles (R type 7) of the cases' times.
@@ -284,42 +286,5 @@ func (t *SplitTable) timeQuartiles() []float64 {
 	for i, c := range t.Cases {
 		times[i] = c.Time
 	}
-	slices.Sort(times)
-	var q []float64
-	for _, p := range []float64{0.25, 0.5, 0.75} {
-		h := float64(len(times)-1) * p
-		lo := int(math.Floor(h))
-		v := times[lo]
-		if lo+1 < len(times) {
-			v += (h - float64(lo)) * (times[lo+1] - times[lo])
-		}
-		q = append(q, v)
-	}
-	return q
-}
-
-// writeFileAtomic writes data to a temporary file next to path and renames
-// it over path, so that readers never see a half-written file.
-func writeFileAtomic(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return nil
+	return []float64{survival.Quantile(times, 0.25), survival.Quantile(times, 0.5), survival.Quantile(times, 0.75)}
 }

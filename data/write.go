@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+
+	"github.com/parachute-surv/goparachute/parachute/atomicfile"
 )
 
 // SplitStyle fixes how [Write] lays out the split file: its format and how
@@ -99,7 +101,7 @@ func Write(c *Cohort, dir string, style SplitStyle) error {
 		if err != nil {
 			return err
 		}
-		if err := writeFileAtomic(syntheticPath(dir, c.Name), raw); err != nil {
+		if err := atomicfile.Write(syntheticPath(dir, c.Name), raw); err != nil {
 			return err
 		}
 	}

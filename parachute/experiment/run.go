@@ -5,10 +5,9 @@ package experiment
 import (
 	"encoding/json"
 	"math"
-	"os"
-	"path/filepath"
 
 	"github.com/parachute-surv/goparachute/data"
+	"github.com/parachute-surv/goparachute/parachute/atomicfile"
 	"github.com/parachute-surv/goparachute/parachute/survival"
 )
 
@@ -23,12 +22,14 @@ type PatientRisk struct {
 
 // RunRecord is the result file of one trained fold (run.json).
 type RunRecord struct {
-	Config    TrainConfig `json:"config"`
-	Cohort    string      `json:"cohort"`
-	Synthetic bool        `json:"synthetic"`
-	Fold      int         `json:"fold"`
-	Params    int         `json:"params"`
-	History   []Epoch     `json:"history"`
+	Config TrainConfig `json:"config"`
+	// CohortSpec says how to open the cohort again ("parachute evaluate").
+	CohortSpec data.CohortSpec `json:"cohort_spec"`
+	Cohort     string          `json:"cohort"`
+	Synthetic  bool            `json:"synthetic"`
+	Fold       int             `json:"fold"`
+	Params     int             `json:"params"`
+	History    []Epoch         `json:"history"`
 	// TestHarrellC is Harrell's C of the test patients' risks (null when
 	// undefined).
 	TestHarrellC Number `json:"test_harrell_c"`
@@ -85,21 +86,5 @@ func WriteJSON(path string, v any) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(append(raw, '\n')); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(path, append(raw, '\n'))
 }
