@@ -87,8 +87,8 @@ func Bootstrap(n int, stat func(idx []int) (float64, error), opts BootstrapOptio
 	}
 	slices.Sort(values)
 	alpha := (1 - opts.Level) / 2
-	res.Lower = quantileType7(values, alpha)
-	res.Upper = quantileType7(values, 1-alpha)
+	res.Lower = quantileSorted(values, alpha)
+	res.Upper = quantileSorted(values, 1-alpha)
 	mean := 0.0
 	for _, v := range values {
 		mean += v
@@ -102,13 +102,48 @@ func Bootstrap(n int, stat func(idx []int) (float64, error), opts BootstrapOptio
 	return res, nil
 }
 
-// quantileType7 returns the p-quantile of sorted values with R's default
-// (type 7) interpolation: h = (n−1)p, x[⌊h⌋] + (h − ⌊h⌋)(x[⌊h⌋+1] − x[⌊h⌋]).
-func quantileType7(sorted []float64, p float64) float64 {
+// Quantile returns the p-quantile of x with R's default (type 7) rule:
+// with x sorted and h = (n−1)p, x[⌊h⌋] + (h − ⌊h⌋)(x[⌊h⌋+1] − x[⌊h⌋]).
+// Quantile(x, 0.5) is R's median. It does not modify x; it panics for an
+// empty x or p outside [0, 1] (programming errors).
+func Quantile(x []float64, p float64) float64 {
+	if len(x) == 0 || !(p >= 0 && p <= 1) {
+		panic(fmt.Sprintf("survival: quantile %v of %d values", p, len(x)))
+	}
+	return quantileSorted(slices.Sorted(slices.Values(x)), p)
+}
+
+// quantileSorted is Quantile of sorted values.
+func quantileSorted(sorted []float64, p float64) float64 {
 	h := float64(len(sorted)-1) * p
 	lo := int(math.Floor(h))
 	if lo >= len(sorted)-1 {
 		return sorted[len(sorted)-1]
 	}
 	return sorted[lo] + (h-float64(lo))*(sorted[lo+1]-sorted[lo])
+}
+
+// EventTimeQuantiles returns the p-quantiles of the observed event times
+// with R's type-1 rule (the inverse empirical distribution: always an
+// observed event time), the evaluation horizons the project uses for AUC(t),
+// Brier and calibration. Returns ErrAllCensored when there is no event.
+func EventTimeQuantiles(o Outcomes, probs ...float64) ([]float64, error) {
+	var ev []float64
+	for i, t := range o.Time {
+		if o.Event[i] {
+			ev = append(ev, t)
+		}
+	}
+	if len(ev) == 0 {
+		return nil, ErrAllCensored
+	}
+	slices.Sort(ev)
+	out := make([]float64, len(probs))
+	for k, p := range probs {
+		if !(p >= 0 && p <= 1) {
+			return nil, fmt.Errorf("%w: quantile probability %v", ErrInvalidArgument, p)
+		}
+		out[k] = ev[max(0, int(math.Ceil(p*float64(len(ev))))-1)]
+	}
+	return out, nil
 }

@@ -10,16 +10,17 @@ import (
 
 // CalibrationBin summarises one risk bin of a calibration diagram.
 type CalibrationBin struct {
-	N            int     // subjects in the bin
-	Events       int     // events observed at or before the horizon
-	Predicted    float64 // mean predicted event probability by the horizon
-	MinPredicted float64 // smallest predicted probability in the bin
-	MaxPredicted float64 // largest predicted probability in the bin
+	N            int     `json:"n"`             // subjects in the bin
+	Events       int     `json:"events"`        // events observed at or before the horizon
+	Predicted    float64 `json:"predicted"`     // mean predicted event probability by the horizon
+	MinPredicted float64 `json:"min_predicted"` // smallest predicted probability in the bin
+	MaxPredicted float64 `json:"max_predicted"` // largest predicted probability in the bin
 	// Observed is the Kaplan–Meier event probability 1 − Ŝ(horizon) of the bin.
-	Observed float64
+	Observed float64 `json:"observed"`
 	// Lower and Upper are its pointwise confidence limits (1 − upper and
 	// 1 − lower limit of Ŝ).
-	Lower, Upper float64
+	Lower float64 `json:"lower"`
+	Upper float64 `json:"upper"`
 }
 
 // Calibration is a calibration diagram at one horizon.
