@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package data
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// CohortSpec names a cohort the way the command line does: a synthetic
+// preset ("synth:pda" with a seed) or a data folder in the authors' layout
+// (with the cohort's name, or its only cohort). It is part of run
+// configurations, so it is JSON-serialisable.
+type CohortSpec struct {
+	Source string `json:"source"`         // "synth:<preset>" or a folder
+	Name   string `json:"name,omitempty"` // cohort of a folder
+	Seed   uint64 `json:"seed,omitempty"` // seed of a synthetic cohort
+}
+
+// Open returns the cohort a spec names.
+func Open(s CohortSpec) (*Cohort, error) {
+	if preset, ok := strings.CutPrefix(s.Source, "synth:"); ok {
+		return Synthesize(SynthOptions{Preset: preset, Seed: s.Seed})
+	}
+	name := s.Name
+	if name == "" {
+		var err error
+		if name, err = OnlyCohort(s.Source); err != nil {
+			return nil, err
+		}
+	}
+	return Load(s.Source, name, nil)
+}
+
+// OnlyCohort returns the one cohort under dir/labels_splits.
+func OnlyCohort(dir string) (string, error) {
+	entries, err := os.ReadDir(filepath.Join(dir, "labels_splits"))
+	if err != nil {
+		return "", fmt.Errorf("%s is not a data folder in the authors' layout: %w", dir, err)
+	}
+	var names []string
+	for _, e := range entries {
+		if e.IsDir() {
+			names = append(names, e.Name())
+		}
+	}
+	if len(names) != 1 {
+		return "", fmt.Errorf("%s/labels_splits holds %d cohorts %v: choose one by name", dir, len(names), names)
+	}
+	return names[0], nil
+}
