@@ -53,6 +53,11 @@ type TrainOptions struct {
 	// StopAfter stops after that many epochs in total (0: all), leaving the
 	// checkpoint to resume from.
 	StopAfter int
+	// OnEpoch, when set, is called after every epoch (sweep progress).
+	OnEpoch func(Epoch)
+	// Observe, when set, receives the IDs of the patients of every training
+	// step (tests use it to prove that test patients never train).
+	Observe func(ids []string)
 }
 
 // TrainResult is a trained model and its history.
@@ -100,12 +105,15 @@ func Train(c *data.Cohort, fold int, cfg TrainConfig, opts TrainOptions) (*Train
 		last = opts.StopAfter
 	}
 	for epoch := start; epoch < last; epoch++ {
-		rec, err := t.epoch(train, epoch)
+		rec, err := t.epoch(train, epoch, opts.Observe)
 		if err != nil {
 			return nil, fmt.Errorf("epoch %d: %w", epoch, err)
 		}
 		history = append(history, rec)
 		progress.epoch(rec)
+		if opts.OnEpoch != nil {
+			opts.OnEpoch(rec)
+		}
 		if opts.Checkpoint != "" && (epoch+1 == last || (opts.CheckpointEvery > 0 && (epoch+1)%opts.CheckpointEvery == 0)) {
 			if err := t.SaveCheckpoint(opts.Checkpoint, epoch+1, history); err != nil {
 				return nil, err
@@ -117,7 +125,7 @@ func Train(c *data.Cohort, fold int, cfg TrainConfig, opts TrainOptions) (*Train
 }
 
 // epoch runs one epoch of training.
-func (t *Trainer) epoch(train []*data.Patient, epoch int) (Epoch, error) {
+func (t *Trainer) epoch(train []*data.Patient, epoch int, observe func([]string)) (Epoch, error) {
 	began := time.Now()
 	lr := t.Config.Schedule.At(epoch)
 	order := t.rng.Perm(len(train))
@@ -131,6 +139,13 @@ func (t *Trainer) epoch(train []*data.Patient, epoch int) (Epoch, error) {
 		batch := make([]*data.Patient, len(idx))
 		for k, i := range idx {
 			batch[k] = train[i]
+		}
+		if observe != nil {
+			ids := make([]string, len(batch))
+			for k, p := range batch {
+				ids[k] = p.ID
+			}
+			observe(ids)
 		}
 		res, err := t.Step(batch, lr)
 		if err != nil {

@@ -36,7 +36,7 @@ type Config struct {
 	MaxSeries int `json:"max_series"`
 	// DType is the dtype of parameters and activations (float32 by default;
 	// float64 for numerical tests).
-	DType dtypes.DType `json:"-"`
+	DType dtypes.DType `json:"dtype"`
 	// CompatBatchAttention reproduces the authors' code, which feeds [B, d]
 	// tensors to nn.MultiheadAttention so that attention runs across the
 	// patients of a batch (each patient one token). Off by default: then a

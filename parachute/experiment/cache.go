@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package experiment
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/parachute-surv/goparachute/data"
+)
+
+// RunResult is the result file of one run, written to
+// <root>/runs/<config hash>.json.
+type RunResult struct {
+	Config  RunConfig `json:"config"`
+	Hash    string    `json:"hash"`
+	Params  int       `json:"params"`
+	Seconds float64   `json:"seconds"`
+	History []Epoch   `json:"history"`
+	Evaluation
+	// OracleC is the generator's oracle C of a synthetic cohort's test fold.
+	OracleC *float64 `json:"oracle_c,omitempty"`
+}
+
+// ResultPath is where the result of cfg lives under root.
+func ResultPath(root string, cfg RunConfig) string {
+	return filepath.Join(root, "runs", cfg.Hash()+".json")
+}
+
+// LoadResult reads a finished run's result file; ok is false when there is
+// none. A file that does not parse (a run killed mid-write cannot leave one:
+// writes are atomic) or belongs to another configuration is an error.
+func LoadResult(root string, cfg RunConfig) (*RunResult, bool, error) {
+	path := ResultPath(root, cfg)
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	var r RunResult
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return nil, false, fmt.Errorf("%s: %w", path, err)
+	}
+	if r.Hash != cfg.Hash() {
+		return nil, false, fmt.Errorf("%s holds run %s, not %s", path, r.Hash, cfg.Hash())
+	}
+	return &r, true, nil
+}
+
+// RunOptions are the run-time settings of [RunOrLoad].
+type RunOptions struct {
+	TrainOptions
+	// Cohorts caches opened cohorts by spec (nil: open each time).
+	Cohorts *CohortCache
+}
+
+// RunOrLoad returns the result of cfg: read from root when the run has
+// finished before, otherwise trained (resuming from its checkpoint under
+// root/checkpoints if a previous attempt was killed), evaluated and written
+// atomically.
+func RunOrLoad(root string, cfg RunConfig, opts RunOptions) (*RunResult, bool, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, false, err
+	}
+	if r, ok, err := LoadResult(root, cfg); err != nil || ok {
+		return r, ok, err
+	}
+	began := time.Now()
+	c, err := opts.Cohorts.Open(cfg.Cohort)
+	if err != nil {
+		return nil, false, err
+	}
+	if cfg.Fold >= len(c.Folds) {
+		return nil, false, fmt.Errorf("experiment: fold %d of cohort %s with %d folds", cfg.Fold, c.Name, len(c.Folds))
+	}
+	to := opts.TrainOptions
+	to.Checkpoint = filepath.Join(root, "checkpoints", cfg.Hash()+".gob")
+	if to.CheckpointEvery == 0 {
+		to.CheckpointEvery = 10
+	}
+	res, err := Train(c, cfg.Fold, cfg.Train, to)
+	if err != nil {
+		return nil, false, err
+	}
+	if !res.Done {
+		return nil, false, fmt.Errorf("experiment: run %s stopped early", cfg.Hash())
+	}
+	ev, err := Evaluate(res.Trainer, c, cfg.Fold, cfg.Eval)
+	if err != nil {
+		return nil, false, err
+	}
+	r := &RunResult{Config: cfg, Hash: cfg.Hash(), Params: res.Trainer.ParameterCount(), History: res.History,
+		Evaluation: *ev, Seconds: time.Since(began).Seconds()}
+	if c.Synthetic != nil {
+		oc := harrell(c.OutcomesOf(c.Folds[cfg.Fold].Test), pick(c.Synthetic.LogHazard, c.Folds[cfg.Fold].Test))
+		f := float64(oc)
+		r.OracleC = &f
+	}
+	if err := WriteJSON(ResultPath(root, cfg), r); err != nil {
+		return nil, false, err
+	}
+	os.Remove(to.Checkpoint) // the result supersedes it
+	return r, false, nil
+}
+
+func pick(x []float64, idx []int) []float64 {
+	out := make([]float64, len(idx))
+	for k, i := range idx {
+		out[k] = x[i]
+	}
+	return out
+}
+
+// CohortCache opens each cohort spec once (cohorts are read-only once
+// built); safe for concurrent use.
+type CohortCache struct {
+	mu sync.Mutex
+	m  map[string]*data.Cohort
+}
+
+// Open returns the cohort of a spec, opening it on first use; a nil cache
+// opens every time.
+func (cc *CohortCache) Open(spec data.CohortSpec) (*data.Cohort, error) {
+	if cc == nil {
+		return data.Open(spec)
+	}
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	key, _ := json.Marshal(spec)
+	if c, ok := cc.m[string(key)]; ok {
+		return c, nil
+	}
+	c, err := data.Open(spec)
+	if err != nil {
+		return nil, err
+	}
+	if cc.m == nil {
+		cc.m = map[string]*data.Cohort{}
+	}
+	cc.m[string(key)] = c
+	return c, nil
+}

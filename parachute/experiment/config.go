@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package experiment
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+
+	"github.com/parachute-surv/goparachute/data"
+)
+
+// Methods of the protocol. Only PARACHUTE exists so far; the baselines of
+// supplement Table 5 will add names here.
+const MethodParachute = "parachute"
+
+// EvalConfig fixes how a trained model is scored.
+type EvalConfig struct {
+	// Repeats is the number of fresh random masks per masked scenario
+	// (30 in the paper profile).
+	Repeats int `json:"repeats"`
+	// Seed seeds the evaluation masks (with the fold, scenario and repeat).
+	Seed uint64 `json:"seed"`
+	// CalibrationBins is the number of quantile bins of the calibration
+	// diagrams.
+	CalibrationBins int `json:"calibration_bins"`
+}
+
+// RunConfig is everything that determines one run: a model trained on one
+// fold and scored under the evaluation scenarios. Its hash names the result
+// file, so a finished run is reused and a changed setting never is.
+type RunConfig struct {
+	Cohort data.CohortSpec `json:"cohort"`
+	Method string          `json:"method"`
+	Fold   int             `json:"fold"`
+	Train  TrainConfig     `json:"train"`
+	Eval   EvalConfig      `json:"eval"`
+}
+
+// Hash is the SHA-256 of the configuration's canonical JSON, hex, first 16
+// characters.
+func (c RunConfig) Hash() string {
+	raw, err := json.Marshal(c)
+	if err != nil {
+		panic(fmt.Sprintf("experiment: run config does not marshal: %v", err))
+	}
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:])[:16]
+}
+
+// Validate checks the configuration.
+func (c RunConfig) Validate() error {
+	if c.Method != MethodParachute {
+		return fmt.Errorf("experiment: method %q (only %q exists so far)", c.Method, MethodParachute)
+	}
+	if c.Fold < 0 {
+		return fmt.Errorf("experiment: fold %d", c.Fold)
+	}
+	if c.Eval.Repeats < 1 || c.Eval.CalibrationBins < 1 {
+		return fmt.Errorf("experiment: evaluation repeats %d and calibration bins %d must be ≥ 1", c.Eval.Repeats, c.Eval.CalibrationBins)
+	}
+	return c.Train.Validate()
+}
+
+// EvalProfile returns the evaluation settings of a profile: 30 repeats in
+// paper and authors (the supplement), 5 in quick.
+func EvalProfile(profile string) EvalConfig {
+	if profile == ProfileQuick {
+		return EvalConfig{Repeats: 5, CalibrationBins: 4}
+	}
+	return EvalConfig{Repeats: 30, CalibrationBins: 4}
+}

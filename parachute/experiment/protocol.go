@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package experiment
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/parachute-surv/goparachute/data"
+	"github.com/parachute-surv/goparachute/parachute/survival"
+)
+
+// MissingRatios are the training configurations of the supplement: p_miss
+// 0 (full-modality training and evaluation), 0.05, 0.15 and 0.30.
+var MissingRatios = []float64{0, 0.05, 0.15, 0.30}
+
+// ProtocolRuns returns the runs of the whole protocol for one cohort and
+// method: every fold of the cohort at every missing ratio, in that order.
+func ProtocolRuns(spec data.CohortSpec, folds int, method string, base TrainConfig, eval EvalConfig) []RunConfig {
+	var runs []RunConfig
+	for _, p := range MissingRatios {
+		for f := range folds {
+			tc := base
+			tc.PMiss = p
+			runs = append(runs, RunConfig{Cohort: spec, Method: method, Fold: f, Train: tc, Eval: eval})
+		}
+	}
+	return runs
+}
+
+// SummaryRow is one (training p_miss, evaluation scenario) of a protocol:
+// the fold-wise mean C (each fold's mean over its mask repeats), their mean
+// and SD over folds, and the best fold, labelled as such (the authors'
+// README reports best folds).
+type SummaryRow struct {
+	PMiss     float64  `json:"pmiss"`
+	Scenario  string   `json:"scenario"`
+	CMean     Number   `json:"c_mean"`
+	CSD       Number   `json:"c_sd"`
+	NRepeats  int      `json:"n_repeats"`
+	Folds     int      `json:"folds"`
+	PerFold   []Number `json:"c_per_fold"`
+	BestFold  int      `json:"best_fold"`
+	BestFoldC Number   `json:"best_fold_c"`
+	// RepeatSD is the mean over folds of the SD over mask repeats.
+	RepeatSD Number `json:"repeat_sd"`
+}
+
+// Summary summarises a protocol's runs.
+type Summary struct {
+	Cohort    data.CohortSpec `json:"cohort"`
+	Method    string          `json:"method"`
+	Optimizer string          `json:"optimizer"`
+	Profile   string          `json:"profile"`
+	Seed      uint64          `json:"seed"`
+	Configs   []SummaryRow    `json:"configs"`
+	// OracleC is the mean over folds of the generator's oracle C (synthetic
+	// cohorts).
+	OracleC *float64 `json:"oracle_c,omitempty"`
+	Runs    []string `json:"runs"`
+	Seconds float64  `json:"seconds"`
+}
+
+// Summarize groups run results by (p_miss, scenario).
+func Summarize(results []*RunResult) Summary {
+	var s Summary
+	if len(results) == 0 {
+		return s
+	}
+	first := results[0].Config
+	s.Cohort, s.Method, s.Optimizer, s.Profile, s.Seed = first.Cohort, first.Method, first.Train.Optimizer, first.Train.Profile, first.Train.Seed
+	type key struct {
+		p  float64
+		sc string
+	}
+	rows := map[key]*SummaryRow{}
+	var keys []key
+	repeatSD := map[key][]Number{}
+	oracle, nOracle := 0.0, 0
+	for _, r := range results {
+		s.Runs = append(s.Runs, r.Hash)
+		s.Seconds += r.Seconds
+		if r.OracleC != nil && r.Config.Train.PMiss == 0 {
+			oracle += *r.OracleC
+			nOracle++
+		}
+		for _, sc := range r.Scenarios {
+			k := key{r.Config.Train.PMiss, sc.Scenario}
+			row, ok := rows[k]
+			if !ok {
+				row = &SummaryRow{PMiss: k.p, Scenario: k.sc, NRepeats: sc.Repeats, BestFold: -1}
+				rows[k] = row
+				keys = append(keys, k)
+			}
+			row.PerFold = append(row.PerFold, sc.CMean)
+			row.Folds++
+			repeatSD[k] = append(repeatSD[k], sc.CSD)
+			if !math.IsNaN(float64(sc.CMean)) && (row.BestFold < 0 || sc.CMean > row.BestFoldC) {
+				row.BestFold, row.BestFoldC = r.Config.Fold, sc.CMean
+			}
+		}
+	}
+	sort.SliceStable(keys, func(a, b int) bool {
+		if keys[a].p != keys[b].p {
+			return keys[a].p < keys[b].p
+		}
+		return scenarioOrder(keys[a].sc) < scenarioOrder(keys[b].sc)
+	})
+	for _, k := range keys {
+		row := rows[k]
+		row.CMean, row.CSD = meanSD(row.PerFold)
+		row.RepeatSD, _ = meanSD(repeatSD[k])
+		s.Configs = append(s.Configs, *row)
+	}
+	if nOracle > 0 {
+		o := oracle / float64(nOracle)
+		s.OracleC = &o
+	}
+	return s
+}
+
+func scenarioOrder(s string) int {
+	for i, name := range []string{ScenarioFull, ScenarioRadMissing, ScenarioWSIMissing, ScenarioMixedMissing} {
+		if s == name {
+			return i
+		}
+	}
+	return 99
+}
+
+// Degradation computes the supplement's Table 5 row of a protocol summary:
+// the mean C over the three masking types at 5, 15 and 30 % missingness, the
+// deltas and the per-10-point speeds.
+func Degradation(s Summary) (survival.Degradation, error) {
+	avg := map[float64][]float64{}
+	for _, row := range s.Configs {
+		if row.Scenario == ScenarioFull || math.IsNaN(float64(row.CMean)) {
+			continue
+		}
+		avg[row.PMiss] = append(avg[row.PMiss], float64(row.CMean))
+	}
+	mean := func(p float64) (float64, error) {
+		v := avg[p]
+		if len(v) != 3 {
+			return 0, fmt.Errorf("experiment: %d masked scenarios at p_miss %v, need 3", len(v), p)
+		}
+		return (v[0] + v[1] + v[2]) / 3, nil
+	}
+	a5, err := mean(0.05)
+	if err != nil {
+		return survival.Degradation{}, err
+	}
+	a15, err := mean(0.15)
+	if err != nil {
+		return survival.Degradation{}, err
+	}
+	a30, err := mean(0.30)
+	if err != nil {
+		return survival.Degradation{}, err
+	}
+	return survival.DegradationAnalysis(a5, a15, a30)
+}

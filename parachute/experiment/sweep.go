@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package experiment
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/parachute-surv/goparachute/data"
+)
+
+// Grid describes a sweep: every combination of its lists, every fold of each
+// cohort (or the listed ones). Read from JSON:
+//
+//	{"cohorts": [{"source": "synth:pda", "seed": 1}], "methods": ["parachute"],
+//	 "optimizers": ["adamw", "gcs"], "profiles": ["quick"],
+//	 "pmiss": [0, 0.05, 0.15, 0.3], "seeds": [1], "folds": [], "repeats": 0}
+//
+// Empty lists take the defaults: method parachute, optimizer adamw, profile
+// quick, the supplement's four p_miss, seed 1, all folds, the profile's
+// repeats.
+type Grid struct {
+	Cohorts    []data.CohortSpec `json:"cohorts"`
+	Methods    []string          `json:"methods"`
+	Optimizers []string          `json:"optimizers"`
+	Profiles   []string          `json:"profiles"`
+	PMiss      []float64         `json:"pmiss"`
+	Seeds      []uint64          `json:"seeds"`
+	Folds      []int             `json:"folds"`
+	Repeats    int               `json:"repeats"`
+}
+
+// ReadGrid reads a grid JSON file; unknown fields are errors.
+func ReadGrid(path string) (Grid, error) {
+	var g Grid
+	f, err := os.Open(path)
+	if err != nil {
+		return g, err
+	}
+	defer f.Close()
+	dec := json.NewDecoder(f)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&g); err != nil {
+		return g, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(g.Cohorts) == 0 {
+		return g, fmt.Errorf("%s: no cohorts", path)
+	}
+	return g, nil
+}
+
+// Runs expands the grid into run configurations, in a fixed order (cohort,
+// method, optimizer, profile, seed, p_miss, fold) so that every machine of a
+// sharded sweep sees the same list.
+func (g Grid) Runs(cohorts *CohortCache) ([]RunConfig, error) {
+	or := func(xs []string, def string) []string {
+		if len(xs) == 0 {
+			return []string{def}
+		}
+		return xs
+	}
+	pmiss := g.PMiss
+	if len(pmiss) == 0 {
+		pmiss = MissingRatios
+	}
+	seeds := g.Seeds
+	if len(seeds) == 0 {
+		seeds = []uint64{1}
+	}
+	var runs []RunConfig
+	for _, spec := range g.Cohorts {
+		c, err := cohorts.Open(spec)
+		if err != nil {
+			return nil, err
+		}
+		folds := g.Folds
+		if len(folds) == 0 {
+			for f := range c.Folds {
+				folds = append(folds, f)
+			}
+		}
+		for _, method := range or(g.Methods, MethodParachute) {
+			for _, opt := range or(g.Optimizers, "adamw") {
+				for _, prof := range or(g.Profiles, ProfileQuick) {
+					for _, seed := range seeds {
+						tc, err := Profile(prof)
+						if err != nil {
+							return nil, err
+						}
+						tc.Optimizer, tc.Seed = opt, seed
+						eval := EvalProfile(prof)
+						eval.Seed = seed
+						if g.Repeats > 0 {
+							eval.Repeats = g.Repeats
+						}
+						for _, p := range pmiss {
+							for _, f := range folds {
+								t := tc
+								t.PMiss = p
+								rc := RunConfig{Cohort: spec, Method: method, Fold: f, Train: t, Eval: eval}
+								if err := rc.Validate(); err != nil {
+									return nil, err
+								}
+								runs = append(runs, rc)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	return runs, nil
+}
+
+// Shard returns the runs of shard i of n: those whose index in the full list
+// is i modulo n. The n shards partition the list.
+func Shard(runs []RunConfig, i, n int) ([]RunConfig, error) {
+	if n < 1 || i < 0 || i >= n {
+		return nil, fmt.Errorf("experiment: shard %d/%d (want 0 ≤ i < n)", i, n)
+	}
+	var out []RunConfig
+	for k, r := range runs {
+		if k%n == i {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// ParseShard parses "i/n".
+func ParseShard(s string) (int, int, error) {
+	a, b, ok := strings.Cut(s, "/")
+	i, err1 := strconv.Atoi(a)
+	n, err2 := strconv.Atoi(b)
+	if !ok || err1 != nil || err2 != nil {
+		return 0, 0, fmt.Errorf("shard %q: want i/n, e.g. 3/10", s)
+	}
+	return i, n, nil
+}
+
+// RunAll runs (or loads) every run with `workers` runs at a time, reporting
+// progress, and returns the results in the order of runs. A killed sweep
+// started again skips finished runs and resumes the interrupted ones from
+// their checkpoints.
+func RunAll(root string, runs []RunConfig, workers int, progress io.Writer, opts RunOptions) ([]*RunResult, error) {
+	if workers < 1 {
+		workers = 1
+	}
+	if opts.Cohorts == nil {
+		opts.Cohorts = &CohortCache{}
+	}
+	results := make([]*RunResult, len(runs))
+	p := newSweepProgress(progress, len(runs))
+	jobs := make(chan int)
+	errs := make(chan error, len(runs))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range jobs {
+				o := opts
+				o.Progress = nil
+				o.OnEpoch = func(e Epoch) { p.epoch(w, runs[k], e) }
+				r, cached, err := RunOrLoad(root, runs[k], o)
+				if err != nil {
+					errs <- fmt.Errorf("run %s (fold %d, p_miss %v): %w", runs[k].Hash(), runs[k].Fold, runs[k].Train.PMiss, err)
+					continue
+				}
+				results[k] = r
+				p.done(w, runs[k], r, cached)
+			}
+		}()
+	}
+	for k := range runs {
+		jobs <- k
+	}
+	close(jobs)
+	wg.Wait()
+	close(errs)
+	p.finish()
+	for err := range errs {
+		return nil, err
+	}
+	return results, nil
+}
+
+// sweepProgress prints runs done of total, each worker's current run and
+// epoch, elapsed and estimated time left: one live line on a terminal, log
+// lines otherwise.
+type sweepProgress struct {
+	mu       sync.Mutex
+	w        io.Writer
+	terminal bool
+	total    int
+	finished int
+	trained  int
+	began    time.Time
+	status   map[int]string
+}
+
+func newSweepProgress(w io.Writer, total int) *sweepProgress {
+	p := &sweepProgress{w: w, total: total, began: time.Now(), status: map[int]string{}}
+	if f, ok := w.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			p.terminal = true
+		}
+	}
+	return p
+}
+
+func (p *sweepProgress) eta() string {
+	if p.trained == 0 {
+		return "?"
+	}
+	// Cached runs take no time: extrapolate from the runs trained so far.
+	left := time.Duration(float64(time.Since(p.began)) / float64(p.trained) * float64(p.total-p.finished))
+	return left.Round(time.Second).String()
+}
+
+func (p *sweepProgress) epoch(worker int, r RunConfig, e Epoch) {
+	if p.w == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.status[worker] = fmt.Sprintf("fold %d p_miss %.2f epoch %d/%d", r.Fold, r.Train.PMiss, e.Epoch+1, r.Train.Epochs)
+	if p.terminal {
+		var parts []string
+		for w := range len(p.status) + 1 {
+			if s, ok := p.status[w]; ok {
+				parts = append(parts, s)
+			}
+		}
+		fmt.Fprintf(p.w, "\r\033[Kruns %d/%d  %s  elapsed %s  left ~%s", p.finished, p.total, strings.Join(parts, " | "),
+			time.Since(p.began).Round(time.Second), p.eta())
+	} else if (e.Epoch+1)%10 == 0 || e.Epoch+1 == r.Train.Epochs {
+		fmt.Fprintf(p.w, "runs %d/%d  %s  loss %.4f  elapsed %s\n", p.finished, p.total, p.status[worker], e.Loss, time.Since(p.began).Round(time.Second))
+	}
+}
+
+func (p *sweepProgress) done(worker int, r RunConfig, res *RunResult, cached bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.finished++
+	if !cached {
+		p.trained++
+	}
+	delete(p.status, worker)
+	if p.w == nil {
+		return
+	}
+	how := "trained"
+	if cached {
+		how = "cached"
+	}
+	line := fmt.Sprintf("runs %d/%d  %s fold %d p_miss %.2f: test C %.3f (%s)  elapsed %s  left ~%s",
+		p.finished, p.total, res.Hash, r.Fold, r.Train.PMiss, float64(res.Metrics.HarrellC), how,
+		time.Since(p.began).Round(time.Second), p.eta())
+	if p.terminal {
+		fmt.Fprintf(p.w, "\r\033[K%s\n", line)
+	} else {
+		fmt.Fprintln(p.w, line)
+	}
+}
+
+func (p *sweepProgress) finish() {}
+
+// CollectRow is one (run, scenario) row of a collected table.
+type CollectRow struct {
+	Hash      string  `json:"hash"`
+	Cohort    string  `json:"cohort"`
+	Method    string  `json:"method"`
+	Optimizer string  `json:"optimizer"`
+	Profile   string  `json:"profile"`
+	Seed      uint64  `json:"seed"`
+	Fold      int     `json:"fold"`
+	PMiss     float64 `json:"pmiss"`
+	Scenario  string  `json:"scenario"`
+	CMean     Number  `json:"c_mean"`
+	CSD       Number  `json:"c_sd"`
+	Repeats   int     `json:"n_repeats"`
+	UnoC      Number  `json:"uno_c"`
+	MeanAUC   Number  `json:"mean_auc"`
+	IBS       Number  `json:"ibs"`
+	Seconds   float64 `json:"seconds"`
+}
+
+// Collect reads every result under root/runs into one table, sorted by
+// cohort, method, optimizer, profile, seed, p_miss, fold and scenario.
+func Collect(root string) ([]CollectRow, error) {
+	paths, err := filepath.Glob(filepath.Join(root, "runs", "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	var rows []CollectRow
+	for _, path := range paths {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		var r RunResult
+		if err := json.Unmarshal(raw, &r); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		c := r.Config
+		for _, sc := range r.Scenarios {
+			rows = append(rows, CollectRow{Hash: r.Hash, Cohort: c.Cohort.Source, Method: c.Method, Optimizer: c.Train.Optimizer,
+				Profile: c.Train.Profile, Seed: c.Train.Seed, Fold: c.Fold, PMiss: c.Train.PMiss, Scenario: sc.Scenario,
+				CMean: sc.CMean, CSD: sc.CSD, Repeats: sc.Repeats, UnoC: r.Metrics.UnoC, MeanAUC: r.Metrics.MeanAUC,
+				IBS: r.Metrics.IBS, Seconds: r.Seconds})
+		}
+	}
+	sort.SliceStable(rows, func(a, b int) bool {
+		x, y := rows[a], rows[b]
+		switch {
+		case x.Cohort != y.Cohort:
+			return x.Cohort < y.Cohort
+		case x.Method != y.Method:
+			return x.Method < y.Method
+		case x.Optimizer != y.Optimizer:
+			return x.Optimizer < y.Optimizer
+		case x.Profile != y.Profile:
+			return x.Profile < y.Profile
+		case x.Seed != y.Seed:
+			return x.Seed < y.Seed
+		case x.PMiss != y.PMiss:
+			return x.PMiss < y.PMiss
+		case x.Fold != y.Fold:
+			return x.Fold < y.Fold
+		}
+		return scenarioOrder(x.Scenario) < scenarioOrder(y.Scenario)
+	})
+	return rows, nil
+}
+
+// WriteCSV writes collected rows as CSV (undefined numbers empty).
+func WriteCSV(w io.Writer, rows []CollectRow) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"hash", "cohort", "method", "optimizer", "profile", "seed", "fold", "pmiss", "scenario",
+		"c_mean", "c_sd", "n_repeats", "uno_c", "mean_auc", "ibs", "seconds"})
+	num := func(n Number) string {
+		b, _ := n.MarshalJSON()
+		if string(b) == "null" {
+			return ""
+		}
+		return string(b)
+	}
+	for _, r := range rows {
+		cw.Write([]string{r.Hash, r.Cohort, r.Method, r.Optimizer, r.Profile, strconv.FormatUint(r.Seed, 10),
+			strconv.Itoa(r.Fold), strconv.FormatFloat(r.PMiss, 'g', -1, 64), r.Scenario, num(r.CMean), num(r.CSD),
+			strconv.Itoa(r.Repeats), num(r.UnoC), num(r.MeanAUC), num(r.IBS), strconv.FormatFloat(r.Seconds, 'f', 1, 64)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// RunProtocol runs (or loads) the whole protocol of one cohort and method and
+// summarises it.
+func RunProtocol(root string, spec data.CohortSpec, method string, base TrainConfig, eval EvalConfig, workers int,
+	progress io.Writer, opts RunOptions) (*Summary, error) {
+	if opts.Cohorts == nil {
+		opts.Cohorts = &CohortCache{}
+	}
+	c, err := opts.Cohorts.Open(spec)
+	if err != nil {
+		return nil, err
+	}
+	runs := ProtocolRuns(spec, len(c.Folds), method, base, eval)
+	results, err := RunAll(root, runs, workers, progress, opts)
+	if err != nil {
+		return nil, err
+	}
+	s := Summarize(results)
+	return &s, nil
+}
