@@ -9,8 +9,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -143,7 +141,7 @@ func runSummary(args []string, stdout, stderr io.Writer) error {
 	default:
 		n := *name
 		if n == "" {
-			if n, err = onlyCohort(*cohort); err != nil {
+			if n, err = data.OnlyCohort(*cohort); err != nil {
 				return err
 			}
 		}
@@ -153,24 +151,6 @@ func runSummary(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return printJSON(stdout, c.Summary())
-}
-
-// onlyCohort returns the one cohort under DIR/labels_splits.
-func onlyCohort(dir string) (string, error) {
-	entries, err := os.ReadDir(filepath.Join(dir, "labels_splits"))
-	if err != nil {
-		return "", fmt.Errorf("%s is not a data folder in the authors' layout: %w", dir, err)
-	}
-	var names []string
-	for _, e := range entries {
-		if e.IsDir() {
-			names = append(names, e.Name())
-		}
-	}
-	if len(names) != 1 {
-		return "", fmt.Errorf("%s/labels_splits holds %d cohorts %v: choose one with --name", dir, len(names), names)
-	}
-	return names[0], nil
 }
 
 func printJSON(w io.Writer, v any) error {

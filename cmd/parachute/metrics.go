@@ -173,9 +173,9 @@ func computeMetrics(test, train *predictionTable, times []float64, tau float64) 
 		}
 	}
 	lr := logRankValue{ThresholdFrom: "test"}
-	lr.Threshold = median(test.risk)
+	lr.Threshold = survival.Quantile(test.risk, 0.5)
 	if train != nil && train.risk != nil {
-		lr.Threshold, lr.ThresholdFrom = median(train.risk), "train"
+		lr.Threshold, lr.ThresholdFrom = survival.Quantile(train.risk, 0.5), "train"
 	}
 	groups := make([]int, o.Len())
 	for i, r := range test.risk {
@@ -195,16 +195,6 @@ func computeMetrics(test, train *predictionTable, times []float64, tau float64) 
 	return rep, nil
 }
 
-// median is R's median: the middle value, or the mean of the two middle ones.
-func median(x []float64) float64 {
-	s := slices.Sorted(slices.Values(x))
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
-}
-
 // evaluationTimes parses --times, or picks the 25/50/75 % quantiles (type 1:
 // observed event times) of the test event times below the last observed time.
 func evaluationTimes(flagValue string, o survival.Outcomes) ([]float64, error) {
@@ -220,20 +210,13 @@ func evaluationTimes(flagValue string, o survival.Outcomes) ([]float64, error) {
 		slices.Sort(times)
 		return slices.Compact(times), nil
 	}
-	var ev []float64
-	for i, t := range o.Time {
-		if o.Event[i] {
-			ev = append(ev, t)
-		}
-	}
-	if len(ev) == 0 {
+	q, err := survival.EventTimeQuantiles(o, 0.25, 0.5, 0.75)
+	if err != nil {
 		return nil, errors.New("no event in the test data: cannot choose evaluation times (give --times)")
 	}
-	slices.Sort(ev)
 	maxT := o.MaxTime()
 	var times []float64
-	for _, p := range []float64{0.25, 0.5, 0.75} {
-		t := ev[int(math.Ceil(p*float64(len(ev))))-1]
+	for _, t := range q {
 		if t < maxT && (len(times) == 0 || t > times[len(times)-1]) {
 			times = append(times, t)
 		}

@@ -8,28 +8,12 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"strings"
 
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/backend"
 	"github.com/parachute-surv/goparachute/parachute/experiment"
 	"github.com/parachute-surv/goparachute/parachute/model"
 )
-
-// loadCohort reads --cohort: synth:<preset> (with seed) or a data folder
-// (with its cohort name, or its only cohort).
-func loadCohort(spec, name string, seed uint64) (*data.Cohort, error) {
-	if preset, ok := strings.CutPrefix(spec, "synth:"); ok {
-		return data.Synthesize(data.SynthOptions{Preset: preset, Seed: seed})
-	}
-	if name == "" {
-		var err error
-		if name, err = onlyCohort(spec); err != nil {
-			return nil, err
-		}
-	}
-	return data.Load(spec, name, nil)
-}
 
 func runTrain(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
@@ -55,7 +39,8 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if *cohort == "" || *out == "" {
 		return errors.New("--cohort and --out are required")
 	}
-	c, err := loadCohort(*cohort, *name, *dataSeed)
+	spec := data.CohortSpec{Source: *cohort, Name: *name, Seed: *dataSeed}
+	c, err := data.Open(spec)
 	if err != nil {
 		return err
 	}
@@ -78,6 +63,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	rec.CohortSpec = spec
 	path := filepath.Join(*out, "run.json")
 	if err := experiment.WriteJSON(path, rec); err != nil {
 		return err

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/parachute-surv/goparachute/data"
+	"github.com/parachute-surv/goparachute/parachute/atomicfile"
+	"github.com/parachute-surv/goparachute/parachute/backend"
+	"github.com/parachute-surv/goparachute/parachute/experiment"
+)
+
+func runProtocol(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("protocol", flag.ContinueOnError)
+	cohort := fs.String("cohort", "", "synth:pda|synth:ucec|synth:ccrcc, or a data folder (required)")
+	name := fs.String("name", "", "cohort of the data folder (default: its only cohort)")
+	dataSeed := fs.Uint64("data-seed", 1, "seed of a synthetic cohort")
+	method := fs.String("method", experiment.MethodParachute, "method")
+	optimizer := fs.String("optimizer", "adamw", "training step: adamw, gcs, sam, crsam or gradvac")
+	profile := fs.String("profile", experiment.ProfileQuick, "quick, paper or authors")
+	seed := fs.Uint64("seed", 1, "training and evaluation seed")
+	repeats := fs.Int("repeats", 0, "mask repeats per scenario (0: the profile's, 30 in paper)")
+	workers := fs.Int("workers", 1, "runs trained at a time")
+	epochs := fs.Int("epochs", 0, "override the profile's epochs (smoke runs)")
+	out := fs.String("out", "", "folder for runs/, checkpoints/ and summary.json (required)")
+	if err := parseFlags(fs, args, stderr, "usage: parachute protocol --cohort synth:pda|DIR [--method parachute] [--optimizer gcs] --profile quick|paper [--seed S] --out DIR\n\n"+
+		"Runs the whole protocol for one cohort and method: every fold at p_miss 0, 0.05, 0.15,\n"+
+		"0.30, each scored with all modalities and, for p_miss > 0, under radiology-missing,\n"+
+		"WSI-missing and mixed-missing masks at that ratio. Finished runs are reused from\n"+
+		"DIR/runs; writes DIR/summary.json.\n\nflags:\n"); err != nil {
+		return err
+	}
+	if *cohort == "" || *out == "" {
+		return errors.New("--cohort and --out are required")
+	}
+	base, err := experiment.Profile(*profile)
+	if err != nil {
+		return err
+	}
+	base.Optimizer, base.Seed = *optimizer, *seed
+	if *epochs > 0 {
+		base.Epochs = *epochs
+	}
+	eval := experiment.EvalProfile(*profile)
+	eval.Seed = *seed
+	if *repeats > 0 {
+		eval.Repeats = *repeats
+	}
+	if _, err := backend.New(); err != nil {
+		return err
+	}
+	spec := data.CohortSpec{Source: *cohort, Name: *name, Seed: *dataSeed}
+	s, err := experiment.RunProtocol(*out, spec, *method, base, eval, *workers, stderr, experiment.RunOptions{})
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(*out, "summary.json")
+	if err := experiment.WriteJSON(path, s); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s\n%-6s %-14s %8s %8s %7s\n", path, "pmiss", "scenario", "c_mean", "c_sd", "repeats")
+	for _, r := range s.Configs {
+		fmt.Fprintf(stdout, "%-6.2f %-14s %8.4f %8.4f %7d\n", r.PMiss, r.Scenario, float64(r.CMean), float64(r.CSD), r.NRepeats)
+	}
+	return nil
+}
+
+func runEvaluate(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("evaluate", flag.ContinueOnError)
+	dir := fs.String("run", "", "a folder written by parachute train (run.json, checkpoint.gob) (required)")
+	repeats := fs.Int("repeats", 0, "mask repeats per scenario (0: the profile's)")
+	seed := fs.Uint64("seed", 1, "seed of the evaluation masks")
+	if err := parseFlags(fs, args, stderr, "usage: parachute evaluate --run DIR [--repeats N] [--seed S]\n\n"+
+		"Re-scores a saved model under the masking scenarios of its training p_miss and\n"+
+		"writes DIR/evaluation.json.\n\nflags:\n"); err != nil {
+		return err
+	}
+	if *dir == "" {
+		return errors.New("--run is required")
+	}
+	raw, err := os.ReadFile(filepath.Join(*dir, "run.json"))
+	if err != nil {
+		return err
+	}
+	var rec experiment.RunRecord
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		return fmt.Errorf("%s/run.json: %w", *dir, err)
+	}
+	c, err := data.Open(rec.CohortSpec)
+	if err != nil {
+		return err
+	}
+	b, err := backend.New()
+	if err != nil {
+		return err
+	}
+	t, err := experiment.NewTrainer(b, c, rec.Config)
+	if err != nil {
+		return err
+	}
+	if _, _, err := t.LoadCheckpoint(filepath.Join(*dir, "checkpoint.gob")); err != nil {
+		return err
+	}
+	eval := experiment.EvalProfile(rec.Config.Profile)
+	eval.Seed = *seed
+	if *repeats > 0 {
+		eval.Repeats = *repeats
+	}
+	ev, err := experiment.Evaluate(t, c, rec.Fold, eval)
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(*dir, "evaluation.json")
+	if err := experiment.WriteJSON(path, ev); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, path)
+	for _, sc := range ev.Scenarios {
+		fmt.Fprintf(stdout, "%-14s ratio %.2f  C %.4f ± %.4f over %d repeats\n", sc.Scenario, sc.Ratio, float64(sc.CMean), float64(sc.CSD), sc.Repeats)
+	}
+	return nil
+}
+
+func runSweep(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("sweep", flag.ContinueOnError)
+	grid := fs.String("grid", "", "grid JSON (required)")
+	shard := fs.String("shard", "0/1", "run shard i of n (i/n): runs whose index is i modulo n")
+	workers := fs.Int("workers", 1, "runs trained at a time on this machine")
+	out := fs.String("out", "", "results folder shared by all shards (required)")
+	if err := parseFlags(fs, args, stderr, "usage: parachute sweep --grid GRID.json [--shard i/n] [--workers k] --out DIR\n\n"+
+		"Runs a grid of runs; each shard independently (Slurm array jobs, Kubernetes indexed\n"+
+		"Jobs). Finished runs are skipped, killed ones resume from their checkpoints.\n\nflags:\n"); err != nil {
+		return err
+	}
+	if *grid == "" || *out == "" {
+		return errors.New("--grid and --out are required")
+	}
+	g, err := experiment.ReadGrid(*grid)
+	if err != nil {
+		return err
+	}
+	i, n, err := experiment.ParseShard(*shard)
+	if err != nil {
+		return err
+	}
+	if _, err := backend.New(); err != nil {
+		return err
+	}
+	cohorts := &experiment.CohortCache{}
+	runs, err := g.Runs(cohorts)
+	if err != nil {
+		return err
+	}
+	mine, err := experiment.Shard(runs, i, n)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "shard %d/%d: %d of %d runs\n", i, n, len(mine), len(runs))
+	if _, err := experiment.RunAll(*out, mine, *workers, stderr, experiment.RunOptions{Cohorts: cohorts}); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "shard %d/%d done: %d runs in %s\n", i, n, len(mine), filepath.Join(*out, "runs"))
+	return nil
+}
+
+func runCollect(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("collect", flag.ContinueOnError)
+	root := fs.String("out", "", "results folder of a sweep or protocol (required)")
+	csvPath := fs.String("csv", "", "CSV file to write (default OUT/results.csv)")
+	jsonPath := fs.String("json", "", "JSON file to write (default OUT/results.json)")
+	if err := parseFlags(fs, args, stderr, "usage: parachute collect --out DIR [--csv FILE] [--json FILE]\n\n"+
+		"Merges every run result under DIR/runs into one table (a row per run and scenario).\n\nflags:\n"); err != nil {
+		return err
+	}
+	if *root == "" {
+		return errors.New("--out is required")
+	}
+	rows, err := experiment.Collect(*root)
+	if err != nil {
+		return err
+	}
+	if *csvPath == "" {
+		*csvPath = filepath.Join(*root, "results.csv")
+	}
+	if *jsonPath == "" {
+		*jsonPath = filepath.Join(*root, "results.json")
+	}
+	if err := experiment.WriteJSON(*jsonPath, rows); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := experiment.WriteCSV(&buf, rows); err != nil {
+		return err
+	}
+	if err := atomicfile.Write(*csvPath, buf.Bytes()); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d rows: %s, %s\n", len(rows), *csvPath, *jsonPath)
+	return nil
+}
