@@ -65,6 +65,15 @@ func BreslowBaseline(o Outcomes, risk []float64) (*BaselineHazard, error) {
 	return b, nil
 }
 
+// Values returns H0 at each of Time (see [BaselineHazard.At]).
+func (b *BaselineHazard) Values() []float64 {
+	out := make([]float64, len(b.scaled))
+	for k, h := range b.scaled {
+		out[k] = h * math.Exp(-b.shift)
+	}
+	return out
+}
+
 // At returns H0(t) (0 before the first event time; constant after the last).
 func (b *BaselineHazard) At(t float64) float64 {
 	return stepFunction{x: b.Time, y: b.scaled}.at(t) * math.Exp(-b.shift)

@@ -4,6 +4,7 @@ package survival_test
 
 import (
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/parachute-surv/goparachute/parachute/survival"
@@ -355,6 +356,59 @@ func TestCoxPartialLogLikelihoodMatchesR(t *testing.T) {
 				t.Fatal(err)
 			}
 			testutil.CheckClose(t, "log partial likelihood", ll, ref.LoglikBreslow, testutil.SameEstimator)
+		})
+	}
+}
+
+// A Cox model's own linear predictor has calibration slope 1, and the scale
+// profile of the log partial likelihood peaks there at R's log-likelihood.
+func TestCalibrationSlopeOfACoxFitIsOne(t *testing.T) {
+	for name, ref := range loadReferences(t) {
+		t.Run(name, func(t *testing.T) {
+			slope, err := survival.CalibrationSlope(ref.outcomes(), ref.Risk)
+			if err != nil {
+				t.Fatal(err)
+			}
+			testutil.CheckClose(t, "slope", slope, 1, testutil.RFitter)
+			profile, err := survival.CoxScaleProfile(ref.outcomes(), ref.Risk, []float64{0.9, 1, 1.1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			testutil.CheckClose(t, "profile at 1", profile[1], ref.LoglikBreslow, testutil.SameEstimator)
+			if profile[0] >= profile[1] || profile[2] >= profile[1] {
+				t.Errorf("profile %v does not peak at s = 1", profile)
+			}
+			// Doubling the risk halves the slope.
+			doubled := make([]float64, len(ref.Risk))
+			for i, r := range ref.Risk {
+				doubled[i] = 2 * r
+			}
+			half, err := survival.CalibrationSlope(ref.outcomes(), doubled)
+			if err != nil {
+				t.Fatal(err)
+			}
+			testutil.CheckClose(t, "slope of 2η", half, 0.5, testutil.RFitter)
+		})
+	}
+}
+
+// RiskGroups reproduces the groups R's reference script builds with
+// risk > median(risk) and cut(risk, quantile(risk, 0:3/3), include.lowest = TRUE).
+func TestRiskGroupsMatchR(t *testing.T) {
+	for name, ref := range loadReferences(t) {
+		t.Run(name, func(t *testing.T) {
+			for k, want := range map[int][]int{2: ref.LogRank2.Group, 3: ref.LogRank3.Group} {
+				got, err := survival.RiskGroups(ref.Risk, k)
+				if err != nil {
+					t.Fatal(err)
+				}
+				offset := slices.Min(want) // R's cut() labels start at 1
+				for i := range got {
+					if got[i] != want[i]-offset {
+						t.Fatalf("k = %d: patient %d in group %d, R says %d", k, i, got[i], want[i]-offset)
+					}
+				}
+			}
 		})
 	}
 }

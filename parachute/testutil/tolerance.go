@@ -22,6 +22,10 @@ const (
 	// significant digits and squared): the same bound, named apart so the
 	// reason is visible.
 	ReferenceInput = 1e-9
+	// RFitter compares an exact optimum with R's iterative fit of it:
+	// coxph stops when the log-likelihood changes by less than 1e-9
+	// relatively, which leaves the coefficients a few 1e-9 from the maximum.
+	RFitter = 1e-7
 	// StockVJP compares fastgrad's matmul VJPs with GoMLX's stock VJPs in
 	// float64, first and second order: the same sums in a different order
 	// (verified agreement, gomlx-v0.26.md §8.1).
