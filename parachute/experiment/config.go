@@ -64,10 +64,13 @@ func (c RunConfig) Validate() error {
 }
 
 // EvalProfile returns the evaluation settings of a profile: 30 repeats in
-// paper and authors (the supplement), 5 in quick.
+// paper and authors (the supplement), 5 in quick, 2 in smoke.
 func EvalProfile(profile string) EvalConfig {
-	if profile == ProfileQuick {
+	switch profile {
+	case ProfileQuick:
 		return EvalConfig{Repeats: 5, CalibrationBins: 4}
+	case ProfileSmoke:
+		return EvalConfig{Repeats: 2, CalibrationBins: 4}
 	}
 	return EvalConfig{Repeats: 30, CalibrationBins: 4}
 }

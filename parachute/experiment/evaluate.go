@@ -85,6 +85,27 @@ type Evaluation struct {
 	// TestSet holds the scenarios on the cohort's independent test set, if
 	// it has one.
 	TestSet []ScenarioResult `json:"test_set,omitempty"`
+	// Baseline is the Breslow cumulative hazard H0 of the training
+	// predictions (S(t | η) = exp(−H0(t) e^η)), for predictions at any horizon.
+	Baseline Baseline `json:"baseline"`
+}
+
+// Baseline is a Breslow baseline cumulative hazard at its event times.
+type Baseline struct {
+	Time      []float64 `json:"time"`
+	CumHazard []float64 `json:"cum_hazard"`
+}
+
+// Survival returns exp(−H0(t) e^risk), H0 right-continuous.
+func (b Baseline) Survival(t, risk float64) float64 {
+	h := 0.0
+	for k, tk := range b.Time {
+		if tk > t {
+			break
+		}
+		h = b.CumHazard[k]
+	}
+	return math.Exp(-h * math.Exp(risk))
 }
 
 func patientsOf(c *data.Cohort, idx []int) []*data.Patient {
@@ -152,6 +173,7 @@ func Evaluate(t *Trainer, c *data.Cohort, fold int, eval EvalConfig) (*Evaluatio
 		ev.OutOfFold = append(ev.OutOfFold, pred)
 	}
 	if b, err := survival.BreslowBaseline(trainO, trainRisk); err == nil {
+		ev.Baseline = Baseline{Time: b.Time, CumHazard: b.Values()}
 		for k := range ev.OutOfFold {
 			for _, tm := range ev.Metrics.Times {
 				ev.OutOfFold[k].Surv = append(ev.OutOfFold[k].Surv, b.Survival(tm, testRisk[k]))

@@ -18,6 +18,9 @@ const (
 	// ProfileAuthors is the authors' released presets: as paper but
 	// T_max = 80, η_min = 9e-4 and 400 epochs (their "trainfull" runs).
 	ProfileAuthors = "authors"
+	// ProfileSmoke is the quick profile cut to 2 epochs of an 8-wide network:
+	// for tests that execute the notebooks, not for results.
+	ProfileSmoke = "smoke"
 	// ProfileQuick is a small network (d = 32), batch 32 and 20 epochs for
 	// CPUs, tests and tutorials: one fold of the synthetic pda cohort trains
 	// in about 15 seconds on 2 cores.
@@ -106,8 +109,14 @@ func profile(name string) (TrainConfig, error) {
 		// model generalised best.
 		return TrainConfig{Profile: name, Model: model.QuickConfig(), Epochs: 20, BatchSize: 32,
 			Schedule: optim.Cosine{Max: 2e-3, Min: 1e-4, TMax: 20}, WeightDecay: 0.01}, nil
+	case ProfileSmoke:
+		c, _ := profile(ProfileQuick)
+		c.Profile, c.Epochs = name, 2
+		c.Model.Dim, c.Model.Inter, c.Model.FFN, c.Model.Hazard, c.Model.TopK = 8, 8, 8, 8, 2
+		c.Schedule.TMax = 2
+		return c, nil
 	}
-	return TrainConfig{}, fmt.Errorf("experiment: unknown profile %q (want quick, paper or authors)", name)
+	return TrainConfig{}, fmt.Errorf("experiment: unknown profile %q (want quick, paper, authors or smoke)", name)
 }
 
 // Validate checks the configuration.
