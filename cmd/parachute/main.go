@@ -16,6 +16,7 @@
 //	protocol  the whole evaluation protocol of one cohort and method
 //	sweep     run a grid of runs, or one shard of it
 //	collect   merge run results into one table
+//	reproduce every figure and table of the notebooks, without Jupyter
 //
 // Run "parachute <command> -h" for the flags of a command. Errors are printed
 // to stderr and exit with status 2.
@@ -35,14 +36,15 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"metrics":  {"survival metrics of risk predictions read from CSV", runMetrics},
-	"data":     {"cohorts: fetch the split files, write synthetic cohorts, summarise", runData},
-	"train":    {"train one model on a fold and write run.json", runTrain},
-	"model":    {"model summary: modules, shapes, parameters", runModel},
-	"protocol": {"the whole evaluation protocol of one cohort and method", runProtocol},
-	"evaluate": {"re-score a saved model under the masking scenarios", runEvaluate},
-	"sweep":    {"run a grid of runs, or one shard of it", runSweep},
-	"collect":  {"merge run results into one table (CSV and JSON)", runCollect},
+	"metrics":   {"survival metrics of risk predictions read from CSV", runMetrics},
+	"data":      {"cohorts: fetch the split files, write synthetic cohorts, summarise", runData},
+	"train":     {"train one model on a fold and write run.json", runTrain},
+	"model":     {"model summary: modules, shapes, parameters", runModel},
+	"protocol":  {"the whole evaluation protocol of one cohort and method", runProtocol},
+	"evaluate":  {"re-score a saved model under the masking scenarios", runEvaluate},
+	"sweep":     {"run a grid of runs, or one shard of it", runSweep},
+	"collect":   {"merge run results into one table (CSV and JSON)", runCollect},
+	"reproduce": {"every figure and table of the notebooks, without Jupyter", runReproduce},
 }
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }

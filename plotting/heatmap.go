@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package plotting
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/plot/palette/moreland"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Surface is a function sampled on a regular grid: Values[i][j] at
+// (X[j], Y[i]) (a loss surface L(θ + α v1 + β v2) with α = X, β = Y).
+type Surface struct {
+	X, Y   []float64
+	Values [][]float64
+}
+
+// grid adapts Surface to plotter.GridXYZ.
+type grid struct{ s Surface }
+
+func (g grid) Dims() (c, r int)   { return len(g.s.X), len(g.s.Y) }
+func (g grid) Z(c, r int) float64 { return g.s.Values[r][c] }
+func (g grid) X(c int) float64    { return g.s.X[c] }
+func (g grid) Y(r int) float64    { return g.s.Y[r] }
+
+// HeatMap draws a surface as a heat map with `levels` contour lines and a
+// star at the origin (the unperturbed optimum of a loss landscape).
+func HeatMap(title, xlabel, ylabel string, s Surface, levels int, t Theme) (*Figure, error) {
+	if len(s.Y) != len(s.Values) || len(s.X) == 0 || len(s.Values[0]) != len(s.X) {
+		return nil, fmt.Errorf("plotting: surface of %d×%d values for %d x and %d y", len(s.Values), len(s.Values[0]), len(s.X), len(s.Y))
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, row := range s.Values {
+		for _, v := range row {
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+	}
+	p := t.newPlot(title, xlabel, ylabel)
+	pal := moreland.SmoothBlueRed()
+	pal.SetMin(lo)
+	pal.SetMax(hi)
+	h := plotter.NewHeatMap(grid{s}, pal.Palette(64))
+	p.Add(h)
+	if levels > 0 {
+		var ls []float64
+		for k := 1; k <= levels; k++ {
+			ls = append(ls, lo+(hi-lo)*float64(k)/float64(levels+1))
+		}
+		c := plotter.NewContour(grid{s}, ls, nil)
+		c.LineStyles[0].Color = t.Reference
+		c.LineStyles[0].Width = 0.7
+		p.Add(c)
+	}
+	star, err := plotter.NewScatter(plotter.XYs{{X: 0, Y: 0}})
+	if err != nil {
+		return nil, err
+	}
+	star.Shape, star.Radius, star.Color = draw.PyramidGlyph{}, vg.Points(4), t.Color(7)
+	p.Add(star)
+	p.Title.Text = fmt.Sprintf("%s\nloss from %.3g (blue) to %.3g (red)", title, lo, hi)
+	return Single(p, ColumnWidth*1.2, ColumnWidth*1.1), nil
+}

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package plotting_test
+
+import (
+	"bytes"
+	"flag"
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/parachute-surv/goparachute/data"
+	"github.com/parachute-surv/goparachute/parachute/backend"
+	"github.com/parachute-surv/goparachute/parachute/experiment"
+	"github.com/parachute-surv/goparachute/parachute/model"
+	"github.com/parachute-surv/goparachute/parachute/survival"
+	"github.com/parachute-surv/goparachute/plotting"
+	"gonum.org/v1/plot/vg"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden SVGs (and write PNGs beside them for review in $PLOTTING_PNG_DIR)")
+
+// golden compares a figure's SVG with testdata/golden/name.svg: gonum/plot
+// renders deterministically with its embedded fonts, so any change in a
+// builder shows up here, to be reviewed as a picture and accepted with
+// go test ./plotting -update. The comparison is of the sorted SVG elements,
+// because gonum's contour plotter emits the paths of a level in map order.
+func golden(t *testing.T, name string, fig *plotting.Figure, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg, err := fig.Render("svg", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("testdata", "golden", name+".svg")
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, svg, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if dir := os.Getenv("PLOTTING_PNG_DIR"); dir != "" {
+			if _, err := plotting.Save(fig, dir, name); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./plotting -update to create it)", err)
+	}
+	if !slices.Equal(elements(svg), elements(want)) {
+		t.Errorf("%s.svg differs from the golden file (%d vs %d bytes); look at the new picture and run go test ./plotting -update if it is right",
+			name, len(svg), len(want))
+	}
+}
+
+// elements returns the SVG's elements, sorted.
+func elements(svg []byte) []string {
+	parts := strings.Split(string(svg), ">")
+	slices.Sort(parts)
+	return parts
+}
+
+func cohort(t *testing.T) *data.Cohort {
+	t.Helper()
+	c, err := data.Synthesize(data.SynthOptions{Preset: "pda", Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestAUCCurvesGolden(t *testing.T) {
+	var panels []experiment.AUCPanel
+	for k, name := range []string{"synth:pda", "synth:ucec", "synth:ccrcc"} {
+		p := experiment.AUCPanel{Cohort: name, Patients: 90 + k, Events: 60 - 10*k, MeanAUC: 0.7 - 0.05*float64(k), Replicates: 200}
+		for i := range 10 {
+			a := 0.65 + 0.02*float64(i) - 0.05*float64(k)
+			p.Times = append(p.Times, 100+60*float64(i))
+			p.AUC, p.Lower, p.Upper = append(p.AUC, a), append(p.Lower, a-0.1), append(p.Upper, math.Min(1, a+0.1))
+		}
+		panels = append(panels, p)
+	}
+	fig, err := plotting.AUCCurves(panels, plotting.DefaultTheme)
+	golden(t, "auc_curves", fig, err)
+}
+
+func TestCalibrationGolden(t *testing.T) {
+	var panels []experiment.CalibrationPanel
+	for k, name := range []string{"synth:pda", "synth:ucec"} {
+		p := experiment.CalibrationPanel{Cohort: name}
+		for h := range 3 {
+			c := experiment.CalibrationResult{Horizon: float64(200 * (h + 1))}
+			for b := range 4 {
+				pred := 0.1 + 0.2*float64(b) + 0.1*float64(h)
+				obs := pred + 0.03*float64(k) - 0.02*float64(b)
+				c.Bins = append(c.Bins, survival.CalibrationBin{Predicted: pred, Observed: obs, Lower: obs - 0.1, Upper: obs + 0.1, N: 20})
+			}
+			p.Curves = append(p.Curves, c)
+		}
+		panels = append(panels, p)
+	}
+	fig, err := plotting.Calibration(panels, plotting.DefaultTheme)
+	golden(t, "calibration", fig, err)
+}
+
+func TestMetricVsMissingGolden(t *testing.T) {
+	ratios := []float64{0, 0.05, 0.15, 0.3}
+	var panels []plotting.MissingPanel
+	for k, title := range []string{"CPTAC-PDA (synthetic)", "CPTAC-UCEC (synthetic)", "MMIST-ccRCC (synthetic)"} {
+		p := plotting.MissingPanel{Title: title}
+		for m, label := range []string{"AdamW", "GCS"} {
+			s := plotting.MissingSeries{Label: label, Ratios: ratios}
+			for j := range ratios {
+				s.Mean = append(s.Mean, 0.7-0.1*ratios[j]*float64(2-m)-0.02*float64(k))
+				s.SD = append(s.SD, 0.03+0.01*float64(j))
+			}
+			p.Series = append(p.Series, s)
+		}
+		panels = append(panels, p)
+	}
+	fig, err := plotting.MetricVsMissing(panels, "C-index", plotting.DefaultTheme)
+	golden(t, "metric_vs_missing", fig, err)
+}
+
+func TestKaplanMeierByRiskGolden(t *testing.T) {
+	c := cohort(t)
+	fig, err := plotting.KaplanMeierByRisk(c.Outcomes(), c.Synthetic.LogHazard, 3, plotting.DefaultTheme)
+	golden(t, "kaplan_meier", fig, err)
+}
+
+func TestBoxPlotsGolden(t *testing.T) {
+	low, high := []float64{1, 2, 2.5, 3, 3.2, 4, 7}, []float64{3, 4, 4.5, 5, 6, 6.5, 9}
+	fig, err := plotting.BoxPlots("Neoplastic cell density", "cells per mm²", []plotting.BoxGroup{{"low risk", low}, {"high risk", high}}, plotting.DefaultTheme)
+	golden(t, "box_plots", fig, err)
+}
+
+func TestHeatMapGolden(t *testing.T) {
+	s := plotting.Surface{}
+	for i := range 21 {
+		s.X = append(s.X, -1+0.1*float64(i))
+		s.Y = append(s.Y, -1+0.1*float64(i))
+	}
+	for _, y := range s.Y {
+		row := make([]float64, len(s.X))
+		for j, x := range s.X {
+			row[j] = 0.5 + x*x + 2*y*y + 0.5*x*y
+		}
+		s.Values = append(s.Values, row)
+	}
+	fig, err := plotting.HeatMap("Loss landscape", "direction 1", "direction 2", s, 6, plotting.DefaultTheme)
+	golden(t, "heat_map", fig, err)
+}
+
+func TestArchitectureGolden(t *testing.T) {
+	b, err := backend.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := model.Summarize(b, model.QuickConfig(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fig, err := plotting.Architecture(s, plotting.DefaultTheme)
+	golden(t, "architecture", fig, err)
+}
+
+func TestTutorialFiguresGolden(t *testing.T) {
+	c := cohort(t)
+	o, eta := c.Outcomes(), c.Synthetic.LogHazard
+	scales := []float64{0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2}
+	ll, err := survival.CoxScaleProfile(o, eta, scales)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slope, err := survival.CalibrationSlope(o, eta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fig, err := plotting.CoxProfile(scales, ll, slope, plotting.DefaultTheme)
+	golden(t, "cox_profile", fig, err)
+
+	study, err := experiment.StudyCensoring(c.Synthetic, experiment.CensoringStudyOptions{Seed: 1, Patients: 200, Repeats: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fig, err = plotting.CensoringStudy(study, plotting.DefaultTheme)
+	golden(t, "censoring_study", fig, err)
+}
+
+// PNGs have the figure's size at the saved resolution, and Save writes both
+// formats.
+func TestSaveWritesPNGAndSVG(t *testing.T) {
+	c := cohort(t)
+	fig, err := plotting.KaplanMeierByRisk(c.Outcomes(), c.Synthetic.LogHazard, 2, plotting.DefaultTheme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	paths, err := plotting.Save(fig, filepath.Join(dir, "figs"), "km")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) != 2 || !strings.HasSuffix(paths[0], "km.png") || !strings.HasSuffix(paths[1], "km.svg") {
+		t.Fatalf("paths %v", paths)
+	}
+	f, err := os.Open(paths[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantW := int(math.Round(float64(fig.Width/vg.Inch) * plotting.DPI))
+	if got := img.Bounds().Dx(); math.Abs(float64(got-wantW)) > 1 {
+		t.Errorf("PNG width %d px, want %d", got, wantW)
+	}
+	svg, err := os.ReadFile(paths[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(svg, []byte("<svg")) || !bytes.Contains(svg, []byte("Number at risk")) {
+		t.Errorf("SVG lacks the at-risk table")
+	}
+	if _, err := fig.Render("pdf", 0); err == nil {
+		t.Error("unknown format accepted")
+	}
+}
+
+func TestTable4Markdown(t *testing.T) {
+	rows, err := experiment.Table4(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := plotting.Table4(experiment.PaperTable4, rows)
+	lines := strings.Split(strings.TrimSpace(md), "\n")
+	if len(lines) != 2+len(experiment.PaperTable4)+len(rows) {
+		t.Fatalf("%d lines:\n%s", len(lines), md)
+	}
+	if !strings.HasPrefix(lines[1], "| --- | ---: |") {
+		t.Errorf("alignment row %q: the cohort column is text, the counts are numbers", lines[1])
+	}
+	if !strings.Contains(md, "| CPTAC-PDA | 553 | 232 | 76 | 34 | — | — | — |") {
+		t.Errorf("paper row missing:\n%s", md)
+	}
+}
