@@ -32,6 +32,11 @@ type FigureOptions struct {
 	Progress io.Writer
 	// Optimizer is the training step (default adamw).
 	Optimizer string
+	// PMiss is the training missing ratio of the models whose out-of-fold
+	// predictions Figures 8 and 9 pool (default 0: trained with all
+	// modalities; the supplement says "the best performing missing-modality
+	// scenario" without naming it). Test patients keep all their modalities.
+	PMiss float64
 }
 
 func (o FigureOptions) withDefaults() (FigureOptions, error) {
@@ -68,22 +73,55 @@ func DefaultCacheRoot() (string, error) {
 	return filepath.Join(out, "cache"), err
 }
 
-// OutDir is the folder for generated runs and figures: out/ under the Go
-// module that contains the working directory (notebooks run inside the
-// repository), or out/ under the working directory outside any module.
-func OutDir() (string, error) {
+// moduleRoot is the folder of the go.mod that contains the working
+// directory, or "" outside a module.
+func moduleRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", err
 	}
 	for d := dir; ; d = filepath.Dir(d) {
 		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return filepath.Join(d, "out"), nil
+			return d, nil
 		}
 		if filepath.Dir(d) == d {
-			return filepath.Join(dir, "out"), nil
+			return "", nil
 		}
 	}
+}
+
+// ShortPath returns path relative to the module root when it lies inside
+// it (out/figures/x.png), so that notebooks never print a machine's
+// absolute paths; other paths are returned unchanged.
+func ShortPath(path string) string {
+	root, err := moduleRoot()
+	if err != nil || root == "" {
+		return path
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return path
+	}
+	if rel, err := filepath.Rel(root, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+		return rel
+	}
+	return path
+}
+
+// OutDir is the folder for generated runs and figures: out/ under the Go
+// module that contains the working directory (notebooks run inside the
+// repository), or out/ under the working directory outside any module.
+func OutDir() (string, error) {
+	root, err := moduleRoot()
+	if err != nil {
+		return "", err
+	}
+	if root == "" {
+		if root, err = os.Getwd(); err != nil {
+			return "", err
+		}
+	}
+	return filepath.Join(root, "out"), nil
 }
 
 // Table4Row is one row of the supplement's Table 4.
@@ -127,11 +165,11 @@ func Table4(seed uint64) ([]Table4Row, error) {
 // over its folds: each patient predicted by the model that did not train on
 // it, with that fold's Breslow baseline.
 type Pooled struct {
-	Cohort    string
-	Synthetic bool
-	Outcomes  survival.Outcomes
-	Risk      []float64
-	baseline  []Baseline
+	Cohort   string
+	Outcomes survival.Outcomes
+	Risk     []float64
+	baseline []Baseline
+	spec     data.CohortSpec
 }
 
 // EventProbability returns each patient's predicted probability of death by
@@ -167,8 +205,8 @@ func PoolOutOfFold(results []*RunResult) (*Pooled, error) {
 	return p, nil
 }
 
-// fullModalityRuns trains (or loads) every fold of a cohort at p_miss 0.
-func fullModalityRuns(spec data.CohortSpec, o FigureOptions, cohorts *CohortCache) ([]*RunResult, error) {
+// foldRuns trains (or loads) every fold of a cohort at the options' p_miss.
+func foldRuns(spec data.CohortSpec, o FigureOptions, cohorts *CohortCache) ([]*RunResult, error) {
 	c, err := cohorts.Open(spec)
 	if err != nil {
 		return nil, err
@@ -182,11 +220,34 @@ func fullModalityRuns(spec data.CohortSpec, o FigureOptions, cohorts *CohortCach
 	eval.Seed = o.Seed
 	var runs []RunConfig
 	for _, r := range ProtocolRuns(spec, len(c.Folds), MethodParachute, base, eval) {
-		if r.Train.PMiss == 0 {
+		if r.Train.PMiss == o.PMiss {
 			runs = append(runs, r)
 		}
 	}
+	if len(runs) == 0 {
+		return nil, fmt.Errorf("experiment: p_miss %v is not one of the protocol's ratios", o.PMiss)
+	}
 	return RunAll(o.Root, runs, o.Workers, o.Progress, RunOptions{Cohorts: cohorts})
+}
+
+// pooledCohorts trains (or loads) every fold of each cohort and pools the
+// out-of-fold predictions per cohort.
+func pooledCohorts(o FigureOptions) ([]*Pooled, error) {
+	cohorts := &CohortCache{}
+	var pools []*Pooled
+	for _, spec := range o.Cohorts {
+		results, err := foldRuns(spec, o, cohorts)
+		if err != nil {
+			return nil, err
+		}
+		pool, err := PoolOutOfFold(results)
+		if err != nil {
+			return nil, err
+		}
+		pool.spec = spec
+		pools = append(pools, pool)
+	}
+	return pools, nil
 }
 
 // AUCPanel is one cohort's cumulative/dynamic AUC(t) of pooled out-of-fold
@@ -203,7 +264,7 @@ type AUCPanel struct {
 }
 
 // Figure8 computes supplement Figure 8 for each cohort: the models trained
-// with all modalities (p_miss 0), their out-of-fold predictions pooled, and
+// at opts.PMiss (default 0), their out-of-fold predictions pooled, and
 // AUC(t) on 12 times from the 10th to the 90th percentile of the event
 // times. The score at t is the predicted event probability by t (each fold's
 // Breslow baseline), the censoring distribution that of the pooled cohort,
@@ -213,20 +274,15 @@ func Figure8(opts FigureOptions) ([]AUCPanel, error) {
 	if err != nil {
 		return nil, err
 	}
-	cohorts := &CohortCache{}
+	pools, err := pooledCohorts(o)
+	if err != nil {
+		return nil, err
+	}
 	var panels []AUCPanel
-	for _, spec := range o.Cohorts {
-		results, err := fullModalityRuns(spec, o, cohorts)
-		if err != nil {
-			return nil, err
-		}
-		pool, err := PoolOutOfFold(results)
-		if err != nil {
-			return nil, err
-		}
+	for _, pool := range pools {
 		panel, err := pooledAUC(pool, o.Seed)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", spec.Source, err)
+			return nil, fmt.Errorf("%s: %w", pool.Cohort, err)
 		}
 		panels = append(panels, panel)
 	}
@@ -297,20 +353,9 @@ func pooledAUC(p *Pooled, seed uint64) (AUCPanel, error) {
 		return panel, fmt.Errorf("experiment: AUC(t) undefined at every time")
 	}
 	// Mean AUC weighted by the pooled Kaplan–Meier decrements.
-	km, err := survival.KaplanMeier(o, nil)
-	if err != nil {
-		return panel, err
-	}
-	prev, sum := 1.0, 0.0
-	for k, t := range kept {
-		s := km.At(t)
-		sum += panel.AUC[k] * (prev - s)
-		prev = s
-	}
-	if prev < 1 {
-		panel.MeanAUC = sum / (1 - prev)
-	}
-	return panel, nil
+	mean, err := survival.KaplanMeierWeightedMean(o, kept, panel.AUC)
+	panel.MeanAUC = mean
+	return panel, err
 }
 
 // CalibrationPanel is one cohort's calibration at several horizons
@@ -330,18 +375,14 @@ func Figure9(opts FigureOptions) ([]CalibrationPanel, error) {
 	if err != nil {
 		return nil, err
 	}
-	cohorts := &CohortCache{}
+	pools, err := pooledCohorts(o)
+	if err != nil {
+		return nil, err
+	}
 	bins := EvalProfile(o.Profile).CalibrationBins
 	var panels []CalibrationPanel
-	for _, spec := range o.Cohorts {
-		results, err := fullModalityRuns(spec, o, cohorts)
-		if err != nil {
-			return nil, err
-		}
-		pool, err := PoolOutOfFold(results)
-		if err != nil {
-			return nil, err
-		}
+	for _, pool := range pools {
+		spec := pool.spec
 		horizons, err := survival.EventTimeQuantiles(pool.Outcomes, 0.25, 0.5, 0.75)
 		if err != nil {
 			return nil, err
@@ -393,5 +434,5 @@ func (o FigureOptions) Describe() (string, error) {
 		return "", err
 	}
 	return fmt.Sprintf("data: %s, %s; profile: %s (d = %d, %d epochs, batch %d, %s); seed %d; runs cached in %s",
-		kind, strings.Join(sources, ", "), o.Profile, train.Model.Dim, train.Epochs, train.BatchSize, o.Optimizer, o.Seed, o.Root), nil
+		kind, strings.Join(sources, ", "), o.Profile, train.Model.Dim, train.Epochs, train.BatchSize, o.Optimizer, o.Seed, ShortPath(o.Root)), nil
 }

@@ -85,26 +85,44 @@ func CumulativeDynamicAUC(test Outcomes, risk []float64, times []float64, opts *
 		}
 		res.AUC[k] = num / den
 	}
-	last := times[len(times)-1]
-	if len(times) == 1 {
-		res.Mean = res.AUC[0]
-		return res, nil
-	}
-	km, err := KaplanMeier(test, nil)
+	mean, err := KaplanMeierWeightedMean(test, times, res.AUC)
 	if err != nil {
 		return nil, err
+	}
+	res.Mean = mean
+	return res, nil
+}
+
+// KaplanMeierWeightedMean averages values v_k observed at increasing times
+// t_k with the weights of scikit-survival's mean AUC: the decrements of the
+// Kaplan–Meier curve of o,
+//
+//	mean = Σ_k v_k (Ŝ(t_{k−1}) − Ŝ(t_k)) / (1 − Ŝ(t_last)),  Ŝ(t_0) = 1,
+//
+// so each time counts by the share of deaths it covers. One time gives v_0.
+// Errors: mismatched lengths, and ErrNoComparablePairs when no event
+// precedes the last time (all weights zero).
+func KaplanMeierWeightedMean(o Outcomes, times, values []float64) (float64, error) {
+	if len(times) != len(values) || len(times) == 0 {
+		return 0, fmt.Errorf("%w: %d times for %d values", ErrLengthMismatch, len(times), len(values))
+	}
+	if len(times) == 1 {
+		return values[0], nil
+	}
+	km, err := KaplanMeier(o, nil)
+	if err != nil {
+		return 0, err
 	}
 	prev, sum := 1.0, 0.0
 	for k, t := range times {
 		s := km.At(t)
-		sum += res.AUC[k] * (prev - s)
+		sum += values[k] * (prev - s)
 		prev = s
 	}
 	if prev == 1 {
-		return nil, fmt.Errorf("%w: no event before the last evaluation time %v", ErrNoComparablePairs, last)
+		return 0, fmt.Errorf("%w: no event before the last time %v", ErrNoComparablePairs, times[len(times)-1])
 	}
-	res.Mean = sum / (1 - prev)
-	return res, nil
+	return sum / (1 - prev), nil
 }
 
 // checkFollowUpTimes requires strictly increasing times within
