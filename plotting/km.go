@@ -84,7 +84,7 @@ func KaplanMeier(groups []KMGroup, pValue float64, atRiskTimes []float64, t Them
 	}
 	tableHeight := vg.Points(14) * vg.Length(len(groups)+2)
 	return &Figure{Panels: [][]*plot.Plot{{p}, {t.newLegendRow(legend)}, {table}}, Width: ColumnWidth * 1.6,
-		Height: 2.6*vg.Inch + legendHeight + tableHeight,
+		Height:  2.6*vg.Inch + legendHeight + tableHeight,
 		Heights: []float64{float64(2.6 * vg.Inch), float64(legendHeight), float64(tableHeight)}}, nil
 }
 

@@ -14,13 +14,15 @@ import (
 	"github.com/janpfeifer/gonb/gonbui/protocol"
 
 	"github.com/parachute-surv/goparachute/parachute/atomicfile"
+	"github.com/parachute-surv/goparachute/parachute/experiment"
 	"github.com/parachute-surv/goparachute/plotting"
 )
 
 // Show displays a figure in the notebook as one output holding both
 // image/png (at plotting.DPI) and image/svg+xml, so the front end picks the
-// one it renders best, and writes name.png and name.svg into
-// [plotting.FiguresDir]. It returns the paths written.
+// one it renders best, writes name.png and name.svg into
+// [plotting.FiguresDir], and prints "saved" with the two paths (relative to
+// the repository).
 func Show(fig *plotting.Figure, name string) ([]string, error) {
 	png, err := fig.Render("png", plotting.DPI)
 	if err != nil {
@@ -45,11 +47,12 @@ func Show(fig *plotting.Figure, name string) ([]string, error) {
 		protocol.MIMEImageSVG: string(svg),
 	}})
 	gonbui.Sync()
+	fmt.Println("saved", experiment.ShortPath(paths[0]), experiment.ShortPath(paths[1]))
 	return paths, nil
 }
 
-// ShowTable displays a Markdown table (text/markdown) and writes it to
-// name.md in [plotting.FiguresDir].
+// ShowTable displays a Markdown table (text/markdown), writes it to name.md
+// in [plotting.FiguresDir] and prints "saved" with the path.
 func ShowTable(markdown, name string) (string, error) {
 	dir, err := plotting.FiguresDir()
 	if err != nil {
@@ -61,6 +64,7 @@ func ShowTable(markdown, name string) (string, error) {
 	}
 	gonbui.DisplayMarkdown(markdown)
 	gonbui.Sync()
+	fmt.Println("saved", experiment.ShortPath(path))
 	return path, nil
 }
 
