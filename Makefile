@@ -1,5 +1,10 @@
 # goparachute — common tasks. See README.md.
 #
+#   make reproduce   execute every notebook (quick profile) into out/notebooks,
+#                    writing every figure into out/figures (PROFILE=paper for
+#                    the full protocol, meant for a GPU)
+#   make publish-notebooks  copy the executed notebooks over the committed ones
+#   make notebook-tools     install Jupyter (Debian), gonb and its kernel
 #   make test        install what the tests need, then run them (CI runs this)
 #   make test-short  the quick library tests only
 #   make bench       benchmarks (speed targets are measured here, never in tests)
@@ -8,7 +13,24 @@
 export GOMLX_BACKEND ?= go:ops_sequential
 export GOMLX_NO_AUTO_INSTALL ?= 1
 
-.PHONY: test test-short bench references check
+PROFILE ?= quick
+
+.PHONY: reproduce publish-notebooks notebook-tools test test-short bench references check
+
+reproduce:
+	@jupyter="$$(tools/notebook-setup | tail -n 1)" && \
+	PATH="$$(go env GOPATH)/bin:$$PATH" JUPYTER="$$jupyter" NOTEBOOKS_OUT="$(CURDIR)/out/notebooks" \
+	PARACHUTE_PROFILE=$(PROFILE) PARACHUTE_CACHE="$(CURDIR)/out/cache" PARACHUTE_FIGURES="$(CURDIR)/out/figures" \
+	go test -count=1 -timeout 0 -run 'TestNotebooks$$' -v ./notebooks
+	@echo "== executed notebooks (out/notebooks) and figures (out/figures):"
+	@ls -1 out/notebooks/*/*.ipynb out/figures/*
+
+publish-notebooks:
+	cp out/notebooks/notebooks/*.ipynb notebooks/
+	cp out/notebooks/tutorials/*.ipynb tutorials/
+
+notebook-tools:
+	tools/notebook-setup
 
 test:
 	.ci/test

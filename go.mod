@@ -6,6 +6,7 @@ require (
 	codeberg.org/sbinet/npyio v0.14.0
 	github.com/gomlx/gomlx v0.26.0
 	github.com/janpfeifer/gonb v0.11.1
+	github.com/janpfeifer/must v0.2.0
 	github.com/x448/float16 v0.8.4
 	golang.org/x/image v0.30.0
 	gonum.org/v1/gonum v0.17.0
