@@ -16,6 +16,7 @@ Usage: python3 bench/torch_reference.py [--device cpu|cuda] [--threads N] [--ste
 import argparse
 import json
 import math
+import resource
 import statistics
 import time
 
@@ -172,9 +173,13 @@ def main():
     p.add_argument("--steps", type=int, default=20)
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--tf32", action="store_true",
+                   help="allow TF32 matrix products on CUDA (XLA's default precision for float32 on GPUs; PyTorch's is full float32)")
     a = p.parse_args()
     if a.threads:
         torch.set_num_threads(a.threads)
+    torch.backends.cuda.matmul.allow_tf32 = a.tf32
+    torch.backends.cudnn.allow_tf32 = a.tf32
     torch.manual_seed(0)
     dev = torch.device(a.device)
     model = Parachute().to(dev)
@@ -211,7 +216,12 @@ def main():
             sync()
             if i >= a.warmup:
                 inf_s.append(time.perf_counter() - t0)
-    out = {"framework": "pytorch", "torch": torch.__version__, "device": a.device,
+    peak = {}
+    if dev.type == "cuda":
+        peak["peak_gpu_mb"] = torch.cuda.max_memory_allocated() / 2**20
+        peak["gpu"] = torch.cuda.get_device_name()
+    peak["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out = {"framework": "pytorch", "torch": torch.__version__, "device": a.device, "tf32": a.tf32, **peak,
            "threads": torch.get_num_threads(), "params": params,
            "train_step_ms_median": statistics.median(step_ms),
            "inference_patients_per_s": B / statistics.median(inf_s),

@@ -17,6 +17,8 @@
 //	sweep     run a grid of runs, or one shard of it
 //	collect   merge run results into one table
 //	reproduce every figure and table of the notebooks, without Jupyter
+//	backends  which GoMLX backend is selected and why
+//	bench     time the fixed benchmark workload on the selected backend (JSON)
 //
 // Run "parachute <command> -h" for the flags of a command. Errors are printed
 // to stderr and exit with status 2.
@@ -45,6 +47,8 @@ var commands = map[string]command{
 	"sweep":     {"run a grid of runs, or one shard of it", runSweep},
 	"collect":   {"merge run results into one table (CSV and JSON)", runCollect},
 	"reproduce": {"every figure and table of the notebooks, without Jupyter", runReproduce},
+	"backends":  {"which GoMLX backend is selected and why", runBackends},
+	"bench":     {"time the fixed benchmark workload on the selected backend (JSON)", runBench},
 }
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }

@@ -38,3 +38,21 @@ func TestReproduceWritesTheNamedFiles(t *testing.T) {
 		t.Errorf("unknown name: status %d, stderr %q", status, errOut)
 	}
 }
+
+// backends says what is selected and why, and runs a 2-op graph on it.
+func TestBackendsReportsTheSelection(t *testing.T) {
+	t.Setenv("GOMLX_BACKEND", "")
+	stdout, errOut, status := runCommand(t, "backends", "--smoke")
+	if status != 0 {
+		t.Fatalf("status %d: %s", status, errOut)
+	}
+	for _, want := range []string{"go:ops_sequential (from default)", "2x + 1 of [1 2 3] = [3 5 7]", "xla:"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+	t.Setenv("GOMLX_BACKEND", "xla:/no/such/plugin.so")
+	if _, errOut, status := runCommand(t, "backends"); status == 0 || !strings.Contains(errOut, "-tags xla") {
+		t.Errorf("xla in a build without it: status %d, stderr %q", status, errOut)
+	}
+}

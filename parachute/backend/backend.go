@@ -7,12 +7,22 @@
 // (GOMLX_BACKEND=go:ops_sequential): the default parallel mode can deadlock
 // on the PARACHUTE model with 2 cores (gomlx-v0.26.md §0.2). A user may set
 // GOMLX_BACKEND to another configuration of a backend compiled into the
-// binary; this package never downloads anything.
+// binary, notably XLA through a PJRT plugin given by absolute path:
+//
+//	GOMLX_BACKEND=xla:/abs/path/xla_cuda_plugin.so   (a CUDA plugin, e.g. JAX's)
+//	GOMLX_BACKEND=xla:cpu                            (a plugin installed under
+//	                                                  ~/.local/lib/go-xla)
+//
+// XLA is compiled in by building with -tags xla (and cgo, the default where
+// a C compiler is present); other builds stay pure Go. This package never
+// downloads anything: GoMLX's plugin auto-install is switched
+// off, and a requested plugin that is missing is an error that says so.
 package backend
 
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -27,8 +37,8 @@ const Default = "go:ops_sequential"
 
 // Selection says which backend configuration was chosen and why.
 type Selection struct {
-	Config string // e.g. "go:ops_sequential"
-	Reason string // "GOMLX_BACKEND" or "default"
+	Config string `json:"config"` // e.g. "go:ops_sequential"
+	Reason string `json:"reason"` // "GOMLX_BACKEND" or "default"
 }
 
 // Choose returns the configuration New will use: $GOMLX_BACKEND when set,
@@ -59,10 +69,67 @@ func New() (backends.Backend, error) {
 		return nil, err
 	}
 	sel := Choose()
+	if err := CheckConfig(sel); err != nil {
+		return nil, err
+	}
 	b, err := backends.NewWithConfig(sel.Config)
 	if err != nil {
 		return nil, fmt.Errorf("backend %q (from %s; registered: %v): %w", sel.Config, sel.Reason, backends.List(), err)
 	}
 	shared = b
 	return b, nil
+}
+
+// CheckConfig rejects, before GoMLX sees it, an XLA configuration this
+// binary cannot serve: XLA not compiled in, or a plugin path that does not
+// exist.
+func CheckConfig(sel Selection) error {
+	name, plugin, _ := strings.Cut(sel.Config, ":")
+	if name != "xla" && name != "stablehlo" && name != "hlo" && name != "shlo" {
+		return nil
+	}
+	if !xlaCompiled {
+		return fmt.Errorf("backend %q (from %s): this binary was built without XLA; build it with -tags xla "+
+			"(go build -tags xla ./cmd/parachute), or unset GOMLX_BACKEND for the pure-Go backend", sel.Config, sel.Reason)
+	}
+	path, _, _ := strings.Cut(plugin, ",") // options follow a comma
+	if filepath.IsAbs(path) {
+		if _, err := os.Stat(path); err != nil {
+			return fmt.Errorf("backend %q (from %s): PJRT plugin not found: %w (nothing is downloaded; see README, GPU)", sel.Config, sel.Reason, err)
+		}
+	}
+	return nil
+}
+
+// Report describes the backend of this process for `parachute backends`.
+type Report struct {
+	Selection
+	// Description is the backend's own description; for XLA it names the
+	// plugin and its PJRT API version.
+	Description string `json:"description"`
+	// Registered lists the backends compiled into this binary.
+	Registered []string `json:"registered"`
+	// XLA says whether this binary can use XLA, and why not.
+	XLA string `json:"xla"`
+	// Fastgrad says that the matmul gradients of package fastgrad are
+	// installed.
+	Fastgrad bool `json:"fastgrad"`
+}
+
+// Describe creates (or reuses) the backend and reports what was selected and
+// why.
+func Describe() (Report, error) {
+	r := Report{Selection: Choose(), Registered: backends.List(), XLA: "compiled in (cgo); plugins only by absolute path or installed by hand, never downloaded"}
+	if !xlaCompiled {
+		r.XLA = "not compiled in (build with -tags xla and cgo to use PJRT plugins)"
+	}
+	if err := CheckConfig(r.Selection); err != nil {
+		return r, err
+	}
+	b, err := New()
+	if err != nil {
+		return r, err
+	}
+	r.Description, r.Fastgrad = b.Description(), true // New installs it or fails
+	return r, nil
 }

@@ -3,6 +3,7 @@
 package backend_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/parachute-surv/goparachute/parachute/backend"
@@ -23,5 +24,30 @@ func TestChooseAndNew(t *testing.T) {
 	}
 	if b2, _ := backend.New(); b2 != b {
 		t.Fatal("New returned a second backend")
+	}
+}
+
+// This build has no XLA (no -tags xla): asking for it is a clear error, not
+// a download attempt, and the report says why.
+func TestXLAWithoutTheTagIsAClearError(t *testing.T) {
+	for _, cfg := range []string{"xla:cuda", "xla:/opt/plugins/xla_cuda_plugin.so", "stablehlo"} {
+		err := backend.CheckConfig(backend.Selection{Config: cfg, Reason: "GOMLX_BACKEND"})
+		if err == nil || !strings.Contains(err.Error(), "-tags xla") || !strings.Contains(err.Error(), cfg) {
+			t.Errorf("%s: error %v, want one naming the config and -tags xla", cfg, err)
+		}
+	}
+	if err := backend.CheckConfig(backend.Selection{Config: "go:ops_sequential"}); err != nil {
+		t.Errorf("pure Go: %v", err)
+	}
+	if err := backend.InstallPlugins(); err == nil {
+		t.Error("InstallPlugins succeeded in a build without XLA")
+	}
+	t.Setenv("GOMLX_BACKEND", "")
+	r, err := backend.Describe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Config != backend.Default || !strings.Contains(r.XLA, "not compiled in") || !r.Fastgrad {
+		t.Errorf("report %+v", r)
 	}
 }

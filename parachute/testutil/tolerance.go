@@ -30,6 +30,10 @@ const (
 	// float64, first and second order: the same sums in a different order
 	// (verified agreement, gomlx-v0.26.md §8.1).
 	StockVJP = 1e-9
+	// Float64Backends compares one float64 graph run on two backends (the
+	// pure-Go CPU backend and XLA on CUDA): the same operations with
+	// different reduction orders, measured at 3e-16.
+	Float64Backends = 1e-12
 	// Float32Long compares float32 graph code with a float64 reference over
 	// reductions of hundreds of terms: ε(float32) ≈ 1.2e-7 times the
 	// accumulation length.

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // graph DSL
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+
+	"github.com/parachute-surv/goparachute/parachute/backend"
+	"github.com/parachute-surv/goparachute/parachute/experiment"
+)
+
+func runBackends(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("backends", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print JSON")
+	smoke := fs.Bool("smoke", false, "also run a 2-op graph (2x + 1) on the selected backend")
+	install := fs.Bool("install-plugins", false, "download GoMLX's PJRT plugins (CPU; CUDA when a GPU is present) into ~/.local/lib/go-xla (needs internet and an XLA build)")
+	if err := parseFlags(fs, args, stderr, "usage: parachute backends [--json] [--smoke]\n\n"+
+		"Says which GoMLX backend this binary selects and why (GOMLX_BACKEND or the default),\n"+
+		"which backends are compiled in, whether XLA is, and the backend's own description\n"+
+		"(for XLA: the PJRT plugin and its API version).\n\nflags:\n"); err != nil {
+		return err
+	}
+	if *install {
+		if err := backend.InstallPlugins(); err != nil {
+			return err
+		}
+	}
+	r, err := backend.Describe()
+	if err != nil {
+		return err
+	}
+	out := map[string]any{"backend": r}
+	if *smoke {
+		b, _ := backend.New()
+		got, err := twoOpGraph(b)
+		if err != nil {
+			return fmt.Errorf("2-op graph on %s: %w", r.Description, err)
+		}
+		out["smoke_2x_plus_1_of_1_2_3"] = got
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	fmt.Fprintf(stdout, "selected:    %s (from %s)\nbackend:     %s\nregistered:  %v\nxla:         %s\nfastgrad:    %v\n",
+		r.Config, r.Reason, r.Description, r.Registered, r.XLA, r.Fastgrad)
+	if v, ok := out["smoke_2x_plus_1_of_1_2_3"]; ok {
+		fmt.Fprintf(stdout, "2-op graph:  2x + 1 of [1 2 3] = %v\n", v)
+	}
+	return nil
+}
+
+// twoOpGraph computes 2x + 1 of [1, 2, 3] on b: the smallest check that a
+// backend compiles and runs a graph.
+func twoOpGraph(b backends.Backend) ([]float32, error) {
+	res, err := ExecOnce(b, func(x *Node) *Node { return AddScalar(MulScalar(x, 2), 1) }, []float32{1, 2, 3})
+	if err != nil {
+		return nil, err
+	}
+	return tensors.CopyFlatData[float32](res)
+}
+
+func runBench(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	steps := fs.Int("steps", 10, "timed training steps (median reported)")
+	predictions := fs.Int("predictions", 20, "timed inference calls (median reported)")
+	optimizer := fs.String("optimizer", "adamw", "training step: adamw, gcs, sam, crsam or gradvac")
+	compare := fs.Bool("compare-cpu", false, "also check that the selected backend's risks match the pure-Go backend's with the same weights")
+	compareDType := fs.String("compare-dtype", "float32", "model dtype of the comparison: float32, or float64 to take float32 rounding (and TF32) out of it")
+	skipTiming := fs.Bool("compare-only", false, "with --compare-cpu: skip the timings")
+	if err := parseFlags(fs, args, stderr, "usage: parachute bench [--steps N] [--predictions N] [--optimizer adamw] [--compare-cpu]\n\n"+
+		"Runs the fixed benchmark workload (batch 16; 8 slides × 768; 4 series × 16 slices × 1024;\n"+
+		"paper-size model) on the backend GOMLX_BACKEND selects and prints JSON: ms per training\n"+
+		"step (median after a first, compiling step, reported apart), patients/s at inference,\n"+
+		"peak host memory. bench/torch_reference.py runs the same workload in PyTorch.\n\nflags:\n"); err != nil {
+		return err
+	}
+	b, err := backend.New()
+	if err != nil {
+		return err
+	}
+	out := map[string]any{"tool": "parachute bench", "date": time.Now().UTC().Format(time.RFC3339)}
+	if !*skipTiming {
+		res, err := experiment.Bench(b, experiment.BenchOptions{Steps: *steps, Predictions: *predictions, Optimizer: *optimizer})
+		if err != nil {
+			return err
+		}
+		out["result"] = res
+	}
+	if *compare {
+		dtype := dtypes.Float32
+		switch *compareDType {
+		case "float32":
+		case "float64":
+			dtype = dtypes.Float64
+		default:
+			return fmt.Errorf("--compare-dtype %q (want float32 or float64)", *compareDType)
+		}
+		cpu, err := backends.NewWithConfig(backend.Default)
+		if err != nil {
+			return err
+		}
+		agreement, err := experiment.CompareBackends(cpu, b, dtype)
+		if err != nil {
+			return err
+		}
+		out["agreement_with_cpu"] = agreement
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
