@@ -230,24 +230,28 @@ func foldRuns(spec data.CohortSpec, o FigureOptions, cohorts *CohortCache) ([]*R
 	return RunAll(o.Root, runs, o.Workers, o.Progress, RunOptions{Cohorts: cohorts})
 }
 
-// pooledCohorts trains (or loads) every fold of each cohort and pools the
-// out-of-fold predictions per cohort.
-func pooledCohorts(o FigureOptions) ([]*Pooled, error) {
+// pooledCohorts completes the options, trains (or loads) every fold of each
+// cohort and pools the out-of-fold predictions per cohort.
+func pooledCohorts(opts FigureOptions) (FigureOptions, []*Pooled, error) {
+	o, err := opts.withDefaults()
+	if err != nil {
+		return o, nil, err
+	}
 	cohorts := &CohortCache{}
 	var pools []*Pooled
 	for _, spec := range o.Cohorts {
 		results, err := foldRuns(spec, o, cohorts)
 		if err != nil {
-			return nil, err
+			return o, nil, err
 		}
 		pool, err := PoolOutOfFold(results)
 		if err != nil {
-			return nil, err
+			return o, nil, err
 		}
 		pool.spec = spec
 		pools = append(pools, pool)
 	}
-	return pools, nil
+	return o, pools, nil
 }
 
 // AUCPanel is one cohort's cumulative/dynamic AUC(t) of pooled out-of-fold
@@ -270,11 +274,7 @@ type AUCPanel struct {
 // Breslow baseline), the censoring distribution that of the pooled cohort,
 // and the band the 2.5–97.5 % percentiles of 200 seeded bootstrap resamples.
 func Figure8(opts FigureOptions) ([]AUCPanel, error) {
-	o, err := opts.withDefaults()
-	if err != nil {
-		return nil, err
-	}
-	pools, err := pooledCohorts(o)
+	o, pools, err := pooledCohorts(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -371,11 +371,7 @@ type CalibrationPanel struct {
 // probability and each bin's mean prediction is set against its Kaplan–Meier
 // event probability with a 95 % interval.
 func Figure9(opts FigureOptions) ([]CalibrationPanel, error) {
-	o, err := opts.withDefaults()
-	if err != nil {
-		return nil, err
-	}
-	pools, err := pooledCohorts(o)
+	o, pools, err := pooledCohorts(opts)
 	if err != nil {
 		return nil, err
 	}
