@@ -24,6 +24,9 @@
 //     profiles, the training loop, checkpoints, run files.
 //   - [github.com/parachute-surv/goparachute/parachute/backend]: backend
 //     selection and start-up.
+//   - [github.com/parachute-surv/goparachute/parachute/blasdot]: the pure-Go
+//     backend's DotGeneral through OpenBLAS, self-tested at start-up
+//     (backend.New installs it when a CBLAS library is present).
 //   - [github.com/parachute-surv/goparachute/parachute/fastgrad]: matmul
 //     gradients of DotGeneral and Dot for GoMLX v0.26.0; call Install at
 //     start-up (backend.New does).

@@ -29,6 +29,7 @@ import (
 	"github.com/gomlx/gomlx/backends"
 	_ "github.com/gomlx/gomlx/backends/simplego" // registers "go"
 
+	"github.com/parachute-surv/goparachute/parachute/blasdot"
 	"github.com/parachute-surv/goparachute/parachute/fastgrad"
 )
 
@@ -56,7 +57,9 @@ var (
 )
 
 // New returns the process's backend, creating it on the first call: it
-// installs fastgrad's gradients, then creates the backend [Choose] selects.
+// installs fastgrad's gradients and, for the pure-Go backend, package
+// blasdot's BLAS executor for DotGeneral (when a CBLAS library is present and
+// its self-test passes), then creates the backend [Choose] selects.
 // The backend is shared; do not finalise it. Returns an error naming the
 // configuration when the backend is not compiled in or fails to start.
 func New() (backends.Backend, error) {
@@ -71,6 +74,9 @@ func New() (backends.Backend, error) {
 	sel := Choose()
 	if err := CheckConfig(sel); err != nil {
 		return nil, err
+	}
+	if name, _, _ := strings.Cut(sel.Config, ":"); name == "go" {
+		blasdot.Install() // its Status says whether it took, and why not
 	}
 	b, err := backends.NewWithConfig(sel.Config)
 	if err != nil {
@@ -114,6 +120,9 @@ type Report struct {
 	// Fastgrad says that the matmul gradients of package fastgrad are
 	// installed.
 	Fastgrad bool `json:"fastgrad"`
+	// BLAS says whether package blasdot runs the pure-Go backend's
+	// DotGeneral through a CBLAS library, and why not.
+	BLAS string `json:"blas"`
 }
 
 // Describe creates (or reuses) the backend and reports what was selected and
@@ -131,5 +140,9 @@ func Describe() (Report, error) {
 		return r, err
 	}
 	r.Description, r.Fastgrad = b.Description(), true // New installs it or fails
+	r.BLAS = "not used (not the pure-Go backend)"
+	if strings.HasPrefix(r.Config, "go") {
+		r.BLAS = blasdot.Install().String()
+	}
 	return r, nil
 }

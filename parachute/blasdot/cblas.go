@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: Apache-2.0
+
+//go:build cgo && !noblas
+
+package blasdot
+
+/*
+#cgo LDFLAGS: -ldl
+#include <dlfcn.h>
+#include <stddef.h>
+#include <stdlib.h>
+
+// CBLAS constants (cblas.h): row-major storage, no transpose, transpose.
+enum { RowMajor = 101, NoTrans = 111, Trans = 112 };
+
+typedef void (*sgemm_fn)(int, int, int, int, int, int, float, const float *, int,
+                         const float *, int, float, float *, int);
+typedef void (*dgemm_fn)(int, int, int, int, int, int, double, const double *, int,
+                         const double *, int, double, double *, int);
+
+static sgemm_fn sgemm;
+static dgemm_fn dgemm;
+
+// load opens a CBLAS library and finds its sgemm and dgemm; it returns NULL
+// on success or a message.
+static const char *load(const char *name) {
+	void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+	if (!h) return dlerror();
+	sgemm = (sgemm_fn)dlsym(h, "cblas_sgemm");
+	dgemm = (dgemm_fn)dlsym(h, "cblas_dgemm");
+	if (!sgemm || !dgemm) return "the library has no cblas_sgemm or cblas_dgemm";
+	return NULL;
+}
+
+// The products C + coff[i] = op(A + aoff[i]) op(B + boff[i]), row-major.
+static void sgemm_list(int count, int transA, int transB, int m, int n, int k,
+                       const float *a, int lda, const long long *aoff,
+                       const float *b, int ldb, const long long *boff,
+                       float *c, int ldc, const long long *coff) {
+	for (int i = 0; i < count; i++)
+		sgemm(RowMajor, transA ? Trans : NoTrans, transB ? Trans : NoTrans, m, n, k, 1.0f,
+		      a + aoff[i], lda, b + boff[i], ldb, 0.0f, c + coff[i], ldc);
+}
+
+static void dgemm_list(int count, int transA, int transB, int m, int n, int k,
+                       const double *a, int lda, const long long *aoff,
+                       const double *b, int ldb, const long long *boff,
+                       double *c, int ldc, const long long *coff) {
+	for (int i = 0; i < count; i++)
+		dgemm(RowMajor, transA ? Trans : NoTrans, transB ? Trans : NoTrans, m, n, k, 1.0,
+		      a + aoff[i], lda, b + boff[i], ldb, 0.0, c + coff[i], ldc);
+}
+*/
+import "C"
+
+import (
+	"errors"
+	"unsafe"
+)
+
+// loadLibrary opens the first CBLAS library of the candidates.
+func loadLibrary(candidates []string) (string, error) {
+	var msgs []string
+	for _, name := range candidates {
+		cname := C.CString(name)
+		msg := C.load(cname)
+		C.free(unsafe.Pointer(cname))
+		if msg == nil {
+			return name, nil
+		}
+		msgs = append(msgs, name+": "+C.GoString(msg))
+	}
+	return "", errors.New("no CBLAS library: " + joinMessages(msgs))
+}
+
+func offsets64(x []int) []int64 {
+	out := make([]int64, len(x))
+	for i, v := range x {
+		out[i] = int64(v)
+	}
+	return out
+}
+
+func gemm32(p gemmPlan, a, b, c []float32) {
+	ao, bo, co := offsets64(p.AOffsets), offsets64(p.BOffsets), offsets64(p.COffsets)
+	C.sgemm_list(C.int(p.Count), cbool(p.TransA), cbool(p.TransB), C.int(p.M), C.int(p.N), C.int(p.K),
+		(*C.float)(unsafe.Pointer(&a[0])), C.int(p.LdA), (*C.longlong)(unsafe.Pointer(&ao[0])),
+		(*C.float)(unsafe.Pointer(&b[0])), C.int(p.LdB), (*C.longlong)(unsafe.Pointer(&bo[0])),
+		(*C.float)(unsafe.Pointer(&c[0])), C.int(p.LdC), (*C.longlong)(unsafe.Pointer(&co[0])))
+}
+
+func gemm64(p gemmPlan, a, b, c []float64) {
+	ao, bo, co := offsets64(p.AOffsets), offsets64(p.BOffsets), offsets64(p.COffsets)
+	C.dgemm_list(C.int(p.Count), cbool(p.TransA), cbool(p.TransB), C.int(p.M), C.int(p.N), C.int(p.K),
+		(*C.double)(unsafe.Pointer(&a[0])), C.int(p.LdA), (*C.longlong)(unsafe.Pointer(&ao[0])),
+		(*C.double)(unsafe.Pointer(&b[0])), C.int(p.LdB), (*C.longlong)(unsafe.Pointer(&bo[0])),
+		(*C.double)(unsafe.Pointer(&c[0])), C.int(p.LdC), (*C.longlong)(unsafe.Pointer(&co[0])))
+}
+
+func cbool(b bool) C.int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// compiled reports that this build can use a CBLAS library.
+const compiled = true

@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: Apache-2.0
+
+//go:build !cgo || noblas
+
+package blasdot
+
+// compiled reports that this build cannot use a CBLAS library.
+const compiled = false
+
+func loadLibrary([]string) (string, error) { return "", errNotBuilt }
+func override() error                      { return errNotBuilt }
+func restore()                             {}
+
+var (
+	enabled       fakeBool
+	plantMismatch bool
+)
+
+type fakeBool struct{}
+
+func (fakeBool) Store(bool) {}
