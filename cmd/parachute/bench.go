@@ -52,8 +52,8 @@ func runBackends(args []string, stdout, stderr io.Writer) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
-	fmt.Fprintf(stdout, "selected:    %s (from %s)\nbackend:     %s\nregistered:  %v\nxla:         %s\nfastgrad:    %v\n",
-		r.Config, r.Reason, r.Description, r.Registered, r.XLA, r.Fastgrad)
+	fmt.Fprintf(stdout, "selected:    %s (from %s)\nbackend:     %s\nregistered:  %v\nxla:         %s\nfastgrad:    %v\nblas:        %s\n",
+		r.Config, r.Reason, r.Description, r.Registered, r.XLA, r.Fastgrad, r.BLAS)
 	if v, ok := out["smoke_2x_plus_1_of_1_2_3"]; ok {
 		fmt.Fprintf(stdout, "2-op graph:  2x + 1 of [1 2 3] = %v\n", v)
 	}
