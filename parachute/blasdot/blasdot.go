@@ -36,7 +36,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -46,6 +45,8 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // graph DSL
 	"github.com/gomlx/gomlx/pkg/core/tensors"
+
+	"github.com/parachute-surv/goparachute/parachute/fastgrad"
 )
 
 // SupportedGoMLX is the GoMLX version whose simplego internals the override
@@ -97,7 +98,7 @@ func install() Status {
 	if !compiled {
 		return Status{Reason: "not built in (built without cgo or with -tags noblas)"}
 	}
-	if v := gomlxVersion(); v != "" && v != SupportedGoMLX {
+	if v := fastgrad.LinkedGoMLXVersion(); v != "" && v != SupportedGoMLX {
 		return Status{Reason: fmt.Sprintf("GoMLX %s is not %s, whose internals the executor was verified on", v, SupportedGoMLX)}
 	}
 	candidates := []string{"libopenblas.so.0", "libopenblas.so", "libblas.so.3"}
@@ -119,23 +120,6 @@ func install() Status {
 }
 
 func joinMessages(msgs []string) string { return strings.Join(msgs, "; ") }
-
-// gomlxVersion returns the GoMLX module version linked in, "" when unknown.
-func gomlxVersion() string {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return ""
-	}
-	for _, dep := range info.Deps {
-		if dep.Path == "github.com/gomlx/gomlx" {
-			if dep.Replace != nil {
-				return dep.Replace.Version
-			}
-			return dep.Version
-		}
-	}
-	return ""
-}
 
 // selfTestCase is one DotGeneral layout of the self-test.
 type selfTestCase struct {

@@ -148,36 +148,35 @@ func dotGeneral(b *simplego.Backend, node *simplego.Node, inputs []*simplego.Buf
 		return stock(b, node, inputs, owned)
 	}
 	lflat, rflat := *at[any](lhs, offsets.bufFlat), *at[any](rhs, offsets.bufFlat)
+	var res any
 	switch out.DType {
 	case dtypes.Float32:
-		a, ok1 := lflat.([]float32)
-		bb, ok2 := rflat.([]float32)
-		if !ok1 || !ok2 {
-			break
-		}
-		c := make([]float32, out.Size())
-		gemm32(plan, a, bb, c)
-		if plantMismatch {
-			c[0] *= 1.001
-		}
-		calls.Add(1)
-		return verified(b, node, inputs, owned, newBuffer(out, c))
+		res = product(plan, lflat, rflat, out.Size(), gemm32)
 	case dtypes.Float64:
-		a, ok1 := lflat.([]float64)
-		bb, ok2 := rflat.([]float64)
-		if !ok1 || !ok2 {
-			break
-		}
-		c := make([]float64, out.Size())
-		gemm64(plan, a, bb, c)
-		if plantMismatch {
-			c[0] *= 1.001
-		}
-		calls.Add(1)
-		return verified(b, node, inputs, owned, newBuffer(out, c))
+		res = product(plan, lflat, rflat, out.Size(), gemm64)
 	}
-	fallbacks.Add(1)
-	return stock(b, node, inputs, owned)
+	if res == nil {
+		fallbacks.Add(1)
+		return stock(b, node, inputs, owned)
+	}
+	calls.Add(1)
+	return verified(b, node, inputs, owned, newBuffer(out, res))
+}
+
+// product runs the plan on flat operands of element type T into a new
+// output of size elements; nil when the operands are not []T.
+func product[T float32 | float64](plan gemmPlan, lflat, rflat any, size int, gemm func(gemmPlan, []T, []T, []T)) any {
+	a, ok1 := lflat.([]T)
+	b, ok2 := rflat.([]T)
+	if !ok1 || !ok2 {
+		return nil
+	}
+	c := make([]T, size)
+	gemm(plan, a, b, c)
+	if plantMismatch {
+		c[0] *= 1.001
+	}
+	return c
 }
 
 // verified returns res, after comparing it with the stock executor's result

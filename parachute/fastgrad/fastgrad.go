@@ -58,7 +58,7 @@ var (
 // GoMLX version other than [SupportedGoMLX].
 func Install() error {
 	installOnce.Do(func() {
-		if v := gomlxVersion(); v != "" && v != SupportedGoMLX {
+		if v := LinkedGoMLXVersion(); v != "" && v != SupportedGoMLX {
 			installErr = fmt.Errorf("fastgrad: GoMLX %s is not %s, whose internals the override was verified on", v, SupportedGoMLX)
 			return
 		}
@@ -70,9 +70,10 @@ func Install() error {
 	return installErr
 }
 
-// gomlxVersion returns the GoMLX module version linked into the binary, or ""
-// when build information is unavailable.
-func gomlxVersion() string {
+// LinkedGoMLXVersion returns the GoMLX module version linked into the
+// binary, or "" when build information is unavailable; the overrides of
+// GoMLX internals (here and in package blasdot) check it.
+func LinkedGoMLXVersion() string {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		return ""
