@@ -17,12 +17,18 @@ type CohortSpec struct {
 	Source string `json:"source"`         // "synth:<preset>" or a folder
 	Name   string `json:"name,omitempty"` // cohort of a folder
 	Seed   uint64 `json:"seed,omitempty"` // seed of a synthetic cohort
+	// Pathology and Radiology name the encoders whose features are used
+	// (generated, for a synthetic cohort); "" means TITAN and
+	// MedImageInsight and is left out of the JSON, so specs with the default
+	// encoders serialise (and hash) as before the fields existed.
+	Pathology string `json:"pathology,omitempty"`
+	Radiology string `json:"radiology,omitempty"`
 }
 
 // Open returns the cohort a spec names.
 func Open(s CohortSpec) (*Cohort, error) {
 	if preset, ok := strings.CutPrefix(s.Source, "synth:"); ok {
-		return Synthesize(SynthOptions{Preset: preset, Seed: s.Seed})
+		return Synthesize(SynthOptions{Preset: preset, Seed: s.Seed, Pathology: s.Pathology, Radiology: s.Radiology})
 	}
 	name := s.Name
 	if name == "" {
@@ -31,7 +37,7 @@ func Open(s CohortSpec) (*Cohort, error) {
 			return nil, err
 		}
 	}
-	return Load(s.Source, name, nil)
+	return Load(s.Source, name, &LoadOptions{Pathology: s.Pathology, Radiology: s.Radiology})
 }
 
 // OnlyCohort returns the one cohort under dir/labels_splits.

@@ -9,7 +9,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/parachute-surv/goparachute/data"
@@ -120,37 +119,44 @@ func runSynth(args []string, stdout, stderr io.Writer) error {
 
 func runSummary(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("data summary", flag.ContinueOnError)
-	cohort := fs.String("cohort", "", "synth:pda|synth:ucec|synth:ccrcc, or a data folder in the authors' layout (required)")
-	name := fs.String("name", "", "cohort of the data folder (pda, ucec, ccrcc or a folder name); default: its only cohort")
-	seed := fs.Uint64("seed", 1, "generator seed of a synthetic cohort")
-	pathology := fs.String("pathology", data.DefaultPathology.Name, "pathology encoder")
-	radiology := fs.String("radiology", data.DefaultRadiology.Name, "radiology encoder")
+	spec := cohortFlags(fs, "seed")
 	if err := parseFlags(fs, args, stderr, "usage: parachute data summary --cohort synth:pda|DIR [--seed S] [--name COHORT]\n\n"+
 		"Prints the cohort's Table 4 counts, events, folds, encoders, the load report of a\n"+
 		"folder, and the oracle C of a synthetic cohort.\n\nflags:\n"); err != nil {
 		return err
 	}
-	var c *data.Cohort
-	var err error
-	switch {
-	case *cohort == "":
+	if spec().Source == "" {
 		return errors.New("--cohort is required")
-	case strings.HasPrefix(*cohort, "synth:"):
-		c, err = data.Synthesize(data.SynthOptions{Preset: strings.TrimPrefix(*cohort, "synth:"), Seed: *seed,
-			Pathology: *pathology, Radiology: *radiology})
-	default:
-		n := *name
-		if n == "" {
-			if n, err = data.OnlyCohort(*cohort); err != nil {
-				return err
-			}
-		}
-		c, err = data.Load(*cohort, n, &data.LoadOptions{Pathology: *pathology, Radiology: *radiology})
 	}
+	c, err := data.Open(spec())
 	if err != nil {
 		return err
 	}
 	return printJSON(stdout, c.Summary())
+}
+
+// cohortFlags defines the flags that name a cohort — --cohort, --name, the
+// synthetic cohort's seed (named seedFlag) and the --pathology and
+// --radiology encoders — and returns the data.CohortSpec they give once the
+// flags are parsed.
+func cohortFlags(fs *flag.FlagSet, seedFlag string) func() data.CohortSpec {
+	cohort := fs.String("cohort", "", "synth:pda|synth:ucec|synth:ccrcc, or a data folder in the authors' layout (required)")
+	name := fs.String("name", "", "cohort of the data folder (pda, ucec, ccrcc or a folder name); default: its only cohort")
+	seed := fs.Uint64(seedFlag, 1, "generator seed of a synthetic cohort")
+	pathology := fs.String("pathology", data.DefaultPathology.Name, "pathology encoder")
+	radiology := fs.String("radiology", data.DefaultRadiology.Name, "radiology encoder")
+	return func() data.CohortSpec {
+		spec := data.CohortSpec{Source: *cohort, Name: *name, Seed: *seed}
+		// The default encoders stay implicit, so run configurations (and
+		// their hashes) do not change with these flags left alone.
+		if *pathology != data.DefaultPathology.Name {
+			spec.Pathology = *pathology
+		}
+		if *radiology != data.DefaultRadiology.Name {
+			spec.Radiology = *radiology
+		}
+		return spec
+	}
 }
 
 func printJSON(w io.Writer, v any) error {

@@ -20,9 +20,7 @@ import (
 
 func runProtocol(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("protocol", flag.ContinueOnError)
-	cohort := fs.String("cohort", "", "synth:pda|synth:ucec|synth:ccrcc, or a data folder (required)")
-	name := fs.String("name", "", "cohort of the data folder (default: its only cohort)")
-	dataSeed := fs.Uint64("data-seed", 1, "seed of a synthetic cohort")
+	cohortSpec := cohortFlags(fs, "data-seed")
 	method := fs.String("method", experiment.MethodParachute, "method")
 	optimizer := fs.String("optimizer", "adamw", "training step: adamw, gcs, sam, crsam or gradvac")
 	profile := fs.String("profile", experiment.ProfileQuick, "quick, paper or authors")
@@ -38,7 +36,7 @@ func runProtocol(args []string, stdout, stderr io.Writer) error {
 		"DIR/runs; writes DIR/summary.json.\n\nflags:\n"); err != nil {
 		return err
 	}
-	if *cohort == "" || *out == "" {
+	if cohortSpec().Source == "" || *out == "" {
 		return errors.New("--cohort and --out are required")
 	}
 	base, err := experiment.Profile(*profile)
@@ -57,7 +55,7 @@ func runProtocol(args []string, stdout, stderr io.Writer) error {
 	if _, err := backend.New(); err != nil {
 		return err
 	}
-	spec := data.CohortSpec{Source: *cohort, Name: *name, Seed: *dataSeed}
+	spec := cohortSpec()
 	s, err := experiment.RunProtocol(*out, spec, *method, base, eval, *workers, stderr, experiment.RunOptions{})
 	if err != nil {
 		return err

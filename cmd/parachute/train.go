@@ -17,9 +17,7 @@ import (
 
 func runTrain(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
-	cohort := fs.String("cohort", "", "synth:pda|synth:ucec|synth:ccrcc, or a data folder (required)")
-	name := fs.String("name", "", "cohort of the data folder (default: its only cohort)")
-	dataSeed := fs.Uint64("data-seed", 1, "seed of a synthetic cohort")
+	cohortSpec := cohortFlags(fs, "data-seed")
 	fold := fs.Int("fold", 0, "fold to train (its test part is held out)")
 	profile := fs.String("profile", experiment.ProfileQuick, "quick, paper or authors")
 	pmiss := fs.Float64("pmiss", 0, "runtime masking probability p_miss")
@@ -36,10 +34,10 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		"the checkpoint when started again with the same flags.\n\nflags:\n"); err != nil {
 		return err
 	}
-	if *cohort == "" || *out == "" {
+	if cohortSpec().Source == "" || *out == "" {
 		return errors.New("--cohort and --out are required")
 	}
-	spec := data.CohortSpec{Source: *cohort, Name: *name, Seed: *dataSeed}
+	spec := cohortSpec()
 	c, err := data.Open(spec)
 	if err != nil {
 		return err

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package data_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/parachute-surv/goparachute/data"
+)
+
+// A spec's encoders reach the cohort it opens, and the default encoders stay
+// out of its JSON (so run configurations hash as they did before specs named
+// encoders).
+func TestCohortSpecEncoders(t *testing.T) {
+	c, err := data.Open(data.CohortSpec{Source: "synth:ucec", Seed: 1, Pathology: "UNI"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Pathology.Name != "UNI" || c.Pathology.Width != 1024 || c.Radiology.Name != data.DefaultRadiology.Name {
+		t.Errorf("encoders %s (%d) and %s", c.Pathology.Name, c.Pathology.Width, c.Radiology.Name)
+	}
+	raw, err := json.Marshal(data.CohortSpec{Source: "synth:pda", Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(raw) != `{"source":"synth:pda","seed":1}` || strings.Contains(string(raw), "pathology") {
+		t.Errorf("default spec JSON %s", raw)
+	}
+}
