@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,6 +18,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 
 	"github.com/parachute-surv/goparachute/data"
+	"github.com/parachute-surv/goparachute/parachute/survival"
 )
 
 // BenchWorkload is the fixed workload of the speed comparisons, shared with
@@ -133,7 +133,7 @@ func Bench(b backends.Backend, o BenchOptions) (*BenchResult, error) {
 		}
 		r.Steps = append(r.Steps, ms)
 	}
-	r.StepMS = median(r.Steps)
+	r.StepMS = survival.Quantile(r.Steps, 0.5)
 	if r.FirstPredictMS, err = timed(predict); err != nil {
 		return nil, err
 	}
@@ -145,20 +145,10 @@ func Bench(b backends.Backend, o BenchOptions) (*BenchResult, error) {
 		}
 		predictions = append(predictions, ms)
 	}
-	r.PredictMS = median(predictions)
+	r.PredictMS = survival.Quantile(predictions, 0.5)
 	r.PatientsPerSecond = float64(len(patients)) / (r.PredictMS / 1000)
 	r.PeakRSSMB = PeakRSSMB()
 	return r, nil
-}
-
-func median(x []float64) float64 {
-	s := slices.Clone(x)
-	slices.Sort(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
 }
 
 // PeakRSSMB reads the process's peak resident memory (Linux VmHWM); 0

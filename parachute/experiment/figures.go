@@ -306,9 +306,10 @@ func pooledAUC(p *Pooled, seed uint64) (AUCPanel, error) {
 			panel.Times = append(panel.Times, t)
 		}
 	}
-	aucAt := func(idx []int, t float64) (float64, error) {
+	// aucAt scores the patients idx (a bootstrap resample, or all) at t
+	// with their predicted event probabilities by t, prob.
+	aucAt := func(idx []int, t float64, prob []float64) (float64, error) {
 		sub := o.Subset(idx)
-		prob := p.EventProbability(t)
 		score := make([]float64, len(idx))
 		for k, i := range idx {
 			score[k] = prob[i]
@@ -326,7 +327,8 @@ func pooledAUC(p *Pooled, seed uint64) (AUCPanel, error) {
 	rng := rand.New(rand.NewPCG(seed, 0xf18))
 	var kept []float64
 	for _, t := range panel.Times {
-		a, err := aucAt(all, t)
+		prob := p.EventProbability(t) // once per time, not per resample
+		a, err := aucAt(all, t, prob)
 		if err != nil {
 			continue
 		}
@@ -336,7 +338,7 @@ func pooledAUC(p *Pooled, seed uint64) (AUCPanel, error) {
 			for i := range idx {
 				idx[i] = rng.IntN(len(all))
 			}
-			if v, err := aucAt(idx, t); err == nil {
+			if v, err := aucAt(idx, t, prob); err == nil {
 				reps = append(reps, v)
 			}
 		}
