@@ -305,27 +305,7 @@ func survivalTimes(rng *rand.Rand, truth *SyntheticTruth, preset Preset) ([]floa
 		t[i] = math.Pow(e/math.Exp(truth.LogHazard[i]), 1/truth.WeibullShape)
 		u[i] = rng.Float64()
 	}
-	count := func(s float64) int {
-		k := 0
-		for i := range n {
-			if t[i] <= s*u[i] {
-				k++
-			}
-		}
-		return k
-	}
-	lo, hi := 0.0, 1.0
-	for count(hi) < preset.Events {
-		hi *= 2
-	}
-	for range 200 {
-		mid := (lo + hi) / 2
-		if count(mid) < preset.Events {
-			lo = mid
-		} else {
-			hi = mid
-		}
-	}
+	hi := UniformCensoringScale(t, u, preset.Events)
 	truth.CensoringScale = hi
 	obs, ev := make([]float64, n), make([]bool, n)
 	for i := range n {
@@ -339,6 +319,35 @@ func survivalTimes(rng *rand.Rand, truth *SyntheticTruth, preset Preset) ([]floa
 		obs[i] = math.Max(1, math.Round(math.Exp(truth.TimeLogOffset+truth.TimeLogSlope*math.Log(obs[i]))))
 	}
 	return obs, ev
+}
+
+// UniformCensoringScale returns the scale c of uniform censoring times
+// C_i = c·u_i at which exactly `events` of the event times t_i are observed
+// (t_i ≤ c·u_i): the smallest such c, found by doubling from 1 and 200
+// bisection steps. It needs u_i > 0 and events ≤ len(t).
+func UniformCensoringScale(t, u []float64, events int) float64 {
+	count := func(s float64) int {
+		k := 0
+		for i := range t {
+			if t[i] <= s*u[i] {
+				k++
+			}
+		}
+		return k
+	}
+	lo, hi := 0.0, 1.0
+	for count(hi) < events {
+		hi *= 2
+	}
+	for range 200 {
+		mid := (lo + hi) / 2
+		if count(mid) < events {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return hi
 }
 
 // availability returns the number of slides and series of each patient:

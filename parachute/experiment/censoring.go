@@ -142,8 +142,8 @@ func StudyCensoring(truth *data.SyntheticTruth, opts CensoringStudyOptions) (*Ce
 	return study, nil
 }
 
-// censorAt censors times t at c·u with c chosen by bisection so that the
-// censored fraction is closest to level (no censoring at level 0).
+// censorAt censors times t at c·u, with c the smallest scale whose censored
+// fraction is at most level (no censoring at level 0).
 func censorAt(t, u []float64, level float64) survival.Outcomes {
 	o := survival.Outcomes{Time: slices.Clone(t), Event: make([]bool, len(t))}
 	if level == 0 {
@@ -152,29 +152,14 @@ func censorAt(t, u []float64, level float64) survival.Outcomes {
 		}
 		return o
 	}
-	censoredAt := func(c float64) float64 {
-		k := 0
-		for i := range t {
-			if t[i] > c*u[i] {
-				k++
-			}
-		}
-		return float64(k) / float64(len(t))
+	n := len(t)
+	events := 0
+	for float64(n-events)/float64(n) > level {
+		events++
 	}
-	lo, hi := 0.0, slices.Max(t)
-	for censoredAt(hi) > level {
-		hi *= 2
-	}
-	for range 100 {
-		if mid := (lo + hi) / 2; censoredAt(mid) > level {
-			lo = mid
-		} else {
-			hi = mid
-		}
-	}
+	c := data.UniformCensoringScale(t, u, events)
 	for i := range t {
-		c := hi * u[i]
-		o.Time[i], o.Event[i] = math.Min(t[i], c), t[i] <= c
+		o.Time[i], o.Event[i] = math.Min(t[i], c*u[i]), t[i] <= c*u[i]
 	}
 	return o
 }
