@@ -121,7 +121,7 @@ func (s GCS) Build(ctx *context.Context, p *Problem) Result {
 		vars = p.params(ctx, g)
 		theta = values(vars, g)
 		grad := Gradient(loss0, theta...)
-		scale := Div(Scalar(g, loss0.DType(), s.SAMRho), AddScalar(StopGradient(globalNorm(grad)), 1e-12))
+		scale := ascentScale(s.SAMRho, grad)
 		at = perturb(vars, theta, grad, scale)
 	}
 	fused := p.Encoder(ctx)

@@ -26,7 +26,7 @@ func (s SAM) Build(ctx *context.Context, p *Problem) Result {
 	vars := p.params(ctx, g)
 	theta := values(vars, g)
 	grad := Gradient(loss, theta...)
-	scale := Div(Scalar(g, loss.DType(), s.Rho), AddScalar(StopGradient(globalNorm(grad)), 1e-12))
+	scale := ascentScale(s.Rho, grad)
 	pert := perturb(vars, theta, grad, scale)
 	_, _, loss2 := p.forward(ctx)
 	grad2 := Gradient(loss2, pert...)
@@ -58,7 +58,7 @@ func (c CRSAM) Build(ctx *context.Context, p *Problem) Result {
 	vars := p.params(ctx, g)
 	theta := values(vars, g)
 	g0 := Gradient(loss, theta...)
-	scale := Div(Scalar(g, loss.DType(), c.Rho), AddScalar(StopGradient(globalNorm(g0)), 1e-12))
+	scale := ascentScale(c.Rho, g0)
 	plusNodes := perturb(vars, theta, g0, scale)
 	_, _, lossPlus := p.forward(ctx)
 	gPlus := Gradient(lossPlus, plusNodes...)
@@ -72,4 +72,12 @@ func (c CRSAM) Build(ctx *context.Context, p *Problem) Result {
 		grads[i] = Add(Add(gPlus[i], MulScalar(curv, c.Gamma)), MulScalar(Sub(gPlus[i], gMinus[i]), c.Beta))
 	}
 	return Result{Loss: loss, Risk: risk, Params: vars, Grads: grads}
+}
+
+// ascentScale is ρ / (‖g‖ + 1e-12) with the global norm of the gradients g
+// held constant: ε = scale·g is SAM's ascent step of length ρ (used by SAM,
+// CR-SAM and GCS's SAM variant).
+func ascentScale(rho float64, grad []*Node) *Node {
+	norm := StopGradient(globalNorm(grad))
+	return Div(Scalar(norm.Graph(), norm.DType(), rho), AddScalar(norm, 1e-12))
 }
