@@ -189,7 +189,7 @@ func selfTest() error {
 		if err != nil {
 			return fmt.Errorf("%s (simplego): %w", tc.name, err)
 		}
-		if err := compare(got, want, tc.dtype); err != nil {
+		if err := compare(got, want); err != nil {
 			return fmt.Errorf("%s: %w", tc.name, err)
 		}
 	}
@@ -215,31 +215,42 @@ func randomTensor(rng *rand.Rand, dtype dtypes.DType, dims []int) *tensors.Tenso
 	return tensors.FromFlatDataAndDimensions(x, dims...)
 }
 
-func compare(got, want *tensors.Tensor, dtype dtypes.DType) error {
+func compare(got, want *tensors.Tensor) error {
 	if !got.Shape().Equal(want.Shape()) {
 		return fmt.Errorf("shape %s, simplego gives %s", got.Shape(), want.Shape())
 	}
-	var g, w []float64
-	if dtype == dtypes.Float64 {
-		g, w = tensors.MustCopyFlatData[float64](got), tensors.MustCopyFlatData[float64](want)
-	} else {
-		for _, v := range tensors.MustCopyFlatData[float32](got) {
-			g = append(g, float64(v))
+	var err error
+	if e := got.ConstFlatData(func(g any) {
+		if e := want.ConstFlatData(func(w any) { err = compareFlat(g, w) }); e != nil {
+			err = e
 		}
-		for _, v := range tensors.MustCopyFlatData[float32](want) {
-			w = append(w, float64(v))
-		}
+	}); e != nil {
+		return e
 	}
-	scale := 0.0
+	return err
+}
+
+// compareFlat compares flat BLAS and simplego results ([]float32 or
+// []float64): within 1e-5 of max(1, largest |simplego value|) in float32
+// (another summation order), 1e-12 in float64.
+func compareFlat(got, want any) error {
+	var g, w []float64
+	tol := 1e-12
+	switch x := got.(type) {
+	case []float32:
+		tol = 1e-5
+		for i, v := range x {
+			g, w = append(g, float64(v)), append(w, float64(want.([]float32)[i]))
+		}
+	case []float64:
+		g, w = x, want.([]float64)
+	}
+	scale := 1.0
 	for _, v := range w {
 		scale = math.Max(scale, math.Abs(v))
 	}
-	tol := 1e-5 * math.Max(scale, 1)
-	if dtype == dtypes.Float64 {
-		tol = 1e-12 * math.Max(scale, 1)
-	}
 	for i := range g {
-		if math.Abs(g[i]-w[i]) > tol {
+		if math.Abs(g[i]-w[i]) > tol*scale {
 			return fmt.Errorf("element %d: BLAS %v, simplego %v", i, g[i], w[i])
 		}
 	}

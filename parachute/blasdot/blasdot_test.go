@@ -89,7 +89,7 @@ func TestRandomLayoutsMatchSimplego(t *testing.T) {
 			dtype = dtypes.Float64
 		}
 		fn := func(l, r *Node) *Node { return DotGeneral(l, lc, lb, r, rc, rb) }
-		l, r := randomTensor(rng, dtype, lhs), randomTensor(rng, dtype, rhs)
+		l, r := blasdot.RandomTensor(rng, dtype, lhs), blasdot.RandomTensor(rng, dtype, rhs)
 		got, err := ExecOnce(b, fn, l, r)
 		if err != nil {
 			t.Fatalf("trial %d: %v", trial, err)
@@ -177,25 +177,6 @@ func shuffledRoles(rng *rand.Rand, nb, nc, nf int) [][2]int {
 	}
 	rng.Shuffle(len(rest), func(i, j int) { rest[i], rest[j] = rest[j], rest[i] })
 	return append(roles, rest...)
-}
-
-func randomTensor(rng *rand.Rand, dtype dtypes.DType, dims []int) *tensors.Tensor {
-	n := 1
-	for _, d := range dims {
-		n *= d
-	}
-	x := make([]float64, n)
-	for i := range x {
-		x[i] = rng.NormFloat64()
-	}
-	if dtype == dtypes.Float64 {
-		return tensors.FromFlatDataAndDimensions(x, dims...)
-	}
-	y := make([]float32, n)
-	for i := range y {
-		y[i] = float32(x[i])
-	}
-	return tensors.FromFlatDataAndDimensions(y, dims...)
 }
 
 func flat64(t *tensors.Tensor) []float64 {

@@ -7,7 +7,6 @@ package blasdot
 import (
 	"errors"
 	"fmt"
-	"math"
 	"reflect"
 	"sync/atomic"
 	"unsafe"
@@ -197,31 +196,6 @@ func verified(b *simplego.Backend, node *simplego.Node, inputs []*simplego.Buffe
 		verifyErr.Store(&e)
 	}
 	return res, nil
-}
-
-// compareFlat compares two flat results like the self-test does.
-func compareFlat(got, want any) error {
-	var g, w []float64
-	tol := 1e-12
-	switch x := got.(type) {
-	case []float32:
-		tol = 1e-5
-		for i, v := range x {
-			g, w = append(g, float64(v)), append(w, float64(want.([]float32)[i]))
-		}
-	case []float64:
-		g, w = x, want.([]float64)
-	}
-	scale := 1.0
-	for _, v := range w {
-		scale = math.Max(scale, math.Abs(v))
-	}
-	for i := range g {
-		if math.Abs(g[i]-w[i]) > tol*scale {
-			return fmt.Errorf("element %d: BLAS %v, simplego %v", i, g[i], w[i])
-		}
-	}
-	return nil
 }
 
 // override installs dotGeneral in simplego's table.

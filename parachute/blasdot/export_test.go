@@ -4,7 +4,10 @@ package blasdot
 
 // Test hooks.
 
-var PlanGemm = planGemm
+var (
+	PlanGemm     = planGemm
+	RandomTensor = randomTensor
+)
 
 type GemmPlan = gemmPlan
 
