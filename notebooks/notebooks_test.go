@@ -120,6 +120,7 @@ func TestNotebooksAreThin(t *testing.T) {
 		pinned[p] = true
 	}
 	importLine := regexp.MustCompile(`^\s*(?:import\s+)?(?:\w+\s+)?"([^"]+)"\s*$`)
+	typeDecl := regexp.MustCompile(`(?m)^type\s`)
 	for _, path := range notebookFiles(t) {
 		nb := readNotebook(t, path)
 		code := 0
@@ -144,7 +145,7 @@ func TestNotebooksAreThin(t *testing.T) {
 					t.Errorf("%s cell %d imports %s, which notebooks/doc.go does not pin", path, i, m[1])
 				}
 			}
-			if regexp.MustCompile(`(?m)^type\s`).MatchString(src) {
+			if typeDecl.MatchString(src) {
 				t.Errorf("%s cell %d declares a type: library code belongs in a package", path, i)
 			}
 			if c.Metadata.Expect == nil {
