@@ -43,6 +43,7 @@ bench:
 
 references:
 	cd parachute/survival/testdata && Rscript gen/reference.R
+	cd parachute/experiment/testdata && sh gen/reference.sh
 
 check:
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt: files above need formatting"; exit 1; }

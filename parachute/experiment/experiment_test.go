@@ -11,6 +11,7 @@ import (
 
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/survival"
+	"github.com/parachute-surv/goparachute/parachute/testutil"
 )
 
 // tinyConfig trains in about a second on the synthetic ucec cohort.
@@ -155,20 +156,56 @@ func TestTrainingMaskNeverDropsBoth(t *testing.T) {
 	}
 }
 
+// ridgeCoxReference is testdata/reference/ridge_cox_pda.json (R glmnet and
+// survival, see testdata/gen/ridge_cox.R).
+type ridgeCoxReference struct {
+	Folds []struct {
+		Fold              int     `json:"fold"`
+		RidgeCoxC         float64 `json:"ridge_cox_c"`
+		OracleC           float64 `json:"oracle_c"`
+		ObservableOracleC float64 `json:"observable_oracle_c"`
+	} `json:"folds"`
+	RidgeCoxMeanC float64 `json:"ridge_cox_mean_c"`
+	Latent        struct {
+		OracleMeanC float64 `json:"oracle_mean_c"`
+		FittedMeanC float64 `json:"fitted_mean_c"`
+		GapMean     float64 `json:"gap_mean"`
+		ShareOver10 float64 `json:"share_gap_over_0.10"`
+	} `json:"latent_cox_simulation"`
+}
+
+// quickVersusRidgeCox is how far the quick profile's mean test C may fall
+// below the ridge-penalised Cox model of R glmnet on the same folds: about
+// one standard error of a five-fold mean C on 96 patients.
+const quickVersusRidgeCox = 0.03
+
 // TestQuickProfileOnSyntheticPDA trains the quick profile on the five folds
-// of the synthetic pda cohort (seed 1) and compares the mean test-fold
-// Harrell C with the generator's ceilings: the oracle C of the true
-// log-hazard and the observable oracle (the best prediction from the
-// modalities each patient has). Asserted: within 0.10 of the observable
-// oracle (the issue's target of 0.10 from the full oracle is logged; see the
-// closing note of issue 4).
+// of the synthetic pda cohort (seed 1) and compares its mean test-fold
+// Harrell C with what can be learnt there:
+//   - the ridge-penalised Cox model of R glmnet on the pooled embeddings of
+//     the same folds (reference file): the network must come within
+//     quickVersusRidgeCox of it;
+//   - the observable oracle (the best prediction from the modalities each
+//     patient has): within 0.10.
+//
+// The oracle C of the true log-hazard is logged, not asserted: the
+// reference's simulation of the generator shows that a Cox model fitted on
+// the true latent factors of 77 training patients lands 0.099 below it on
+// average (above 0.10 in 47 % of replicates), so the issue's "within 0.10 of
+// the oracle" is out of reach of any estimator at this sample size. Go's
+// per-fold oracle and observable C must equal R's.
 func TestQuickProfileOnSyntheticPDA(t *testing.T) {
 	if testing.Short() {
-		t.Skip("trains five folds (about a minute)")
+		t.Skip("trains five folds (about 20 seconds)")
 	}
+	var ref ridgeCoxReference
+	testutil.LoadReference(t, filepath.Join("testdata", "reference", "ridge_cox_pda.json"), &ref)
 	c, err := data.Synthesize(data.SynthOptions{Preset: "pda", Seed: 1})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(ref.Folds) != len(c.Folds) {
+		t.Fatalf("reference has %d folds, the cohort %d", len(ref.Folds), len(c.Folds))
 	}
 	cfg, _ := Profile(ProfileQuick)
 	cfg.Seed = 1
@@ -188,13 +225,23 @@ func TestQuickProfileOnSyntheticPDA(t *testing.T) {
 		}
 		o, _ := survival.ConcordanceIndex(c.OutcomesOf(test), pick(c.Synthetic.LogHazard))
 		ob, _ := survival.ConcordanceIndex(c.OutcomesOf(test), pick(c.Synthetic.ObservableLogHazard))
+		r := ref.Folds[fold]
+		if math.Abs(o.Index-r.OracleC) > testutil.ReferenceInput || math.Abs(ob.Index-r.ObservableOracleC) > testutil.ReferenceInput {
+			t.Errorf("fold %d: oracle C %v, observable %v; R says %v, %v", fold, o.Index, ob.Index, r.OracleC, r.ObservableOracleC)
+		}
 		model += float64(rec.TestHarrellC) / 5
 		oracle += o.Index / 5
 		observable += ob.Index / 5
-		t.Logf("fold %d: test C %.3f (oracle %.3f, observable %.3f), %.1f s", fold, rec.TestHarrellC, o.Index, ob.Index, rec.Seconds)
+		t.Logf("fold %d: test C %.3f (ridge-Cox %.3f, oracle %.3f, observable %.3f), %.1f s",
+			fold, rec.TestHarrellC, r.RidgeCoxC, o.Index, ob.Index, rec.Seconds)
 	}
-	t.Logf("mean test C %.3f; oracle %.3f (gap %.3f); observable oracle %.3f (gap %.3f)",
-		model, oracle, oracle-model, observable, observable-model)
+	t.Logf("mean test C %.3f; ridge-Cox (glmnet) %.3f; observable oracle %.3f (gap %.3f); oracle %.3f (gap %.3f)",
+		model, ref.RidgeCoxMeanC, observable, observable-model, oracle, oracle-model)
+	t.Logf("simulated Cox on the true latent factors: %.3f vs oracle %.3f (gap %.3f, over 0.10 in %.0f %% of replicates)",
+		ref.Latent.FittedMeanC, ref.Latent.OracleMeanC, ref.Latent.GapMean, 100*ref.Latent.ShareOver10)
+	if model < ref.RidgeCoxMeanC-quickVersusRidgeCox {
+		t.Errorf("mean test C %.3f is more than %.2f below glmnet's ridge-Cox %.3f on the same folds", model, quickVersusRidgeCox, ref.RidgeCoxMeanC)
+	}
 	if observable-model > 0.10 {
 		t.Errorf("mean test C %.3f is more than 0.10 below the observable oracle %.3f", model, observable)
 	}

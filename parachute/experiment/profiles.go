@@ -23,7 +23,7 @@ const (
 	ProfileSmoke = "smoke"
 	// ProfileQuick is a small network (d = 32), batch 32 and 20 epochs for
 	// CPUs, tests and tutorials: one fold of the synthetic pda cohort trains
-	// in about 15 seconds on 2 cores.
+	// in about 4 seconds on 2 cores with package blasdot, 15 without.
 	ProfileQuick = "quick"
 )
 
