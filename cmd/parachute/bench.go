@@ -90,6 +90,9 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	out := map[string]any{"tool": "parachute bench", "date": time.Now().UTC().Format(time.RFC3339)}
+	if s, ok := backend.BLAS(); ok {
+		out["blas"] = s
+	}
 	if !*skipTiming {
 		res, err := experiment.Bench(b, experiment.BenchOptions{Steps: *steps, Predictions: *predictions, Optimizer: *optimizer})
 		if err != nil {

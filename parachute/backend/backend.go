@@ -86,6 +86,15 @@ func New() (backends.Backend, error) {
 	return b, nil
 }
 
+// BLAS returns the status of package blasdot's executor when the selected
+// backend is the pure-Go one (ok false otherwise). Call it after [New].
+func BLAS() (s blasdot.Status, ok bool) {
+	if name, _, _ := strings.Cut(Choose().Config, ":"); name != "go" {
+		return s, false
+	}
+	return blasdot.Install(), true
+}
+
 // CheckConfig rejects, before GoMLX sees it, an XLA configuration this
 // binary cannot serve: XLA not compiled in, or a plugin path that does not
 // exist.
@@ -141,8 +150,8 @@ func Describe() (Report, error) {
 	}
 	r.Description, r.Fastgrad = b.Description(), true // New installs it or fails
 	r.BLAS = "not used (not the pure-Go backend)"
-	if strings.HasPrefix(r.Config, "go") {
-		r.BLAS = blasdot.Install().String()
+	if s, ok := BLAS(); ok {
+		r.BLAS = s.String()
 	}
 	return r, nil
 }

@@ -24,7 +24,11 @@
 //
 // The library is opened at run time (dlopen of $PARACHUTE_BLAS, else
 // libopenblas.so.0, libopenblas.so, libblas.so.3), so a binary built with cgo
-// runs where no BLAS is installed, without the override. Build with
+// runs where no BLAS is installed, without the override. When OpenBLAS does
+// not recognise the CPU model (new parts, virtual machines) it falls back to
+// SSE3 "Prescott" kernels, four to six times slower; Install then reloads it
+// with OPENBLAS_CORETYPE set from the CPU's features (SkylakeX or Haswell),
+// unless the user set OPENBLAS_CORETYPE, and [Status] says so. Build with
 // -tags noblas, or set PARACHUTE_BLAS=off, to keep the pure-Go path. OpenBLAS
 // reads OPENBLAS_NUM_THREADS; its idle threads spin for a while after each
 // call (OPENBLAS_THREAD_TIMEOUT shortens that).
@@ -56,8 +60,10 @@ const SupportedGoMLX = "v0.26.0"
 // Status says whether the override is active and why.
 type Status struct {
 	Active bool `json:"active"`
-	// Library is the CBLAS library opened, when active.
+	// Library is the CBLAS library opened, when active, and Core the
+	// OpenBLAS kernel family in use ("" for another library).
 	Library string `json:"library,omitempty"`
+	Core    string `json:"core,omitempty"`
 	// Reason explains an inactive override (or how it was verified).
 	Reason string `json:"reason"`
 }
@@ -65,7 +71,11 @@ type Status struct {
 // String is the one-line form `parachute backends` prints.
 func (s Status) String() string {
 	if s.Active {
-		return fmt.Sprintf("active (%s): %s; %d BLAS calls, %d handed to simplego so far", s.Library, s.Reason, calls.Load(), fallbacks.Load())
+		lib := s.Library
+		if s.Core != "" {
+			lib += ", " + s.Core + " kernels"
+		}
+		return fmt.Sprintf("active (%s): %s; %d BLAS calls, %d handed to simplego so far", lib, s.Reason, calls.Load(), fallbacks.Load())
 	}
 	return "inactive: " + s.Reason
 }
@@ -109,14 +119,22 @@ func install() Status {
 	if err != nil {
 		return Status{Reason: err.Error()}
 	}
+	core, note, err := correctCore(lib)
+	if err != nil {
+		return Status{Reason: err.Error()}
+	}
 	if err := override(); err != nil {
 		return Status{Reason: "simplego internals changed: " + err.Error()}
 	}
 	if err := selfTest(); err != nil {
 		restore()
-		return Status{Library: lib, Reason: "self-test failed, override removed: " + err.Error()}
+		return Status{Library: lib, Core: core, Reason: "self-test failed, override removed: " + err.Error()}
 	}
-	return Status{Active: true, Library: lib, Reason: "self-test passed on " + fmt.Sprint(len(selfTestCases)) + " layouts"}
+	reason := "self-test passed on " + fmt.Sprint(len(selfTestCases)) + " layouts"
+	if note != "" {
+		reason += "; " + note
+	}
+	return Status{Active: true, Library: lib, Core: core, Reason: reason}
 }
 
 func joinMessages(msgs []string) string { return strings.Join(msgs, "; ") }

@@ -18,6 +18,7 @@ typedef void (*sgemm_fn)(int, int, int, int, int, int, float, const float *, int
 typedef void (*dgemm_fn)(int, int, int, int, int, int, double, const double *, int,
                          const double *, int, double, double *, int);
 
+static void *handle;
 static sgemm_fn sgemm;
 static dgemm_fn dgemm;
 
@@ -28,8 +29,28 @@ static const char *load(const char *name) {
 	if (!h) return dlerror();
 	sgemm = (sgemm_fn)dlsym(h, "cblas_sgemm");
 	dgemm = (dgemm_fn)dlsym(h, "cblas_dgemm");
-	if (!sgemm || !dgemm) return "the library has no cblas_sgemm or cblas_dgemm";
+	if (!sgemm || !dgemm) {
+		dlclose(h);
+		return "the library has no cblas_sgemm or cblas_dgemm";
+	}
+	handle = h;
 	return NULL;
+}
+
+// unload closes the library load opened.
+static void unload(void) {
+	if (handle) dlclose(handle);
+	handle = NULL;
+	sgemm = NULL;
+	dgemm = NULL;
+}
+
+// corename is OpenBLAS's name of the kernels it chose at load time, or NULL
+// for a library that is not OpenBLAS.
+static const char *corename(void) {
+	if (!handle) return NULL;
+	const char *(*fn)(void) = (const char *(*)(void))dlsym(handle, "openblas_get_corename");
+	return fn ? fn() : NULL;
 }
 
 // The products C + coff[i] = op(A + aoff[i]) op(B + boff[i]), row-major.
@@ -71,6 +92,18 @@ func loadLibrary(candidates []string) (string, error) {
 		msgs = append(msgs, name+": "+C.GoString(msg))
 	}
 	return "", errors.New("no CBLAS library: " + joinMessages(msgs))
+}
+
+// unloadLibrary closes the library loadLibrary opened.
+func unloadLibrary() { C.unload() }
+
+// libraryCore is the OpenBLAS kernel family in use ("" when the library is
+// not OpenBLAS).
+func libraryCore() string {
+	if name := C.corename(); name != nil {
+		return C.GoString(name)
+	}
+	return ""
 }
 
 func offsets64(x []int) []int64 {

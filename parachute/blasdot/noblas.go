@@ -8,6 +8,8 @@ package blasdot
 const compiled = false
 
 func loadLibrary([]string) (string, error) { return "", errNotBuilt }
+func unloadLibrary()                       {}
+func libraryCore() string                  { return "" }
 func override() error                      { return errNotBuilt }
 func restore()                             {}
 
