@@ -50,12 +50,12 @@ import (
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // graph DSL
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 
-	"github.com/parachute-surv/goparachute/parachute/fastgrad"
+	"github.com/parachute-surv/goparachute/parachute/internal/simplegoabi"
 )
 
 // SupportedGoMLX is the GoMLX version whose simplego internals the override
-// reads.
-const SupportedGoMLX = "v0.26.0"
+// reads (through package simplegoabi).
+const SupportedGoMLX = simplegoabi.SupportedGoMLX
 
 // Status says whether the override is active and why.
 type Status struct {
@@ -108,8 +108,8 @@ func install() Status {
 	if !compiled {
 		return Status{Reason: "not built in (built without cgo or with -tags noblas)"}
 	}
-	if v := fastgrad.LinkedGoMLXVersion(); v != "" && v != SupportedGoMLX {
-		return Status{Reason: fmt.Sprintf("GoMLX %s is not %s, whose internals the executor was verified on", v, SupportedGoMLX)}
+	if err := simplegoabi.Check(); err != nil {
+		return Status{Reason: err.Error()}
 	}
 	candidates := []string{"libopenblas.so.0", "libopenblas.so", "libblas.so.3"}
 	if v := os.Getenv("PARACHUTE_BLAS"); v != "" {
