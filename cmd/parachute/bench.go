@@ -16,6 +16,7 @@ import (
 
 	"github.com/parachute-surv/goparachute/parachute/backend"
 	"github.com/parachute-surv/goparachute/parachute/experiment"
+	"github.com/parachute-surv/goparachute/parachute/fastops"
 )
 
 func runBackends(args []string, stdout, stderr io.Writer) error {
@@ -52,8 +53,8 @@ func runBackends(args []string, stdout, stderr io.Writer) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
-	fmt.Fprintf(stdout, "selected:    %s (from %s)\nbackend:     %s\nregistered:  %v\nxla:         %s\nfastgrad:    %v\nblas:        %s\n",
-		r.Config, r.Reason, r.Description, r.Registered, r.XLA, r.Fastgrad, r.BLAS)
+	fmt.Fprintf(stdout, "selected:    %s (from %s)\nbackend:     %s\nregistered:  %v\nxla:         %s\nfastgrad:    %v\nblas:        %s\nfastops:     %s\n",
+		r.Config, r.Reason, r.Description, r.Registered, r.XLA, r.Fastgrad, r.BLAS, r.FastOps)
 	if v, ok := out["smoke_2x_plus_1_of_1_2_3"]; ok {
 		fmt.Fprintf(stdout, "2-op graph:  2x + 1 of [1 2 3] = %v\n", v)
 	}
@@ -91,7 +92,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	}
 	out := map[string]any{"tool": "parachute bench", "date": time.Now().UTC().Format(time.RFC3339)}
 	if s, ok := backend.BLAS(); ok {
-		out["blas"] = s
+		out["blas"], out["fastops"] = s, fastops.Install()
 	}
 	if !*skipTiming {
 		res, err := experiment.Bench(b, experiment.BenchOptions{Steps: *steps, Predictions: *predictions, Optimizer: *optimizer})

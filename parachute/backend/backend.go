@@ -31,6 +31,7 @@ import (
 
 	"github.com/parachute-surv/goparachute/parachute/blasdot"
 	"github.com/parachute-surv/goparachute/parachute/fastgrad"
+	"github.com/parachute-surv/goparachute/parachute/fastops"
 )
 
 // Default is the backend configuration used when GOMLX_BACKEND is unset.
@@ -59,7 +60,8 @@ var (
 // New returns the process's backend, creating it on the first call: it
 // installs fastgrad's gradients and, for the pure-Go backend, package
 // blasdot's BLAS executor for DotGeneral (when a CBLAS library is present and
-// its self-test passes), then creates the backend [Choose] selects.
+// its self-test passes) and package fastops's element-wise executors (when
+// their self-test passes), then creates the backend [Choose] selects.
 // The backend is shared; do not finalise it. Returns an error naming the
 // configuration when the backend is not compiled in or fails to start.
 func New() (backends.Backend, error) {
@@ -76,7 +78,8 @@ func New() (backends.Backend, error) {
 		return nil, err
 	}
 	if name, _, _ := strings.Cut(sel.Config, ":"); name == "go" {
-		blasdot.Install() // its Status says whether it took, and why not
+		blasdot.Install() // each Status says whether it took, and why not
+		fastops.Install()
 	}
 	b, err := backends.NewWithConfig(sel.Config)
 	if err != nil {
@@ -132,6 +135,9 @@ type Report struct {
 	// BLAS says whether package blasdot runs the pure-Go backend's
 	// DotGeneral through a CBLAS library, and why not.
 	BLAS string `json:"blas"`
+	// FastOps says whether package fastops runs the pure-Go backend's
+	// broadcasting element-wise ops, and why not.
+	FastOps string `json:"fastops"`
 }
 
 // Describe creates (or reuses) the backend and reports what was selected and
@@ -149,9 +155,9 @@ func Describe() (Report, error) {
 		return r, err
 	}
 	r.Description, r.Fastgrad = b.Description(), true // New installs it or fails
-	r.BLAS = "not used (not the pure-Go backend)"
+	r.BLAS, r.FastOps = "not used (not the pure-Go backend)", "not used (not the pure-Go backend)"
 	if s, ok := BLAS(); ok {
-		r.BLAS = s.String()
+		r.BLAS, r.FastOps = s.String(), fastops.Install().String()
 	}
 	return r, nil
 }

@@ -122,6 +122,19 @@ func BufferShape(b *simplego.Buffer) shapes.Shape {
 // BufferFlat is a buffer's data, a slice of its dtype's Go type.
 func BufferFlat(b *simplego.Buffer) any { return *at[any](unsafe.Pointer(b), offsets.bufFlat) }
 
+// getBufferForShape is simplego's buffer pool: a buffer of the shape's
+// size, not zeroed, reused from earlier released buffers when possible.
+//
+//go:linkname getBufferForShape github.com/gomlx/gomlx/backends/simplego.(*Backend).getBufferForShape
+func getBufferForShape(b *simplego.Backend, shape shapes.Shape) *simplego.Buffer
+
+// PooledBuffer returns a buffer of the given shape from simplego's pool; its
+// contents are arbitrary (the caller writes every element). Nil when the
+// backend is finalised.
+func PooledBuffer(b *simplego.Backend, shape shapes.Shape) *simplego.Buffer {
+	return getBufferForShape(b, shape)
+}
+
 // NewBuffer makes a valid simplego buffer holding flat with the given shape.
 func NewBuffer(shape shapes.Shape, flat any) *simplego.Buffer {
 	b := new(simplego.Buffer)
