@@ -99,7 +99,7 @@ func install() Status {
 		restore()
 		return Status{Reason: "self-test failed, simplego's executors restored: " + err.Error()}
 	}
-	return Status{Active: true, Reason: fmt.Sprintf("Add, Sub, Mul, Div (broadcasting), BroadcastInDim, Transpose, ReduceSum, ReduceMax; self-test bitwise equal on %d layouts", len(selfTestCases))}
+	return Status{Active: true, Reason: fmt.Sprintf("Add, Sub, Mul, Div (broadcasting), BroadcastInDim, Transpose, ReduceSum, ReduceMax, Where; self-test bitwise equal on %d layouts", len(selfTestCases))}
 }
 
 func override() {
@@ -108,6 +108,7 @@ func override() {
 		backends.OpTypeTranspose:      copyExecutor(backends.OpTypeTranspose, transposePlan),
 		backends.OpTypeReduceSum:      reduceExecutor(backends.OpTypeReduceSum, reduceSum),
 		backends.OpTypeReduceMax:      reduceExecutor(backends.OpTypeReduceMax, reduceMax),
+		backends.OpTypeWhere:          where,
 	}
 	for op := range binaryOps {
 		executors[op] = binaryExecutor(op)

@@ -89,13 +89,14 @@ func TestRandomLayoutsAreBitwiseEqual(t *testing.T) {
 			"broadcast": func(l, r *Node) *Node { return BroadcastToShape(l, r.Shape()) },
 			"transpose": func(l, _ *Node) *Node { return TransposeAllDims(l, perm...) },
 			"sum":       func(l, _ *Node) *Node { return ReduceSum(l, axes...) },
-			"max":       func(l, _ *Node) *Node { return ReduceMax(l, axes...) }}
+			"max":       func(l, _ *Node) *Node { return ReduceMax(l, axes...) },
+			"where":     func(l, r *Node) *Node { return Where(GreaterThan(l, r), l, r) }}
 		for name, fn := range ops {
 			ld, rd := lhs, rhs
 			switch name {
 			case "broadcast":
 				rd = out
-			case "transpose", "sum", "max":
+			case "transpose", "sum", "max", "where":
 				ld, rd = out, out
 			}
 			l, rt := fastops.RandomTensor(rng, dtype, ld), fastops.RandomTensor(rng, dtype, rd)

@@ -105,7 +105,11 @@ func (m *Model) dropout(ctx *context.Context, x *Node) *Node {
 
 func gelu(x *Node) *Node { return activations.Gelu(x) }
 
-func relu(x *Node) *Node { return activations.Relu(x) }
+// relu is max(x, 0) with PyTorch's gradient: 1 where x > 0, else 0 (also at
+// x = 0). It is written as Where(x > 0, x, 0): GoMLX's activations.Relu is
+// Max(x, 0), whose gradient is 1 at x = 0 and costs seven element-wise ops
+// (two of them Sign) per ReLU in the backward pass instead of one.
+func relu(x *Node) *Node { return Where(GreaterThan(x, ZerosLike(x)), x, ZerosLike(x)) }
 
 // token returns a learned [d] vector (a missing-modality token).
 func (m *Model) token(ctx *context.Context, kind initKind, d int) *Node {
