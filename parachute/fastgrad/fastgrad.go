@@ -148,6 +148,12 @@ func iota(from, n int) []int {
 // operandGradient computes the gradient of one operand x (axes xc, xb, free
 // xFree) of C = DotGeneral(...) from the cotangent v, the other operand y
 // (axes yc, yb, free yFree) and the position of x's free axes in C.
+//
+// The product of v and y contracts C's y-free axes with y's free axes. Of
+// its two operand orders, it takes the one whose result already has x's
+// axis order when there is one (a dense layer's weights [in, out] come out
+// of yᵀ·v directly, where v·y would give [out, in] and a transpose), and
+// transposes otherwise.
 func operandGradient(v *Node, xRank int, xc, xb, xFree []int, y *Node, yc, yb, yFree []int, xFreeFirst bool) *Node {
 	nb := len(xb)
 	// In C the free axes of lhs come first, then those of rhs.
@@ -155,25 +161,38 @@ func operandGradient(v *Node, xRank int, xc, xb, xFree []int, y *Node, yc, yb, y
 	if !xFreeFirst {
 		yFreeInC = iota(nb, len(yFree))
 	}
-	r := DotGeneral(v, yFreeInC, iota(0, nb), y, yFree, yb)
-	// r's axes: [batch…, x-free…, y's remaining (contracting) axes ascending].
 	sortedYc := slices.Sorted(slices.Values(yc))
-	perm := make([]int, xRank)
+	// v·y has axes [batch…, x-free…, y's contracting axes ascending];
+	// y·v has [batch…, y's contracting axes ascending, x-free…].
+	vFirst, yFirst := make([]int, xRank), make([]int, xRank)
 	for i, a := range xb {
-		perm[a] = i
+		vFirst[a], yFirst[a] = i, i
 	}
 	for j, a := range xFree {
-		perm[a] = nb + j
+		vFirst[a], yFirst[a] = nb+j, nb+len(xc)+j
 	}
 	for k, a := range xc {
-		perm[a] = nb + len(xFree) + slices.Index(sortedYc, yc[k])
+		pos := slices.Index(sortedYc, yc[k])
+		vFirst[a], yFirst[a] = nb+len(xFree)+pos, nb+pos
 	}
-	for i, p := range perm {
-		if i != p {
-			return TransposeAllAxes(r, perm...)
-		}
+	if isIdentity(yFirst) && !isIdentity(vFirst) {
+		return DotGeneral(y, yFree, yb, v, yFreeInC, iota(0, nb))
+	}
+	r := DotGeneral(v, yFreeInC, iota(0, nb), y, yFree, yb)
+	if !isIdentity(vFirst) {
+		return TransposeAllAxes(r, vFirst...)
 	}
 	return r
+}
+
+// isIdentity reports whether perm maps every axis to itself.
+func isIdentity(perm []int) bool {
+	for i, p := range perm {
+		if i != p {
+			return false
+		}
+	}
+	return true
 }
 
 func dotGeneralVJP(node *Node, vjps []*Node, _ shapes.Shape) []*Node {
