@@ -5,9 +5,7 @@ package model
 import (
 	"math"
 
-	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 )
 
@@ -54,22 +52,26 @@ func l2Normalize(x *Node) *Node {
 }
 
 // topKMean returns, for each row of x [B, d], the mean of its k largest
-// entries. The k largest are found without a sort op (GoMLX has none) by
-// ranking: entry j's rank is the number of entries ahead of it (larger, or
-// equal with a lower index), and rank < k selects exactly k entries. The
-// comparison tensor is [B, d, d].
+// entries, without a sort op (GoMLX has none). With t the k-th largest entry
+// (counting repeats) and n the number of entries above t,
+//
+//	mean of the k largest = (Σ_{x_j > t} x_j + (k − n)·t) / k,
+//
+// which needs no tie-break: entries tied at t contribute t each, whichever
+// of them a sort would keep. t is the largest x_i with at least k entries
+// x_j ≥ x_i (an entry above t has at most k − 1 such entries), found from
+// the comparison tensor [B, d, d] of x_j ≥ x_i.
 func topKMean(x *Node, k int) *Node {
-	g := x.Graph()
 	dims := x.Shape().Dimensions
 	b, d := dims[0], dims[1]
-	xi := BroadcastToDims(InsertAxes(x, -1), b, d, d) // [b, i, j] = x_i
-	xj := BroadcastToDims(InsertAxes(x, 1), b, d, d)  // [b, i, j] = x_j
-	idx := Iota(g, shapes.Make(dtypes.Int32, d, d), 0)
-	jdx := Iota(g, shapes.Make(dtypes.Int32, d, d), 1)
-	earlier := BroadcastToDims(InsertAxes(LessThan(jdx, idx), 0), b, d, d)
-	ahead := LogicalOr(GreaterThan(xj, xi), LogicalAnd(Equal(xj, xi), earlier))
-	rank := ReduceSum(ConvertDType(ahead, dtypes.Int32), -1) // [b, i]
-	selected := LessThan(rank, Scalar(g, dtypes.Int32, k))
-	sum := ReduceSum(Where(selected, x, ZerosLike(x)), -1)
-	return DivScalar(sum, float64(k))
+	xi := BroadcastToDims(InsertAxes(x, -1), b, d, d)                         // [b, i, j] = x_i
+	xj := BroadcastToDims(InsertAxes(x, 1), b, d, d)                          // [b, i, j] = x_j
+	atLeast := ReduceSum(ConvertDType(GreaterOrEqual(xj, xi), x.DType()), -1) // [b, i]: #{j: x_j ≥ x_i}, exact in float
+	candidate := GreaterOrEqual(atLeast, Scalar(x.Graph(), x.DType(), k))
+	t := ReduceAndKeep(Where(candidate, x, Infinity(x.Graph(), x.DType(), -1)), ReduceMax, -1) // [b, 1]
+	above := GreaterThan(x, t)
+	sumAbove := ReduceSum(Where(above, x, ZerosLike(x)), -1)
+	countAbove := ReduceSum(ConvertDType(above, x.DType()), -1)
+	rest := Mul(AddScalar(Neg(countAbove), float64(k)), Squeeze(t, -1)) // (k − n)·t
+	return DivScalar(Add(sumAbove, rest), float64(k))
 }
