@@ -27,6 +27,10 @@
 //   - [github.com/parachute-surv/goparachute/parachute/blasdot]: the pure-Go
 //     backend's DotGeneral through OpenBLAS, self-tested at start-up
 //     (backend.New installs it when a CBLAS library is present).
+//   - [github.com/parachute-surv/goparachute/parachute/fastops]: faster
+//     simplego executors for broadcasting element-wise ops, transposes,
+//     reductions and Where, bitwise equal to simplego's own (backend.New
+//     installs them).
 //   - [github.com/parachute-surv/goparachute/parachute/fastgrad]: matmul
 //     gradients of DotGeneral and Dot for GoMLX v0.26.0; call Install at
 //     start-up (backend.New does).
