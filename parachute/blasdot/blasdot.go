@@ -44,8 +44,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/gomlx/gomlx/backends"
-	"github.com/gomlx/gomlx/backends/simplego"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // graph DSL
 	"github.com/gomlx/gomlx/pkg/core/tensors"
@@ -179,14 +177,11 @@ var selfTestCases = []selfTestCase{
 // |value| in float32 (another summation order), 1e-12 in float64. It also
 // checks that planGemm takes exactly the layouts it should.
 func selfTest() error {
-	b, err := backends.NewWithConfig("go:ops_sequential")
+	b, err := simplegoabi.SelfTestBackend()
 	if err != nil {
 		return err
 	}
 	defer b.Finalize()
-	if _, ok := b.(*simplego.Backend); !ok {
-		return fmt.Errorf("go:ops_sequential is %T, not simplego", b)
-	}
 	rng := rand.New(rand.NewPCG(7, 7))
 	for _, tc := range selfTestCases {
 		lhs, rhs := randomTensor(rng, tc.dtype, tc.lhs), randomTensor(rng, tc.dtype, tc.rhs)

@@ -7,8 +7,8 @@ import (
 	"math/rand/v2"
 	"reflect"
 
-	"github.com/gomlx/gomlx/backends"
-	"github.com/gomlx/gomlx/backends/simplego"
+	"github.com/parachute-surv/goparachute/parachute/internal/simplegoabi"
+
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // graph DSL
 	"github.com/gomlx/gomlx/pkg/core/tensors"
@@ -106,14 +106,11 @@ func (tc selfTestCase) graphOf() func(l, r *Node) *Node {
 // sequential simplego backend and requires bitwise equal results, computed
 // by the executors here when switched on.
 func selfTest() error {
-	b, err := backends.NewWithConfig("go:ops_sequential")
+	b, err := simplegoabi.SelfTestBackend()
 	if err != nil {
 		return err
 	}
 	defer b.Finalize()
-	if _, ok := b.(*simplego.Backend); !ok {
-		return fmt.Errorf("go:ops_sequential is %T, not simplego", b)
-	}
 	rng := rand.New(rand.NewPCG(11, 11))
 	for _, tc := range selfTestCases {
 		lhs := randomTensor(rng, tc.dtype, tc.lhs)

@@ -144,3 +144,17 @@ func NewBuffer(shape shapes.Shape, flat any) *simplego.Buffer {
 	*at[any](p, offsets.bufFlat) = flat
 	return b
 }
+
+// SelfTestBackend creates a fresh sequential simplego backend for a
+// start-up self-test (finalise it after use).
+func SelfTestBackend() (backends.Backend, error) {
+	b, err := backends.NewWithConfig("go:ops_sequential")
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := b.(*simplego.Backend); !ok {
+		b.Finalize()
+		return nil, fmt.Errorf("go:ops_sequential is %T, not simplego", b)
+	}
+	return b, nil
+}
