@@ -3,7 +3,11 @@
 package experiment
 
 import (
+	"reflect"
+	"slices"
 	"testing"
+
+	"github.com/gomlx/gomlx/pkg/ml/context"
 
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/backend"
@@ -84,5 +88,59 @@ func BenchmarkPaperStepCost(b *testing.B) {
 				b.ReportMetric(ms/adamw, "×adamw")
 			}
 		})
+	}
+}
+
+// TestAdamWOnHostMatchesTheGraph trains the paper-size model for three steps
+// of AdamW and of GCS with AdamW on the host (the pure-Go backend's default)
+// and in the graph, from the same start, and requires bitwise equal losses,
+// predictions and parameters.
+func TestAdamWOnHostMatchesTheGraph(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs training steps of the paper-size model")
+	}
+	b, err := backend.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(opt string, onHost bool) (losses, risks []float64, params map[string]any) {
+		tr, patients, err := BenchWorkload(b, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !tr.adamwOnHost {
+			t.Fatal("the pure-Go backend's trainer does not apply AdamW on the host")
+		}
+		tr.adamwOnHost = onHost
+		for range 3 {
+			res, err := tr.Step(patients, 2e-3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			losses = append(losses, res.Loss)
+		}
+		if risks, err = tr.Predict(patients, nil); err != nil {
+			t.Fatal(err)
+		}
+		params = map[string]any{}
+		tr.ctx.EnumerateVariables(func(v *context.Variable) { params[v.ScopeAndName()] = v.MustValue().Value() })
+		return losses, risks, params
+	}
+	for _, opt := range []string{"adamw", "gcs"} {
+		lossHost, riskHost, paramsHost := run(opt, true)
+		lossGraph, riskGraph, paramsGraph := run(opt, false)
+		if !slices.Equal(lossHost, lossGraph) || !slices.Equal(riskHost, riskGraph) {
+			t.Errorf("%s: losses %v on the host, %v in the graph; risks equal: %v", opt, lossHost, lossGraph, slices.Equal(riskHost, riskGraph))
+		}
+		if len(paramsHost) != len(paramsGraph) {
+			t.Errorf("%s: %d variables on the host, %d in the graph", opt, len(paramsHost), len(paramsGraph))
+		}
+		for name, v := range paramsGraph {
+			if !reflect.DeepEqual(paramsHost[name], v) {
+				t.Errorf("%s: variable %s differs", opt, name)
+				break
+			}
+		}
+		t.Logf("%s: losses %v, %d variables equal", opt, lossHost, len(paramsHost))
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/backends/simplego"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
@@ -30,6 +31,12 @@ type Trainer struct {
 	eval   *context.Exec
 	opt    *optim.AdamW
 	method optim.Method
+	// adamwOnHost applies AdamW on the host after the graph computed the
+	// gradients (set for the pure-Go backend, where the graph form's
+	// element-wise passes cost about a third of a step; bitwise the same
+	// result); params are the variables the graph's gradients belong to.
+	adamwOnHost bool
+	params      []*context.Variable
 }
 
 // NewTrainer sets up a trainer for a cohort's encoders: the model's input
@@ -46,6 +53,7 @@ func NewTrainer(b backends.Backend, c *data.Cohort, cfg TrainConfig) (*Trainer, 
 		ctx: context.New().Checked(false), pcg: rand.NewPCG(cfg.Seed, 0x7a1), opt: optim.NewAdamW()}
 	t.rng = rand.New(t.pcg)
 	t.opt.WeightDecay, t.opt.DecayAll = cfg.WeightDecay, cfg.CompatDecayAll
+	_, t.adamwOnHost = b.(*simplego.Backend)
 	var err error
 	if t.method, err = cfg.Method(); err != nil {
 		return nil, err
@@ -66,7 +74,8 @@ func NewTrainer(b backends.Backend, c *data.Cohort, cfg TrainConfig) (*Trainer, 
 
 // trainGraph: inputs are the batch (model.Batch.InputTensors order), time,
 // event and the learning rate; outputs the loss, the risks and the GCS
-// diagnostics (curvature, gradient norm, gate; zeros for other steps).
+// diagnostics (curvature, gradient norm, gate; zeros for other steps), then,
+// when AdamW runs on the host, the gradients of t.params.
 func (t *Trainer) trainGraph(ctx *context.Context, inputs []*Node) []*Node {
 	g := inputs[0].Graph()
 	ctx.SetTraining(g, true)
@@ -74,7 +83,6 @@ func (t *Trainer) trainGraph(ctx *context.Context, inputs []*Node) []*Node {
 	time, event, lr := inputs[5], inputs[6], inputs[7]
 	p := t.problem(in, time, event)
 	res := t.method.Build(ctx, p)
-	t.opt.Apply(ctx, res.Params, res.Grads, lr)
 	out := []*Node{res.Loss, res.Risk}
 	for _, d := range []*Node{res.Curvature, res.GradNorm, res.Gate} {
 		if d == nil {
@@ -82,8 +90,16 @@ func (t *Trainer) trainGraph(ctx *context.Context, inputs []*Node) []*Node {
 		}
 		out = append(out, d)
 	}
+	if t.adamwOnHost {
+		t.params = res.Params
+		return append(out, res.Grads...)
+	}
+	t.opt.Apply(ctx, res.Params, res.Grads, lr)
 	return out
 }
+
+// trainOutputs is the number of trainGraph's outputs before the gradients.
+const trainOutputs = 5
 
 // problem wraps the model and the Cox loss for the training steps.
 func (t *Trainer) problem(in model.Inputs, time, event *Node) *optim.Problem {
@@ -140,6 +156,16 @@ func (t *Trainer) Step(patients []*data.Patient, lr float64) (StepResult, error)
 	out, err := t.train.Exec(args...)
 	if err != nil {
 		return StepResult{}, err
+	}
+	if t.adamwOnHost {
+		grads := out[trainOutputs:]
+		err := t.opt.ApplyOnHost(t.ctx, t.params, grads, lr)
+		for _, g := range grads {
+			g.FinalizeAll()
+		}
+		if err != nil {
+			return StepResult{}, err
+		}
 	}
 	loss := scalarOf(out[0])
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {

@@ -23,7 +23,9 @@ import (
 // or the missing-modality tokens, the usual practice for transformers; the
 // authors' code decays every parameter (PyTorch's default parameter group),
 // which DecayAll reproduces. The learning rate is a graph input, so the
-// schedule is applied on the host.
+// schedule is applied on the host. [AdamW.ApplyOnHost] computes the same
+// update bitwise on the host, in one pass per parameter, for the pure-Go
+// backend.
 type AdamW struct {
 	Beta1, Beta2 float64
 	Epsilon      float64
