@@ -66,9 +66,7 @@ func (o *AdamW) Apply(ctx *context.Context, vars []*context.Variable, grads []*N
 		t := ConvertDType(step, dtype)
 		lrT := ConvertDType(lr, dtype)
 		grad := grads[i]
-		sc := state.InAbsPath(state.Scope() + "/" + strings.TrimPrefix(v.Scope(), "/") + "/" + v.Name())
-		zero := tensors.FromShape(v.Shape())
-		mVar, vVar := getOrCreate(sc, "m", zero), getOrCreate(sc, "v", tensors.FromShape(v.Shape()))
+		mVar, vVar := moments(state, v)
 		m := Add(MulScalar(mVar.ValueGraph(g), o.Beta1), MulScalar(grad, 1-o.Beta1))
 		sq := Add(MulScalar(vVar.ValueGraph(g), o.Beta2), MulScalar(Square(grad), 1-o.Beta2))
 		mVar.SetValueGraph(m)
@@ -82,6 +80,13 @@ func (o *AdamW) Apply(ctx *context.Context, vars []*context.Variable, grads []*N
 		p = Sub(p, Mul(lrT, Div(Div(m, bc1), denom)))
 		v.SetValueGraph(p)
 	}
+}
+
+// moments returns the first- and second-moment variables of parameter v,
+// under optim/adamw/<v's scope>/<v's name>, creating them as zeros.
+func moments(state *context.Context, v *context.Variable) (m, sq *context.Variable) {
+	sc := state.InAbsPath(state.Scope() + "/" + strings.TrimPrefix(v.Scope(), "/") + "/" + v.Name())
+	return getOrCreate(sc, "m", tensors.FromShape(v.Shape())), getOrCreate(sc, "v", tensors.FromShape(v.Shape()))
 }
 
 // getOrCreate returns the non-trainable state variable name in ctx's scope,

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -54,10 +53,10 @@ func (o *AdamW) ApplyOnHost(ctx *context.Context, vars []*context.Variable, grad
 	}
 	// Variables are independent: split them across GOMAXPROCS goroutines
 	// (the state variables are created first, serially).
-	moments := make([][2]*context.Variable, len(vars))
+	momentVars := make([][2]*context.Variable, len(vars))
 	for i, v := range vars {
-		sc := state.InAbsPath(state.Scope() + "/" + strings.TrimPrefix(v.Scope(), "/") + "/" + v.Name())
-		moments[i] = [2]*context.Variable{getOrCreate(sc, "m", tensors.FromShape(v.Shape())), getOrCreate(sc, "v", tensors.FromShape(v.Shape()))}
+		m, sq := moments(state, v)
+		momentVars[i] = [2]*context.Variable{m, sq}
 	}
 	errs := make([]error, len(vars))
 	var next atomic.Int64
@@ -69,7 +68,7 @@ func (o *AdamW) ApplyOnHost(ctx *context.Context, vars []*context.Variable, grad
 			for i := int(next.Add(1) - 1); i < len(vars); i = int(next.Add(1) - 1) {
 				v := vars[i]
 				decay := o.WeightDecay > 0 && o.Decays(v)
-				if err := o.updateOnHost(v, grads[i], moments[i][0], moments[i][1], step, lr, decay); err != nil {
+				if err := o.updateOnHost(v, grads[i], momentVars[i][0], momentVars[i][1], step, lr, decay); err != nil {
 					errs[i] = fmt.Errorf("optim.AdamW on the host, variable %s/%s: %w", v.Scope(), v.Name(), err)
 				}
 			}
