@@ -146,8 +146,7 @@ func binaryExecutor(op backends.OpType) simplegoabi.Executor {
 		if !enabled.Load() || lshape.Equal(rshape) || lshape.Size() == 1 || rshape.Size() == 1 ||
 			lshape.Rank() != out.Rank() || rshape.Rank() != out.Rank() || lshape.DType != out.DType || rshape.DType != out.DType ||
 			(out.DType != dtypes.Float32 && out.DType != dtypes.Float64) {
-			handed.Add(1)
-			return stock[op](b, node, inputs, owned)
+			return handOver(op, b, node, inputs, owned)
 		}
 		plan := planBroadcast(out.Dimensions, lshape.Dimensions, rshape.Dimensions)
 		lhs, rhs := inputs[0], inputs[1]
@@ -180,6 +179,12 @@ func binaryExecutor(op backends.OpType) simplegoabi.Executor {
 
 var errFinalized = errors.New("fastops: the backend is finalised")
 
+// handOver computes the node with simplego's own executor of op, counted.
+func handOver(op backends.OpType, b *simplego.Backend, node *simplego.Node, inputs []*simplego.Buffer, owned []bool) (*simplego.Buffer, error) {
+	handed.Add(1)
+	return stock[op](b, node, inputs, owned)
+}
+
 // planted perturbs a result when the self-test's planted mismatch is on.
 func planted(flat any) {
 	if !plantMismatch {
@@ -200,9 +205,9 @@ func planted(flat any) {
 // copyDTypes are the dtypes copyInto serves.
 var copyDTypes = map[dtypes.DType]bool{dtypes.Float32: true, dtypes.Float64: true, dtypes.Int32: true, dtypes.Int64: true, dtypes.Bool: true}
 
-// copyInto runs copyStrided when flat and out hold the same element type of
-// copyDTypes; false otherwise.
-func copyInto(plan stridedPlan, out, flat any) bool {
+// copyInto runs copyStrided on out and flat, slices of the same element
+// type among copyDTypes.
+func copyInto(plan stridedPlan, out, flat any) {
 	switch src := flat.(type) {
 	case []float32:
 		copyStrided(plan, out.([]float32), src)
@@ -214,10 +219,7 @@ func copyInto(plan stridedPlan, out, flat any) bool {
 		copyStrided(plan, out.([]int64), src)
 	case []bool:
 		copyStrided(plan, out.([]bool), src)
-	default:
-		return false
 	}
-	return true
 }
 
 // copyExecutor runs a broadcast or a transpose planned by plan (nil: hand
@@ -230,8 +232,7 @@ func copyExecutor(op backends.OpType, plan func(in, out shapes.Shape, data any) 
 			p = plan(in, out, simplegoabi.NodeData(node))
 		}
 		if p == nil {
-			handed.Add(1)
-			return stock[op](b, node, inputs, owned)
+			return handOver(op, b, node, inputs, owned)
 		}
 		result := simplegoabi.PooledBuffer(b, out)
 		if result == nil {
@@ -292,14 +293,12 @@ func reduceExecutor(op backends.OpType, kind reduceOp) simplegoabi.Executor {
 		in, out := simplegoabi.BufferShape(inputs[0]), simplegoabi.NodeShape(node)
 		axes, ok := simplegoabi.NodeData(node).([]int)
 		if !enabled.Load() || !ok || len(axes) == 0 || in.DType != out.DType || (in.DType != dtypes.Float32 && in.DType != dtypes.Float64) {
-			handed.Add(1)
-			return stock[op](b, node, inputs, owned)
+			return handOver(op, b, node, inputs, owned)
 		}
 		kept := slices.Clone(in.Dimensions) // the output's dimensions at the input's rank
 		for _, a := range axes {
 			if a < 0 || a >= len(kept) {
-				handed.Add(1)
-				return stock[op](b, node, inputs, owned)
+				return handOver(op, b, node, inputs, owned)
 			}
 			kept[a] = 1
 		}

@@ -21,11 +21,9 @@ import (
 func where(b *simplego.Backend, node *simplego.Node, inputs []*simplego.Buffer, owned []bool) (*simplego.Buffer, error) {
 	out := simplegoabi.NodeShape(node)
 	cond, onTrue, onFalse := simplegoabi.BufferShape(inputs[0]), simplegoabi.BufferShape(inputs[1]), simplegoabi.BufferShape(inputs[2])
-	fits := func(s interface{ Size() int }) bool { return s.Size() == 1 || s.Size() == out.Size() }
 	if !enabled.Load() || !whereDTypes[out.DType] || cond.Size() != out.Size() || !onTrue.Equal(out) && onTrue.Size() != 1 || !onFalse.Equal(out) && onFalse.Size() != 1 ||
-		!fits(onTrue) || !fits(onFalse) || onTrue.DType != out.DType || onFalse.DType != out.DType || out.Size() == 1 {
-		handed.Add(1)
-		return stock[backends.OpTypeWhere](b, node, inputs, owned)
+		onTrue.DType != out.DType || onFalse.DType != out.DType || out.Size() == 1 {
+		return handOver(backends.OpTypeWhere, b, node, inputs, owned)
 	}
 	t, f := inputs[1], inputs[2]
 	var result *simplego.Buffer
