@@ -10,7 +10,6 @@ import (
 
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/layers"
@@ -125,6 +124,3 @@ func maskedMean(x, mask *Node) *Node {
 	count := Max(ReduceSum(w, 1), ScalarOne(x.Graph(), dtype))
 	return Div(sum, InsertAxes(count, -1))
 }
-
-// shape is a readable shape for the module trace.
-func shape(x *Node) shapes.Shape { return x.Shape() }
