@@ -40,7 +40,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -134,8 +133,6 @@ func install() Status {
 	}
 	return Status{Active: true, Library: lib, Core: core, Reason: reason}
 }
-
-func joinMessages(msgs []string) string { return strings.Join(msgs, "; ") }
 
 // selfTestCase is one DotGeneral layout of the self-test.
 type selfTestCase struct {

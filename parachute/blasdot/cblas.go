@@ -76,6 +76,7 @@ import "C"
 
 import (
 	"errors"
+	"strings"
 	"unsafe"
 )
 
@@ -91,7 +92,7 @@ func loadLibrary(candidates []string) (string, error) {
 		}
 		msgs = append(msgs, name+": "+C.GoString(msg))
 	}
-	return "", errors.New("no CBLAS library: " + joinMessages(msgs))
+	return "", errors.New("no CBLAS library: " + strings.Join(msgs, "; "))
 }
 
 // unloadLibrary closes the library loadLibrary opened.
