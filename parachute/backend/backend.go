@@ -77,7 +77,7 @@ func New() (backends.Backend, error) {
 	if err := CheckConfig(sel); err != nil {
 		return nil, err
 	}
-	if name, _, _ := strings.Cut(sel.Config, ":"); name == "go" {
+	if pureGo(sel.Config) {
 		blasdot.Install() // each Status says whether it took, and why not
 		fastops.Install()
 	}
@@ -92,10 +92,17 @@ func New() (backends.Backend, error) {
 // BLAS returns the status of package blasdot's executor when the selected
 // backend is the pure-Go one (ok false otherwise). Call it after [New].
 func BLAS() (s blasdot.Status, ok bool) {
-	if name, _, _ := strings.Cut(Choose().Config, ":"); name != "go" {
+	if !pureGo(Choose().Config) {
 		return s, false
 	}
 	return blasdot.Install(), true
+}
+
+// pureGo reports whether a backend configuration selects GoMLX's pure-Go
+// backend ("go" or "go:<options>").
+func pureGo(config string) bool {
+	name, _, _ := strings.Cut(config, ":")
+	return name == "go"
 }
 
 // CheckConfig rejects, before GoMLX sees it, an XLA configuration this

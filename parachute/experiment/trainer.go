@@ -34,9 +34,11 @@ type Trainer struct {
 	// adamwOnHost applies AdamW on the host after the graph computed the
 	// gradients (set for the pure-Go backend, where the graph form's
 	// element-wise passes cost about a third of a step; bitwise the same
-	// result); params are the variables the graph's gradients belong to.
+	// result); params are the variables the graph's gradients belong to,
+	// and the gradients are the train graph's outputs from gradsAt on.
 	adamwOnHost bool
 	params      []*context.Variable
+	gradsAt     int
 }
 
 // NewTrainer sets up a trainer for a cohort's encoders: the model's input
@@ -91,15 +93,12 @@ func (t *Trainer) trainGraph(ctx *context.Context, inputs []*Node) []*Node {
 		out = append(out, d)
 	}
 	if t.adamwOnHost {
-		t.params = res.Params
+		t.params, t.gradsAt = res.Params, len(out)
 		return append(out, res.Grads...)
 	}
 	t.opt.Apply(ctx, res.Params, res.Grads, lr)
 	return out
 }
-
-// trainOutputs is the number of trainGraph's outputs before the gradients.
-const trainOutputs = 5
 
 // problem wraps the model and the Cox loss for the training steps.
 func (t *Trainer) problem(in model.Inputs, time, event *Node) *optim.Problem {
@@ -158,7 +157,7 @@ func (t *Trainer) Step(patients []*data.Patient, lr float64) (StepResult, error)
 		return StepResult{}, err
 	}
 	if t.adamwOnHost {
-		grads := out[trainOutputs:]
+		grads := out[t.gradsAt:]
 		err := t.opt.ApplyOnHost(t.ctx, t.params, grads, lr)
 		for _, g := range grads {
 			g.FinalizeAll()
