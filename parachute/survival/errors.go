@@ -43,6 +43,10 @@ var (
 	// ErrTooFewGroups is returned by the log-rank test when fewer than two
 	// groups have subjects.
 	ErrTooFewGroups = errors.New("survival: fewer than two groups")
+	// ErrNotConverged is returned when an iterative fit does not reach a
+	// finite optimum (a monotone likelihood, a vanishing information, too
+	// many steps).
+	ErrNotConverged = errors.New("survival: the fit did not converge")
 )
 
 // InputError locates a fault in one sample of an input slice. Field names the

@@ -130,6 +130,17 @@ func TestUndefinedInputsReturnErrors(t *testing.T) {
 			}, survival.BootstrapOptions{Replicates: 10})
 			return err
 		}, survival.ErrInvalidArgument},
+		{"calibration slope: constant risk", func() error {
+			_, err := survival.CalibrationSlope(ok, []float64{1, 1, 1, 1})
+			return err
+		}, survival.ErrInvalidArgument},
+		{"calibration slope: risk separates the event order", func() error {
+			// Each event has the highest risk of its risk set: the
+			// likelihood grows without bound in the slope.
+			_, err := survival.CalibrationSlope(ok, risk)
+			return err
+		}, survival.ErrNotConverged},
+		{"risk groups: one group", func() error { _, err := survival.RiskGroups(risk, 1); return err }, survival.ErrInvalidArgument},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

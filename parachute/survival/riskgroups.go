@@ -16,7 +16,7 @@ import (
 // Kaplan–Meier curves. Errors: k < 2, an empty or non-finite risk.
 func RiskGroups(risk []float64, k int) ([]int, error) {
 	if k < 2 {
-		return nil, fmt.Errorf("survival: %d risk groups (want at least 2)", k)
+		return nil, fmt.Errorf("%w: %d risk groups (want at least 2)", ErrInvalidArgument, k)
 	}
 	if len(risk) == 0 {
 		return nil, ErrEmpty
