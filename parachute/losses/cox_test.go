@@ -3,6 +3,7 @@
 package losses_test
 
 import (
+	"fmt"
 	"math"
 	"path/filepath"
 	"testing"
@@ -177,5 +178,94 @@ func TestCoxHessianDiagonalMatchesFiniteDifferences(t *testing.T) {
 		lm, _ := coxLoss(t, dtypes.Float64, minus, time, event, valid, nil)
 		// Second difference: O(h²) truncation, rounding ε·L/h² ≈ 1e-8.
 		testutil.CheckClose(t, "∂²L/∂η²", diag[i], (lp-2*l0+lm)/(h*h), 1e-6)
+	}
+}
+
+// coxReference is the Cox loss and its gradient in float64, each risk set's
+// log-sum-exp shifted by its own maximum: a direct transcription of the
+// definition, finite for every finite η.
+func coxReference(eta, time []float64, event, valid []bool) (float64, []float64) {
+	n, b := len(eta), 0
+	for _, v := range valid {
+		if v {
+			b++
+		}
+	}
+	grad := make([]float64, n)
+	loss := 0.0
+	for i := range n {
+		if !valid[i] || !event[i] {
+			continue
+		}
+		m := math.Inf(-1)
+		for j := range n {
+			if valid[j] && time[j] >= time[i] {
+				m = math.Max(m, eta[j])
+			}
+		}
+		s := 0.0
+		for j := range n {
+			if valid[j] && time[j] >= time[i] {
+				s += math.Exp(eta[j] - m)
+			}
+		}
+		loss -= eta[i] - m - math.Log(s)
+		grad[i] -= 1
+		for j := range n {
+			if valid[j] && time[j] >= time[i] {
+				grad[j] += math.Exp(eta[j]-m) / s
+			}
+		}
+	}
+	for j := range grad {
+		grad[j] /= float64(b)
+	}
+	return loss / float64(b), grad
+}
+
+// TestCoxNLLIsStableAtExtremeRisks evaluates the loss and its gradient at
+// log-risks far beyond exp's range — all very negative, all very positive,
+// and spread so that some risk sets hold only tiny exponentials — with and
+// without padding rows, in float32 and float64: both finite and equal to the
+// float64 reference.
+func TestCoxNLLIsStableAtExtremeRisks(t *testing.T) {
+	time := []float64{5, 3, 8, 1, 4, 6}
+	event := []bool{true, false, true, true, true, true}
+	cases := []struct {
+		name  string
+		dtype dtypes.DType
+		eta   []float64
+		tol   float64
+	}{
+		{"float64 all near -800", dtypes.Float64, []float64{-800.3, -801, -799.2, -800, -800.7, -802}, testutil.HandDerived},
+		{"float64 all near +800", dtypes.Float64, []float64{800.3, 801, 799.2, 800, 800.7, 802}, testutil.HandDerived},
+		{"float64 spread over 1600", dtypes.Float64, []float64{-800, 0, -801, 800, -799, -805}, testutil.HandDerived},
+		{"float32 all near -120", dtypes.Float32, []float64{-120.3, -121, -119.2, -120, -120.7, -122}, testutil.Float32Long},
+		{"float32 all near +120", dtypes.Float32, []float64{120.3, 121, 119.2, 120, 120.7, 122}, testutil.Float32Long},
+		{"float32 spread over 240", dtypes.Float32, []float64{-120, 0, -121, 120, -119, -125}, testutil.Float32Long},
+	}
+	for _, tc := range cases {
+		for _, pad := range []int{0, 2} {
+			eta, tm, ev, valid := append([]float64(nil), tc.eta...), append([]float64(nil), time...), append([]bool(nil), event...), allTrue(len(time))
+			for range pad {
+				eta, tm, ev, valid = append(eta, 0), append(tm, 2), append(ev, true), append(valid, false)
+			}
+			t.Run(fmt.Sprintf("%s, %d padding rows", tc.name, pad), func(t *testing.T) {
+				loss, grad := coxLoss(t, tc.dtype, eta, tm, ev, valid, nil)
+				wantLoss, wantGrad := coxReference(eta, tm, ev, valid)
+				if math.IsNaN(loss) || math.IsInf(loss, 0) {
+					t.Fatalf("loss %v", loss)
+				}
+				for i, g := range grad {
+					if math.IsNaN(g) || math.IsInf(g, 0) {
+						t.Fatalf("gradient[%d] = %v", i, g)
+					}
+				}
+				// The loss is of the order of the risks' spread; compare
+				// relative to its magnitude.
+				testutil.CheckClose(t, "loss", loss, wantLoss, tc.tol)
+				testutil.CheckAllClose(t, "gradient", grad, wantGrad, tc.tol)
+			})
+		}
 	}
 }
