@@ -97,11 +97,11 @@ func inModule(p, dir string) bool {
 	return p == module+"/"+dir || strings.HasPrefix(p, module+"/"+dir+"/")
 }
 
-// TestDependencyRules enforces the dependency rules of DESIGN.md §1 and the
+// TestDependencyRules enforces the dependency rules of parachute/doc.go and the
 // house style on non-test files.
 func TestDependencyRules(t *testing.T) {
 	pureGo := regexp.MustCompile(`^(parachute/survival|parachute/landscape)(/|$)`)
-	science := regexp.MustCompile(`^parachute/(model|losses|optim|baselines|landscape|interpret|survival|fastgrad)(/|$)`)
+	science := regexp.MustCompile(`^parachute/(model|losses|optim|baselines|landscape|interpret|survival|scoring|fastgrad)(/|$)`)
 	for _, f := range moduleFiles(t) {
 		if f.test {
 			continue
@@ -112,6 +112,8 @@ func TestDependencyRules(t *testing.T) {
 			case pureGo.MatchString(f.dir) && !isStdlib(p) && !strings.HasPrefix(p, "gonum.org/v1/gonum") &&
 				!strings.HasPrefix(p, module+"/"+f.dir):
 				t.Errorf("%s imports %s: survival and landscape import only the standard library and gonum", where, p)
+			case f.dir == "parachute/scoring" && !isStdlib(p) && !strings.HasPrefix(p, "gonum.org/v1/gonum") && !inModule(p, "parachute/survival"):
+				t.Errorf("%s imports %s: scoring imports only the standard library, gonum and survival", where, p)
 			case (strings.HasPrefix(f.dir, "parachute") || f.dir == "data" || strings.HasPrefix(f.dir, "data/")) && inModule(p, "plotting"):
 				t.Errorf("%s imports %s: nothing under parachute/ or data/ imports plotting", where, p)
 			case science.MatchString(f.dir) && (inModule(p, "data") || inModule(p, "parachute/experiment")):

@@ -28,7 +28,7 @@ const (
 	RFitter = 1e-7
 	// StockVJP compares fastgrad's matmul VJPs with GoMLX's stock VJPs in
 	// float64, first and second order: the same sums in a different order
-	// (verified agreement, gomlx-v0.26.md §8.1).
+	// (fastgrad_test.go compares at this bound).
 	StockVJP = 1e-9
 	// Float64Backends compares one float64 graph run on two backends (the
 	// pure-Go CPU backend and XLA on CUDA): the same operations with
