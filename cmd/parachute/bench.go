@@ -41,7 +41,10 @@ func runBackends(args []string, stdout, stderr io.Writer) error {
 	}
 	out := map[string]any{"backend": r}
 	if *smoke {
-		b, _ := backend.New()
+		b, err := backend.New()
+		if err != nil {
+			return err
+		}
 		got, err := twoOpGraph(b)
 		if err != nil {
 			return fmt.Errorf("2-op graph on %s: %w", r.Description, err)

@@ -7,7 +7,8 @@
 // broadcast multiply followed by a sum, which materialises a tensor of shape
 // [batch, lhs free, rhs free, contracting] for every weight gradient; on the
 // pure-Go backend that costs 5–6× the training step time of the equivalent
-// matrix products (see the project notes, gomlx-v0.26.md §0.1 and §8.1).
+// matrix products (measured on the paper-size model when this package was
+// written; the README's package table repeats it).
 // Upstream fixed this after v0.26.0 (gomlx PR #428); until the project can
 // adopt such a release, [Install] overrides the two entries of
 // graph.VJPRegistration with these formulas. For C = DotGeneral(A, B) with
@@ -33,8 +34,10 @@ package fastgrad
 import (
 	"fmt"
 	"reflect"
+	"runtime"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"sync"
 
 	. "github.com/gomlx/gomlx/pkg/core/graph"
@@ -58,8 +61,8 @@ var (
 // GoMLX version other than [SupportedGoMLX].
 func Install() error {
 	installOnce.Do(func() {
-		if v := LinkedGoMLXVersion(); v != "" && v != SupportedGoMLX {
-			installErr = fmt.Errorf("fastgrad: GoMLX %s is not %s, whose internals the override was verified on", v, SupportedGoMLX)
+		if err := CheckGoMLXVersion(LinkedGoMLXVersion()); err != nil {
+			installErr = fmt.Errorf("fastgrad: %w", err)
 			return
 		}
 		stock[NodeTypeDotGeneral] = VJPRegistration[NodeTypeDotGeneral]
@@ -71,22 +74,53 @@ func Install() error {
 }
 
 // LinkedGoMLXVersion returns the GoMLX module version linked into the
-// binary, or "" when build information is unavailable; the overrides of
-// GoMLX internals (here and in package blasdot) check it.
+// binary: from the build information when the binary carries it, else (test
+// binaries carry no dependency list) from the module-cache path of a GoMLX
+// function's source, …/github.com/gomlx/gomlx@v0.26.0/…. It is "" when
+// neither tells, as for GoMLX replaced by a local folder; the overrides of
+// GoMLX internals (here and in packages blasdot and fastops) refuse to
+// install then.
 func LinkedGoMLXVersion() string {
-	info, ok := debug.ReadBuildInfo()
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, dep := range info.Deps {
+			if dep.Path == "github.com/gomlx/gomlx" {
+				if dep.Replace != nil {
+					return dep.Replace.Version
+				}
+				return dep.Version
+			}
+		}
+	}
+	pc := reflect.ValueOf(Add).Pointer()
+	file, _ := runtime.FuncForPC(pc).FileLine(pc)
+	return versionInPath(file)
+}
+
+// versionInPath returns the version in a module-cache path of GoMLX
+// (…/github.com/gomlx/gomlx@VERSION/…), or "".
+func versionInPath(file string) string {
+	const mod = "github.com/gomlx/gomlx@"
+	i := strings.LastIndex(file, mod)
+	if i < 0 {
+		return ""
+	}
+	v, _, ok := strings.Cut(file[i+len(mod):], "/")
 	if !ok {
 		return ""
 	}
-	for _, dep := range info.Deps {
-		if dep.Path == "github.com/gomlx/gomlx" {
-			if dep.Replace != nil {
-				return dep.Replace.Version
-			}
-			return dep.Version
-		}
+	return v
+}
+
+// CheckGoMLXVersion returns nil for [SupportedGoMLX] and an error naming the
+// version otherwise, including an unknown ("") one.
+func CheckGoMLXVersion(v string) error {
+	switch v {
+	case SupportedGoMLX:
+		return nil
+	case "":
+		return fmt.Errorf("cannot tell which GoMLX version is linked (no build information, or GoMLX replaced by a local folder); the override is verified on %s only", SupportedGoMLX)
 	}
-	return ""
+	return fmt.Errorf("GoMLX %s is not %s, whose internals the override was verified on", v, SupportedGoMLX)
 }
 
 // panicf panics with a package-prefixed error: graph-building code reports

@@ -25,8 +25,9 @@ import (
 )
 
 // SupportedGoMLX is the GoMLX version whose simplego internals this package
-// was written against.
-const SupportedGoMLX = "v0.26.0"
+// was written against (the version every GoMLX override of the project
+// checks).
+const SupportedGoMLX = fastgrad.SupportedGoMLX
 
 // Executor is simplego's node executor type (backends/simplego/exec.go):
 // it computes one node from its input buffers; inputsOwned[i] says whether
@@ -57,8 +58,8 @@ var (
 // uses; every other function requires it to have returned nil.
 func Check() error {
 	checkOnce.Do(func() {
-		if v := fastgrad.LinkedGoMLXVersion(); v != "" && v != SupportedGoMLX {
-			checkErr = fmt.Errorf("GoMLX %s is not %s, whose simplego internals were verified", v, SupportedGoMLX)
+		if err := fastgrad.CheckGoMLXVersion(fastgrad.LinkedGoMLXVersion()); err != nil {
+			checkErr = fmt.Errorf("simplego internals: %w", err)
 			return
 		}
 		offsets, checkErr = findOffsets()
