@@ -42,7 +42,7 @@ type Encoder struct {
 
 // Encoders lists the encoders the project knows, with their real widths
 // (supplement Figure 7; widths from Trident's encoder registry and the
-// models' cards; see the notes baselines-and-formats.md §4).
+// models' cards, as Source says for each).
 var Encoders = []Encoder{
 	{"TITAN", "TITAN", Pathology, 768, "MahmoodLab TITAN slide encoder via Trident (conch_v15 patches)"},
 	{"CONCHv1.5", "CONCHv1.5", Pathology, 768, "MahmoodLab CONCH v1.5 patch encoder, mean-pooled per slide (Trident mean-conch_v15)"},

@@ -188,8 +188,10 @@ func TestLoadReportsSlidesWithoutFile(t *testing.T) {
 	}
 }
 
-// TestLoadRejectsFaults checks that every fault of DESIGN §2.2 gives an error
-// naming the file, the patient and the fault.
+// TestLoadRejectsFaults checks that every fault the package documents (Load:
+// wrong width, NaN/Inf, bad time, duplicates, no modality, empty fold, fold
+// without events, unreadable file) gives an error naming the file, the
+// patient and the fault.
 func TestLoadRejectsFaults(t *testing.T) {
 	if !data.HDF5Available {
 		t.Skip("built with nohdf5")

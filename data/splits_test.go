@@ -28,7 +28,8 @@ func sharedCohorts(t testing.TB) string {
 	return dir
 }
 
-// realSplits are the facts of the authors' split files (shared/cohorts/README.md).
+// realSplits are the facts of the authors' split files (commit 8ff4575 of
+// their repository, the files "parachute data fetch-splits" downloads).
 var realSplits = []struct {
 	folder              string
 	format              data.SplitFormat

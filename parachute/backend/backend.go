@@ -4,8 +4,9 @@
 // one place and installs the matmul gradients of package fastgrad.
 //
 // The default is GoMLX's pure-Go backend in sequential mode
-// (GOMLX_BACKEND=go:ops_sequential): the default parallel mode can deadlock
-// on the PARACHUTE model with 2 cores (gomlx-v0.26.md §0.2). A user may set
+// (GOMLX_BACKEND=go:ops_sequential): on 2 cores it is the fastest of
+// simplego's modes for this model (bench/results/cpu-2core-20261127), and
+// the parallel mode has been seen to deadlock on small machines. A user may set
 // GOMLX_BACKEND to another configuration of a backend compiled into the
 // binary, notably XLA through a PJRT plugin given by absolute path:
 //

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
-// Package model is the PARACHUTE network as GoMLX graph code (DESIGN §3,
-// supplement Section 1 and Figure 4), built per patient.
+// Package model is the PARACHUTE network as GoMLX graph code (supplement
+// Section 1 and Figure 4, and the authors' released code), built per patient.
 //
 // # Inputs
 //
