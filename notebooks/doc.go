@@ -17,6 +17,7 @@ import (
 	_ "github.com/parachute-surv/goparachute/data"
 	_ "github.com/parachute-surv/goparachute/parachute/backend"
 	_ "github.com/parachute-surv/goparachute/parachute/experiment"
+	_ "github.com/parachute-surv/goparachute/parachute/figures"
 	_ "github.com/parachute-surv/goparachute/parachute/model"
 	_ "github.com/parachute-surv/goparachute/parachute/survival"
 	_ "github.com/parachute-surv/goparachute/plotting"

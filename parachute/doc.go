@@ -20,8 +20,18 @@
 //   - [github.com/parachute-surv/goparachute/parachute/optim]: AdamW, the
 //     cosine schedule of the supplement's Eq. 11, Gradient Curvature Steering
 //     and the optimizer baselines SAM, CR-SAM and GradVac.
+//   - [github.com/parachute-surv/goparachute/parachute/scoring]: one scoring
+//     path from predictions to every reported metric (horizons, τ, the
+//     training fold's censoring distribution, Breslow baseline and median),
+//     shared by the protocol, the figures and "parachute metrics"; the
+//     predictions CSV format.
 //   - [github.com/parachute-surv/goparachute/parachute/experiment]: training
-//     profiles, the training loop, checkpoints, run files.
+//     profiles, the training loop, checkpoints, the evaluation protocol
+//     (masking scenarios, cached run files named by config hash), sweeps
+//     with shards, the benchmark workload.
+//   - [github.com/parachute-surv/goparachute/parachute/figures]: the data
+//     behind each supplementary figure and table and each tutorial, one file
+//     each, one call from its notebook.
 //   - [github.com/parachute-surv/goparachute/parachute/backend]: backend
 //     selection and start-up.
 //   - [github.com/parachute-surv/goparachute/parachute/blasdot]: the pure-Go
@@ -37,13 +47,14 @@
 //   - [github.com/parachute-surv/goparachute/parachute/testutil]: named
 //     tolerances and reference loaders, for tests only.
 //
-// Planned, as described in DESIGN.md: baselines, landscape (Hessian-vector
-// products, Lanczos, loss surfaces), interpret, and the evaluation protocol
-// and sweeps in experiment.
+// Not written yet: baselines (the method baselines), landscape
+// (Hessian-vector products, Lanczos, loss surfaces) and interpret (risk
+// groups, cell densities, tumour morphology).
 //
-// Dependency direction: notebooks and tutorials → plotting, experiment,
-// data → model, optim, losses, baselines, landscape, interpret → GoMLX and
-// gonum. survival and landscape import only the standard library and gonum;
-// nothing under parachute imports plotting. parachute/testutil's layout test
-// enforces these rules.
+// Dependency direction: notebooks and tutorials → plotting, figures →
+// experiment, data → model, optim, losses, baselines, landscape, interpret,
+// scoring → GoMLX and gonum. survival and landscape import only the standard
+// library and gonum, scoring only those and survival; nothing under
+// parachute imports plotting. parachute/testutil's layout test enforces
+// these rules.
 package parachute

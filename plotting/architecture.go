@@ -4,11 +4,11 @@ package plotting
 
 import (
 	"fmt"
-	xfont "golang.org/x/image/font"
 	"image/color"
 	"math"
 	"strings"
 
+	xfont "golang.org/x/image/font"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"

@@ -13,7 +13,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/parachute-surv/goparachute/parachute/experiment"
+	"github.com/parachute-surv/goparachute/parachute/figures"
 )
 
 // cohortTitle turns a cohort source ("synth:pda") into a panel title.
@@ -62,7 +62,7 @@ func (t Theme) referenceLine(x0, y0, x1, y1 float64) (*plotter.Line, error) {
 
 // AUCCurves draws supplement Figure 8: one panel per cohort with the pooled
 // out-of-fold AUC(t), its bootstrap 95 % band and the chance level 0.5.
-func AUCCurves(panels []experiment.AUCPanel, t Theme) (*Figure, error) {
+func AUCCurves(panels []figures.AUCPanel, t Theme) (*Figure, error) {
 	row := make([]*plot.Plot, len(panels))
 	var legend []legendEntry
 	for i, pan := range panels {
@@ -95,7 +95,7 @@ func AUCCurves(panels []experiment.AUCPanel, t Theme) (*Figure, error) {
 // Calibration draws supplement Figure 9: one panel per cohort with, for each
 // horizon, the bins' mean predicted against Kaplan–Meier observed event
 // probability and 95 % intervals, and the diagonal of perfect calibration.
-func Calibration(panels []experiment.CalibrationPanel, t Theme) (*Figure, error) {
+func Calibration(panels []figures.CalibrationPanel, t Theme) (*Figure, error) {
 	row := make([]*plot.Plot, len(panels))
 	var legend []legendEntry
 	for i, pan := range panels {
@@ -149,7 +149,7 @@ func Calibration(panels []experiment.CalibrationPanel, t Theme) (*Figure, error)
 	return t.panelsWithLegend(row, legend, PageWidth, 2.9*vg.Inch), nil
 }
 
-// calibrationHorizonNames label the horizons of [experiment.Figure9]: the
+// calibrationHorizonNames label the horizons of [figures.Figure9]: the
 // quartiles of the event times.
 var calibrationHorizonNames = []string{"t = 25 % event-time quantile", "t = median event time", "t = 75 % event-time quantile", "t = later horizon"}
 

@@ -13,13 +13,15 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/plot/vg"
+
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/backend"
-	"github.com/parachute-surv/goparachute/parachute/experiment"
+	"github.com/parachute-surv/goparachute/parachute/figures"
 	"github.com/parachute-surv/goparachute/parachute/model"
+	"github.com/parachute-surv/goparachute/parachute/scoring"
 	"github.com/parachute-surv/goparachute/parachute/survival"
 	"github.com/parachute-surv/goparachute/plotting"
-	"gonum.org/v1/plot/vg"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden SVGs (and write PNGs beside them for review in $PLOTTING_PNG_DIR)")
@@ -80,9 +82,9 @@ func cohort(t *testing.T) *data.Cohort {
 }
 
 func TestAUCCurvesGolden(t *testing.T) {
-	var panels []experiment.AUCPanel
+	var panels []figures.AUCPanel
 	for k, name := range []string{"synth:pda", "synth:ucec", "synth:ccrcc"} {
-		p := experiment.AUCPanel{Cohort: name, Patients: 90 + k, Events: 60 - 10*k, MeanAUC: 0.7 - 0.05*float64(k), Replicates: 200}
+		p := figures.AUCPanel{Cohort: name, Patients: 90 + k, Events: 60 - 10*k, MeanAUC: 0.7 - 0.05*float64(k), Replicates: 200}
 		for i := range 10 {
 			a := 0.65 + 0.02*float64(i) - 0.05*float64(k)
 			p.Times = append(p.Times, 100+60*float64(i))
@@ -95,11 +97,11 @@ func TestAUCCurvesGolden(t *testing.T) {
 }
 
 func TestCalibrationGolden(t *testing.T) {
-	var panels []experiment.CalibrationPanel
+	var panels []figures.CalibrationPanel
 	for k, name := range []string{"synth:pda", "synth:ucec"} {
-		p := experiment.CalibrationPanel{Cohort: name}
+		p := figures.CalibrationPanel{Cohort: name}
 		for h := range 3 {
-			c := experiment.CalibrationResult{Horizon: float64(200 * (h + 1))}
+			c := scoring.Calibration{Horizon: float64(200 * (h + 1))}
 			for b := range 4 {
 				pred := 0.1 + 0.2*float64(b) + 0.1*float64(h)
 				obs := pred + 0.03*float64(k) - 0.02*float64(b)
@@ -189,7 +191,7 @@ func TestTutorialFiguresGolden(t *testing.T) {
 	fig, err := plotting.CoxProfile(scales, ll, slope, plotting.DefaultTheme)
 	golden(t, "cox_profile", fig, err)
 
-	study, err := experiment.StudyCensoring(c.Synthetic, experiment.CensoringStudyOptions{Seed: 1, Patients: 200, Repeats: 4})
+	study, err := figures.StudyCensoring(c.Synthetic, figures.CensoringStudyOptions{Seed: 1, Patients: 200, Repeats: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,13 +241,13 @@ func TestSaveWritesPNGAndSVG(t *testing.T) {
 }
 
 func TestTable4Markdown(t *testing.T) {
-	rows, err := experiment.Table4(1)
+	rows, err := figures.Table4(1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	md := plotting.Table4(experiment.PaperTable4, rows)
+	md := plotting.Table4(figures.PaperTable4, rows)
 	lines := strings.Split(strings.TrimSpace(md), "\n")
-	if len(lines) != 2+len(experiment.PaperTable4)+len(rows) {
+	if len(lines) != 2+len(figures.PaperTable4)+len(rows) {
 		t.Fatalf("%d lines:\n%s", len(lines), md)
 	}
 	if !strings.HasPrefix(lines[1], "| --- | ---: |") {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/parachute-surv/goparachute/parachute/experiment"
+	"github.com/parachute-surv/goparachute/parachute/figures"
 )
 
 // Markdown renders a table as GitHub-flavoured Markdown; numeric columns
@@ -42,7 +43,7 @@ func Markdown(header []string, rows [][]string) string {
 // Table4 renders supplement Table 4 (images and patients per modality) with
 // the paper's rows above the synthetic presets' rows, which also give their
 // patients, events and folds.
-func Table4(paper, synthetic []experiment.Table4Row) string {
+func Table4(paper, synthetic []figures.Table4Row) string {
 	header := []string{"Cohort", "Histology images", "Radiology images", "Histology patients", "Radiology patients",
 		"Patients", "Events", "Folds"}
 	count := func(n int) string {
@@ -52,7 +53,7 @@ func Table4(paper, synthetic []experiment.Table4Row) string {
 		return fmt.Sprint(n)
 	}
 	var rows [][]string
-	for _, r := range append(append([]experiment.Table4Row{}, paper...), synthetic...) {
+	for _, r := range append(append([]figures.Table4Row{}, paper...), synthetic...) {
 		rows = append(rows, []string{r.Cohort, count(r.HistoImages), count(r.RadImages), count(r.HistoPatients),
 			count(r.RadPatients), count(r.Patients), count(r.Events), count(r.Folds)})
 	}

@@ -11,7 +11,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/parachute-surv/goparachute/parachute/experiment"
+	"github.com/parachute-surv/goparachute/parachute/figures"
 	"github.com/parachute-surv/goparachute/parachute/survival"
 )
 
@@ -97,17 +97,17 @@ func CoxProfile(scales, loglik []float64, slope float64, t Theme) (*Figure, erro
 
 // CensoringStudy draws Harrell's and Uno's C (means with ±1 SD bands over the
 // repeats) against the censored fraction, with the two estimands as dashed
-// lines ([experiment.StudyCensoring]).
-func CensoringStudy(s *experiment.CensoringStudy, t Theme) (*Figure, error) {
+// lines ([figures.StudyCensoring]).
+func CensoringStudy(s *figures.CensoringStudy, t Theme) (*Figure, error) {
 	p := t.newPlot(fmt.Sprintf("True risk score under increasing censoring\n(%d patients × %d repeats per level)", s.Patients, s.Repeats),
 		"Censored patients (%)", "C-index")
 	var x []float64
 	series := []struct {
 		label    string
-		mean, sd func(experiment.CensoringPoint) float64
+		mean, sd func(figures.CensoringPoint) float64
 	}{
-		{"Harrell's C", func(q experiment.CensoringPoint) float64 { return q.Harrell }, func(q experiment.CensoringPoint) float64 { return q.HarrellSD }},
-		{fmt.Sprintf("Uno's C (τ = %.2g)", s.Tau), func(q experiment.CensoringPoint) float64 { return q.Uno }, func(q experiment.CensoringPoint) float64 { return q.UnoSD }},
+		{"Harrell's C", func(q figures.CensoringPoint) float64 { return q.Harrell }, func(q figures.CensoringPoint) float64 { return q.HarrellSD }},
+		{fmt.Sprintf("Uno's C (τ = %.2g)", s.Tau), func(q figures.CensoringPoint) float64 { return q.Uno }, func(q figures.CensoringPoint) float64 { return q.UnoSD }},
 	}
 	for _, q := range s.Points {
 		x = append(x, 100*q.Censored)

@@ -21,10 +21,12 @@
 //	bench     time the fixed benchmark workload on the selected backend (JSON)
 //
 // Run "parachute <command> -h" for the flags of a command. Errors are printed
-// to stderr and exit with status 2.
+// to stderr and exit with status 2 (metrics: 1 when some metric is
+// undefined).
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -68,14 +70,26 @@ func run(args []string, stdout, stderr io.Writer) int {
 		usage(stderr)
 		return 2
 	}
-	if err := cmd.run(args[1:], stdout, stderr); err != nil {
-		if err != errHelp {
-			fmt.Fprintf(stderr, "parachute %s: %v\n", args[0], err)
-			return 2
+	if err := cmd.run(args[1:], stdout, stderr); err != nil && err != errHelp {
+		fmt.Fprintf(stderr, "parachute %s: %v\n", args[0], err)
+		var exit *exitError
+		if errors.As(err, &exit) {
+			return exit.code
 		}
+		return 2
 	}
 	return 0
 }
+
+// exitError is an error that ends the command with a status other than 2
+// (the status of bad input and failures).
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: parachute <command> [flags]\n\ncommands:")

@@ -6,11 +6,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/parachute-surv/goparachute/parachute/scoring"
 	"github.com/parachute-surv/goparachute/parachute/testutil"
 )
 
@@ -76,15 +79,15 @@ func TestMetricsMatchesR(t *testing.T) {
 	if status != 0 {
 		t.Fatalf("status %d: %s", status, errOut)
 	}
-	var rep metricsReport
+	var rep scoring.Report
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	testutil.CheckClose(t, "harrell_c", rep.HarrellC, ref.Harrell.Concordance, testutil.SameEstimator)
-	testutil.CheckClose(t, "uno_c", rep.UnoC, ref.Uno.Concordance, testutil.SameEstimator)
+	testutil.CheckClose(t, "harrell_c", float64(rep.HarrellC), ref.Harrell.Concordance, testutil.SameEstimator)
+	testutil.CheckClose(t, "uno_c", float64(rep.UnoC), ref.Uno.Concordance, testutil.SameEstimator)
 	for k := range ref.Times {
-		testutil.CheckClose(t, "td_auc", *rep.TDAUC[k].AUC, ref.AUC[k], testutil.SameEstimator)
-		testutil.CheckClose(t, "brier", *rep.Brier[k].Brier, ref.Brier[k], testutil.ReferenceInput)
+		testutil.CheckClose(t, "auc", float64(rep.AUC[k]), ref.AUC[k], testutil.SameEstimator)
+		testutil.CheckClose(t, "brier", float64(rep.Brier[k]), ref.Brier[k], testutil.ReferenceInput)
 		km := ref.KM["log"]
 		want := 1.0
 		for j, tj := range km.Time {
@@ -92,26 +95,35 @@ func TestMetricsMatchesR(t *testing.T) {
 				want = km.Surv[j]
 			}
 		}
-		testutil.CheckClose(t, "km", *rep.KM[k].Surv, want, testutil.SameEstimator)
+		testutil.CheckClose(t, "km", float64(rep.KM[k]), want, testutil.SameEstimator)
 	}
-	testutil.CheckClose(t, "logrank chisq", rep.LogRank.ChiSq, ref.LogRank2.ChiSq, testutil.SameEstimator)
-	testutil.CheckClose(t, "logrank p", rep.LogRank.P, ref.LogRank2.P, testutil.SameEstimator)
-	if rep.IBS == nil || rep.LogRank.ThresholdFrom != "test" || rep.N != len(ref.Time) {
+	testutil.CheckClose(t, "logrank chisq", float64(rep.LogRank.ChiSq), ref.LogRank2.ChiSq, testutil.SameEstimator)
+	testutil.CheckClose(t, "logrank p", float64(rep.LogRank.P), ref.LogRank2.P, testutil.SameEstimator)
+	if math.IsNaN(float64(rep.IBS)) || rep.LogRank.ThresholdFrom != "test" || rep.N != len(ref.Time) || rep.Censoring != "test" {
 		t.Errorf("report %+v", rep)
 	}
-	// Without --times the command picks the event-time quartiles, which
-	// are the reference's times (R's quantile type 1).
-	out, errOut, status = runCommand(t, "metrics", "--test", path)
-	if status != 0 {
-		t.Fatalf("status %d: %s", status, errOut)
+	// Without --times the command takes the S_<t> columns' times, and
+	// without those the event-time quartiles (the test data being its own
+	// reference), which are the reference's times (R's quantile type 1).
+	noSurv := filepath.Join(t.TempDir(), "risk-only.csv")
+	var lines []string
+	for _, line := range strings.Split(strings.TrimSpace(b.String()), "\n") {
+		lines = append(lines, strings.Join(strings.Split(line, ",")[:4], ","))
 	}
-	var rep2 metricsReport
-	if err := json.Unmarshal([]byte(out), &rep2); err != nil {
+	if err := os.WriteFile(noSurv, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for k := range ref.Times {
-		if rep2.TDAUC[k].Time != ref.Times[k] {
-			t.Errorf("default time %d = %v, want %v", k, rep2.TDAUC[k].Time, ref.Times[k])
+	for _, file := range []string{path, noSurv} {
+		out, errOut, status = runCommand(t, "metrics", "--test", file)
+		if status != 0 && file == path {
+			t.Fatalf("status %d: %s", status, errOut)
+		}
+		var rep2 scoring.Report
+		if err := json.Unmarshal([]byte(out), &rep2); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(rep2.Times, ref.Times) {
+			t.Errorf("%s: default times %v, want %v", filepath.Base(file), rep2.Times, ref.Times)
 		}
 	}
 }
@@ -128,12 +140,12 @@ func TestMetricsUsesTrainingCensoringAndMedian(t *testing.T) {
 	if status != 0 {
 		t.Fatalf("status %d: %s", status, errOut)
 	}
-	var rep metricsReport
+	var rep scoring.Report
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatal(err)
 	}
-	testutil.CheckClose(t, "uno_c", rep.UnoC, 84.0/148, testutil.HandDerived)
-	testutil.CheckClose(t, "td_auc(4)", *rep.TDAUC[1].AUC, 7.0/15, testutil.HandDerived)
+	testutil.CheckClose(t, "uno_c", float64(rep.UnoC), 84.0/148, testutil.HandDerived)
+	testutil.CheckClose(t, "auc(4)", float64(rep.AUC[1]), 7.0/15, testutil.HandDerived)
 	// Training median risk 0.4: test risks .9, .8, .5, .7 are high, .1 low.
 	if rep.LogRank.ThresholdFrom != "train" || rep.LogRank.Threshold != 0.4 || rep.LogRank.High != 4 {
 		t.Errorf("logrank split %+v", rep.LogRank)
@@ -145,33 +157,36 @@ func TestMetricsRejectsBadInput(t *testing.T) {
 	cases := []struct {
 		name, csv string
 		args      []string
+		status    int      // 2: bad input; 1: a metric is undefined
 		want      []string // substrings of stderr
 	}{
-		{"negative time", "patient,time,event,risk\nA,3,1,0.2\nB,-2,0,0.1\n", nil,
+		{"negative time", "patient,time,event,risk\nA,3,1,0.2\nB,-2,0,0.1\n", nil, 2,
 			[]string{"row 3", "patient B", "time = -2", "> 0"}},
-		{"bad event", "time,event,risk\n3,yes,0.2\n4,0,0.1\n", nil, []string{"row 2", `event = "yes"`}},
-		{"NaN risk", "time,event,risk\n3,1,NaN\n4,0,0.1\n", nil, []string{"row 2", "risk", "finite"}},
-		{"missing risk column", "time,event\n3,1\n", nil, []string{`no "risk" column`}},
-		{"probability above one", "time,event,risk,S_3\n3,1,0.2,1.2\n4,0,0.1,0.5\n", nil, []string{"S_3 = 1.2", "[0, 1]"}},
-		{"time outside follow-up", "time,event,risk\n3,1,0.2\n4,0,0.1\n5,1,0.3\n", []string{"--times", "9"},
-			[]string{"td_auc", "follow-up"}},
-		{"all censored", "time,event,risk\n3,0,0.2\n4,0,0.1\n", []string{"--times", "3"},
-			[]string{"harrell_c", "no comparable pairs"}},
+		{"bad event", "time,event,risk\n3,yes,0.2\n4,0,0.1\n", nil, 2, []string{"row 2", `event = "yes"`}},
+		{"NaN risk", "time,event,risk\n3,1,NaN\n4,0,0.1\n", nil, 2, []string{"row 2", "risk", "finite"}},
+		{"missing risk column", "time,event\n3,1\n", nil, 2, []string{`no "risk" column`}},
+		{"probability above one", "time,event,risk,S_3\n3,1,0.2,1.2\n4,0,0.1,0.5\n", nil, 2, []string{"S_3 = 1.2", "[0, 1]"}},
+		{"no survival column at a time", "time,event,risk,S_3\n3,1,0.2,0.9\n4,0,0.1,0.5\n", []string{"--times", "3.5"}, 2,
+			[]string{"no column S_3.5"}},
+		{"time outside follow-up", "time,event,risk\n3,1,0.2\n4,0,0.1\n5,1,0.3\n", []string{"--times", "9"}, 1,
+			[]string{"undefined metrics", "auc:", "follow-up"}},
+		{"all censored", "time,event,risk\n3,0,0.2\n4,0,0.1\n", []string{"--times", "3"}, 1,
+			[]string{"harrell_c:", "no comparable pairs"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".csv")
 			os.WriteFile(path, []byte(tc.csv), 0o644)
 			_, errOut, status := runCommand(t, append([]string{"metrics", "--test", path}, tc.args...)...)
-			if status != 2 {
-				t.Fatalf("status %d, want 2 (stderr %q)", status, errOut)
+			if status != tc.status {
+				t.Fatalf("status %d, want %d (stderr %q)", status, tc.status, errOut)
 			}
 			for _, w := range tc.want {
 				if !strings.Contains(errOut, w) {
 					t.Errorf("stderr %q lacks %q", errOut, w)
 				}
 			}
-			if !strings.Contains(errOut, path) && tc.args == nil {
+			if !strings.Contains(errOut, path) && tc.status == 2 && tc.args == nil {
 				t.Errorf("stderr %q does not name the file", errOut)
 			}
 		})

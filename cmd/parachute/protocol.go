@@ -76,9 +76,14 @@ func runEvaluate(args []string, stdout, stderr io.Writer) error {
 	dir := fs.String("run", "", "a folder written by parachute train (run.json, checkpoint.gob) (required)")
 	repeats := fs.Int("repeats", 0, "mask repeats per scenario (0: the profile's)")
 	seed := fs.Uint64("seed", 1, "seed of the evaluation masks")
-	if err := parseFlags(fs, args, stderr, "usage: parachute evaluate --run DIR [--repeats N] [--seed S]\n\n"+
+	export := fs.String("export", "", "also write OUT/test.csv and OUT/train.csv for parachute metrics")
+	if err := parseFlags(fs, args, stderr, "usage: parachute evaluate --run DIR [--repeats N] [--seed S] [--export OUT]\n\n"+
 		"Re-scores a saved model under the masking scenarios of its training p_miss and\n"+
-		"writes DIR/evaluation.json.\n\nflags:\n"); err != nil {
+		"writes DIR/evaluation.json. With --export, also writes the predictions with all\n"+
+		"modalities as OUT/test.csv (patient,time,event,risk,S_<t>...) and OUT/train.csv\n"+
+		"(patient,time,event,risk): \"parachute metrics --test OUT/test.csv --train\n"+
+		"OUT/train.csv --times T --tau TAU\", with the times and tau of evaluation.json's\n"+
+		"metrics, prints the same metrics.\n\nflags:\n"); err != nil {
 		return err
 	}
 	if *dir == "" {
@@ -112,7 +117,7 @@ func runEvaluate(args []string, stdout, stderr io.Writer) error {
 	if *repeats > 0 {
 		eval.Repeats = *repeats
 	}
-	ev, err := experiment.Evaluate(t, c, rec.Fold, eval)
+	ev, err := experiment.Evaluate(t, rec.Config.PMiss, c, rec.Fold, eval)
 	if err != nil {
 		return err
 	}
@@ -121,6 +126,13 @@ func runEvaluate(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintln(stdout, path)
+	if *export != "" {
+		if err := experiment.ExportPredictions(ev, *export); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s, %s (times %v, tau %v)\n", filepath.Join(*export, "test.csv"), filepath.Join(*export, "train.csv"),
+			ev.Metrics.Times, float64(ev.Metrics.Tau))
+	}
 	for _, sc := range ev.Scenarios {
 		fmt.Fprintf(stdout, "%-14s ratio %.2f  C %.4f ± %.4f over %d repeats\n", sc.Scenario, sc.Ratio, float64(sc.CMean), float64(sc.CSD), sc.Repeats)
 	}

@@ -6,9 +6,14 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/parachute-surv/goparachute/parachute/scoring"
+	"github.com/parachute-surv/goparachute/parachute/testutil"
 )
 
 func TestProtocolSummaryAndCache(t *testing.T) {
@@ -78,5 +83,81 @@ func TestSweepShardsAndEvaluate(t *testing.T) {
 	stdout, errOut, status := runCommand(t, "evaluate", "--run", run, "--repeats", "3")
 	if status != 0 || !strings.Contains(stdout, "mixed_missing") {
 		t.Fatalf("evaluate: %d %q %q", status, stdout, errOut)
+	}
+}
+
+// TestEvaluateExportRoundTrip: the predictions "evaluate --export" writes,
+// given to "metrics" with the evaluation's times and τ, give the metrics of
+// evaluation.json (one scoring path: the numbers agree to float64 rounding
+// of nothing, since the CSV round-trips every value exactly).
+func TestEvaluateExportRoundTrip(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a small model")
+	}
+	dir := t.TempDir()
+	run, export := filepath.Join(dir, "run"), filepath.Join(dir, "export")
+	if _, errOut, status := runCommand(t, "train", "--cohort", "synth:pda", "--fold", "1", "--epochs", "3", "--out", run); status != 0 {
+		t.Fatalf("train: %s", errOut)
+	}
+	if _, errOut, status := runCommand(t, "evaluate", "--run", run, "--export", export); status != 0 {
+		t.Fatalf("evaluate: %s", errOut)
+	}
+	raw, err := os.ReadFile(filepath.Join(run, "evaluation.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ev struct {
+		Metrics scoring.Report `json:"metrics"`
+	}
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		t.Fatal(err)
+	}
+	want := ev.Metrics
+	if len(want.Times) < 2 || len(want.Errors) > 0 {
+		t.Fatalf("evaluation metrics: times %v, errors %v", want.Times, want.Errors)
+	}
+	var times []string
+	for _, tm := range want.Times {
+		times = append(times, strconv.FormatFloat(tm, 'g', -1, 64))
+	}
+	stdout, errOut, status := runCommand(t, "metrics", "--test", filepath.Join(export, "test.csv"), "--train", filepath.Join(export, "train.csv"),
+		"--times", strings.Join(times, ","), "--tau", strconv.FormatFloat(float64(want.Tau), 'g', -1, 64))
+	if status != 0 {
+		t.Fatalf("metrics: status %d: %s", status, errOut)
+	}
+	var got scoring.Report
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatal(err)
+	}
+	const tol = 1e-12
+	for _, m := range []struct {
+		name      string
+		got, want scoring.Number
+	}{{"harrell_c", got.HarrellC, want.HarrellC}, {"uno_c", got.UnoC, want.UnoC}, {"mean_auc", got.MeanAUC, want.MeanAUC},
+		{"ibs", got.IBS, want.IBS}, {"logrank chisq", got.LogRank.ChiSq, want.LogRank.ChiSq}} {
+		testutil.CheckClose(t, m.name, float64(m.got), float64(m.want), tol)
+	}
+	for k := range want.Times {
+		testutil.CheckClose(t, "auc", float64(got.AUC[k]), float64(want.AUC[k]), tol)
+		testutil.CheckClose(t, "brier", float64(got.Brier[k]), float64(want.Brier[k]), tol)
+	}
+	if got.LogRank.ThresholdFrom != "train" || got.LogRank.Threshold != want.LogRank.Threshold || got.Censoring != "train" {
+		t.Errorf("log-rank split %s %v, censoring from %s; evaluation: %s %v", got.LogRank.ThresholdFrom, got.LogRank.Threshold,
+			got.Censoring, want.LogRank.ThresholdFrom, want.LogRank.Threshold)
+	}
+	// Without --times and --tau the command applies the same rules to the
+	// same files: the S_<t> columns are the evaluation's horizons, τ the
+	// last training or test time.
+	stdout, errOut, status = runCommand(t, "metrics", "--test", filepath.Join(export, "test.csv"), "--train", filepath.Join(export, "train.csv"))
+	if status != 0 {
+		t.Fatalf("metrics without --times: status %d: %s", status, errOut)
+	}
+	var again scoring.Report
+	if err := json.Unmarshal([]byte(stdout), &again); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(again.Times, want.Times) || again.Tau != want.Tau || again.UnoC != want.UnoC || again.IBS != want.IBS {
+		t.Errorf("default rules: times %v τ %v Uno %v IBS %v; evaluation: %v %v %v %v", again.Times, again.Tau, again.UnoC, again.IBS,
+			want.Times, want.Tau, want.UnoC, want.IBS)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/parachute-surv/goparachute/parachute/atomicfile"
 	"github.com/parachute-surv/goparachute/parachute/backend"
 	"github.com/parachute-surv/goparachute/parachute/experiment"
+	"github.com/parachute-surv/goparachute/parachute/figures"
 	"github.com/parachute-surv/goparachute/parachute/model"
 	"github.com/parachute-surv/goparachute/parachute/survival"
 	"github.com/parachute-surv/goparachute/plotting"
@@ -25,17 +26,17 @@ import (
 // as the notebook that shows it names it.
 type artifact struct {
 	name  string
-	build func(o experiment.FigureOptions) (*plotting.Figure, string, error)
+	build func(o figures.Options) (*plotting.Figure, string, error)
 }
 
 // artifacts are the supplement's figures and tables and the tutorial's
 // figures, in notebook order (notebooks/README.md).
 var artifacts = []artifact{
-	{"table4_cohorts", func(o experiment.FigureOptions) (*plotting.Figure, string, error) {
-		rows, err := experiment.Table4(1)
-		return nil, plotting.Table4(experiment.PaperTable4, rows), err
+	{"table4_cohorts", func(o figures.Options) (*plotting.Figure, string, error) {
+		rows, err := figures.Table4(1)
+		return nil, plotting.Table4(figures.PaperTable4, rows), err
 	}},
-	{"figure4_architecture", func(experiment.FigureOptions) (*plotting.Figure, string, error) {
+	{"figure4_architecture", func(figures.Options) (*plotting.Figure, string, error) {
 		b, err := backend.New()
 		if err != nil {
 			return nil, "", err
@@ -47,23 +48,23 @@ var artifacts = []artifact{
 		f, err := plotting.Architecture(s, plotting.DefaultTheme)
 		return f, "", err
 	}},
-	{"figure8_auc", func(o experiment.FigureOptions) (*plotting.Figure, string, error) {
-		panels, err := experiment.Figure8(o)
+	{"figure8_auc", func(o figures.Options) (*plotting.Figure, string, error) {
+		panels, err := figures.Figure8(o)
 		if err != nil {
 			return nil, "", err
 		}
 		f, err := plotting.AUCCurves(panels, plotting.DefaultTheme)
 		return f, "", err
 	}},
-	{"figure9_calibration", func(o experiment.FigureOptions) (*plotting.Figure, string, error) {
-		panels, err := experiment.Figure9(o)
+	{"figure9_calibration", func(o figures.Options) (*plotting.Figure, string, error) {
+		panels, err := figures.Figure9(o)
 		if err != nil {
 			return nil, "", err
 		}
 		f, err := plotting.Calibration(panels, plotting.DefaultTheme)
 		return f, "", err
 	}},
-	{"tutorial01_kaplan_meier", func(experiment.FigureOptions) (*plotting.Figure, string, error) {
+	{"tutorial01_kaplan_meier", func(figures.Options) (*plotting.Figure, string, error) {
 		c, err := tutorialCohort()
 		if err != nil {
 			return nil, "", err
@@ -71,7 +72,7 @@ var artifacts = []artifact{
 		f, err := plotting.KaplanMeierByRisk(c.Outcomes(), c.Synthetic.LogHazard, 3, plotting.DefaultTheme)
 		return f, "", err
 	}},
-	{"tutorial01_cox_profile", func(experiment.FigureOptions) (*plotting.Figure, string, error) {
+	{"tutorial01_cox_profile", func(figures.Options) (*plotting.Figure, string, error) {
 		c, err := tutorialCohort()
 		if err != nil {
 			return nil, "", err
@@ -88,12 +89,12 @@ var artifacts = []artifact{
 		f, err := plotting.CoxProfile(scales, ll, slope, plotting.DefaultTheme)
 		return f, "", err
 	}},
-	{"tutorial01_censoring", func(o experiment.FigureOptions) (*plotting.Figure, string, error) {
+	{"tutorial01_censoring", func(o figures.Options) (*plotting.Figure, string, error) {
 		c, err := tutorialCohort()
 		if err != nil {
 			return nil, "", err
 		}
-		s, err := experiment.StudyCensoring(c.Synthetic, experiment.CensoringStudyOptions{Seed: o.Seed})
+		s, err := figures.StudyCensoring(c.Synthetic, figures.CensoringStudyOptions{Seed: o.Seed})
 		if err != nil {
 			return nil, "", err
 		}
@@ -128,7 +129,7 @@ func runReproduce(args []string, stdout, stderr io.Writer) error {
 		}
 		dir = d
 	}
-	opts := experiment.FigureOptions{Profile: *profile, Seed: *seed, Root: *cache, Workers: *workers, Progress: stderr}
+	opts := figures.Options{Profile: *profile, Seed: *seed, Root: *cache, Workers: *workers, Progress: stderr}
 	about, err := opts.Describe()
 	if err != nil {
 		return err

@@ -92,7 +92,7 @@ func RunOrLoad(root string, cfg RunConfig, opts RunOptions) (*RunResult, bool, e
 	if !res.Done {
 		return nil, false, fmt.Errorf("experiment: run %s stopped early", cfg.Hash())
 	}
-	ev, err := Evaluate(res.Trainer, c, cfg.Fold, cfg.Eval)
+	ev, err := Evaluate(res.Trainer, cfg.Train.PMiss, c, cfg.Fold, cfg.Eval)
 	if err != nil {
 		return nil, false, err
 	}

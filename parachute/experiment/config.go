@@ -38,13 +38,22 @@ type RunConfig struct {
 	Eval   EvalConfig      `json:"eval"`
 }
 
-// Hash is the SHA-256 of the configuration's canonical JSON, hex, first 16
-// characters.
+// ResultFormat versions what a result file holds for a given configuration.
+// It is part of [RunConfig.Hash], so bumping it when the content of a result
+// changes for the same configuration (scoring rules, file layout) keeps every
+// cache from serving results of the old kind. Version 2: one scoring path
+// (package scoring: horizons from the training fold), the Breslow baseline
+// stored in its overflow-safe form, the training predictions kept.
+const ResultFormat = 2
+
+// Hash is the SHA-256 of the configuration's canonical JSON followed by
+// the line "result format N" ([ResultFormat]), hex, first 16 characters.
 func (c RunConfig) Hash() string {
 	raw, err := json.Marshal(c)
 	if err != nil {
 		panic(fmt.Sprintf("experiment: run config does not marshal: %v", err))
 	}
+	raw = fmt.Appendf(raw, "\nresult format %d", ResultFormat)
 	sum := sha256.Sum256(raw)
 	return hex.EncodeToString(sum[:])[:16]
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/parachute-surv/goparachute/data"
+	"github.com/parachute-surv/goparachute/parachute/scoring"
 	"github.com/parachute-surv/goparachute/parachute/survival"
 	"github.com/parachute-surv/goparachute/parachute/testutil"
 )
@@ -262,7 +263,7 @@ func TestEveryOptimizerTrainsAndGCSReportsDiagnostics(t *testing.T) {
 		if math.IsNaN(h.Loss) {
 			t.Fatalf("%s: NaN loss", name)
 		}
-		diag := []Number{h.CurvatureFull, h.CurvatureMissing, h.GradNormFull, h.GradNormMissing, h.Gate}
+		diag := []scoring.Number{h.CurvatureFull, h.CurvatureMissing, h.GradNormFull, h.GradNormMissing, h.Gate}
 		for k, d := range diag {
 			if defined := !math.IsNaN(float64(d)); defined != (name == "gcs") {
 				t.Errorf("%s: diagnostic %d = %v", name, k, d)

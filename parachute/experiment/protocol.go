@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/parachute-surv/goparachute/data"
+	"github.com/parachute-surv/goparachute/parachute/scoring"
 	"github.com/parachute-surv/goparachute/parachute/survival"
 )
 
@@ -34,17 +35,17 @@ func ProtocolRuns(spec data.CohortSpec, folds int, method string, base TrainConf
 // and SD over folds, and the best fold, labelled as such (the authors'
 // README reports best folds).
 type SummaryRow struct {
-	PMiss     float64  `json:"pmiss"`
-	Scenario  string   `json:"scenario"`
-	CMean     Number   `json:"c_mean"`
-	CSD       Number   `json:"c_sd"`
-	NRepeats  int      `json:"n_repeats"`
-	Folds     int      `json:"folds"`
-	PerFold   []Number `json:"c_per_fold"`
-	BestFold  int      `json:"best_fold"`
-	BestFoldC Number   `json:"best_fold_c"`
+	PMiss     float64          `json:"pmiss"`
+	Scenario  string           `json:"scenario"`
+	CMean     scoring.Number   `json:"c_mean"`
+	CSD       scoring.Number   `json:"c_sd"`
+	NRepeats  int              `json:"n_repeats"`
+	Folds     int              `json:"folds"`
+	PerFold   []scoring.Number `json:"c_per_fold"`
+	BestFold  int              `json:"best_fold"`
+	BestFoldC scoring.Number   `json:"best_fold_c"`
 	// RepeatSD is the mean over folds of the SD over mask repeats.
-	RepeatSD Number `json:"repeat_sd"`
+	RepeatSD scoring.Number `json:"repeat_sd"`
 }
 
 // Summary summarises a protocol's runs.
@@ -76,7 +77,7 @@ func Summarize(results []*RunResult) Summary {
 	}
 	rows := map[key]*SummaryRow{}
 	var keys []key
-	repeatSD := map[key][]Number{}
+	repeatSD := map[key][]scoring.Number{}
 	oracle, nOracle := 0.0, 0
 	for _, r := range results {
 		s.Runs = append(s.Runs, r.Hash)

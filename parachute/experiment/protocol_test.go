@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/parachute-surv/goparachute/data"
+	"github.com/parachute-surv/goparachute/parachute/scoring"
 )
 
 func tinyRun(t *testing.T, fold int, pMiss float64) RunConfig {
@@ -201,7 +202,7 @@ func TestSummarizeAndDegradation(t *testing.T) {
 	mk := func(p float64, fold int, c map[string]float64) *RunResult {
 		r := &RunResult{Config: RunConfig{Method: MethodParachute, Fold: fold, Train: TrainConfig{PMiss: p, Optimizer: "adamw"}}}
 		for _, sc := range Scenarios(p) {
-			r.Scenarios = append(r.Scenarios, ScenarioResult{Scenario: sc, Repeats: 3, CMean: Number(c[sc]), CSD: 0.01})
+			r.Scenarios = append(r.Scenarios, ScenarioResult{Scenario: sc, Repeats: 3, CMean: scoring.Number(c[sc]), CSD: 0.01})
 		}
 		return r
 	}

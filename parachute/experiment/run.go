@@ -8,6 +8,7 @@ import (
 
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/atomicfile"
+	"github.com/parachute-surv/goparachute/parachute/scoring"
 	"github.com/parachute-surv/goparachute/parachute/survival"
 )
 
@@ -32,12 +33,12 @@ type RunRecord struct {
 	History    []Epoch         `json:"history"`
 	// TestHarrellC is Harrell's C of the test patients' risks (null when
 	// undefined).
-	TestHarrellC Number `json:"test_harrell_c"`
+	TestHarrellC scoring.Number `json:"test_harrell_c"`
 	// TrainHarrellC is the same on the training patients, in evaluation mode.
-	TrainHarrellC Number        `json:"train_harrell_c"`
-	OracleC       *float64      `json:"oracle_c,omitempty"`
-	Risks         []PatientRisk `json:"risks"`
-	Seconds       float64       `json:"seconds"`
+	TrainHarrellC scoring.Number `json:"train_harrell_c"`
+	OracleC       *float64       `json:"oracle_c,omitempty"`
+	Risks         []PatientRisk  `json:"risks"`
+	Seconds       float64        `json:"seconds"`
 }
 
 // TrainFold trains fold `fold` (see [Train]) and scores the model on the
@@ -59,7 +60,7 @@ func TrainFold(c *data.Cohort, fold int, cfg TrainConfig, opts TrainOptions) (*R
 	for _, part := range []struct {
 		name string
 		idx  []int
-		c    *Number
+		c    *scoring.Number
 	}{{"train", c.Folds[fold].Train, &rec.TrainHarrellC}, {"test", c.Folds[fold].Test, &rec.TestHarrellC}} {
 		patients := make([]*data.Patient, len(part.idx))
 		for k, i := range part.idx {
@@ -69,9 +70,9 @@ func TrainFold(c *data.Cohort, fold int, cfg TrainConfig, opts TrainOptions) (*R
 		if err != nil {
 			return nil, err
 		}
-		*part.c = Number(math.NaN())
+		*part.c = scoring.Number(math.NaN())
 		if ci, err := survival.ConcordanceIndex(c.OutcomesOf(part.idx), risks); err == nil {
-			*part.c = Number(ci.Index)
+			*part.c = scoring.Number(ci.Index)
 		}
 		for k, p := range patients {
 			rec.Risks = append(rec.Risks, PatientRisk{Patient: p.ID, Split: part.name, Risk: risks[k], Time: p.Time, Event: p.Event})

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/parachute-surv/goparachute/data"
+	"github.com/parachute-surv/goparachute/parachute/scoring"
 )
 
 // Grid describes a sweep: every combination of its lists, every fold of each
@@ -277,22 +278,22 @@ func (p *sweepProgress) finish() {}
 
 // CollectRow is one (run, scenario) row of a collected table.
 type CollectRow struct {
-	Hash      string  `json:"hash"`
-	Cohort    string  `json:"cohort"`
-	Method    string  `json:"method"`
-	Optimizer string  `json:"optimizer"`
-	Profile   string  `json:"profile"`
-	Seed      uint64  `json:"seed"`
-	Fold      int     `json:"fold"`
-	PMiss     float64 `json:"pmiss"`
-	Scenario  string  `json:"scenario"`
-	CMean     Number  `json:"c_mean"`
-	CSD       Number  `json:"c_sd"`
-	Repeats   int     `json:"n_repeats"`
-	UnoC      Number  `json:"uno_c"`
-	MeanAUC   Number  `json:"mean_auc"`
-	IBS       Number  `json:"ibs"`
-	Seconds   float64 `json:"seconds"`
+	Hash      string         `json:"hash"`
+	Cohort    string         `json:"cohort"`
+	Method    string         `json:"method"`
+	Optimizer string         `json:"optimizer"`
+	Profile   string         `json:"profile"`
+	Seed      uint64         `json:"seed"`
+	Fold      int            `json:"fold"`
+	PMiss     float64        `json:"pmiss"`
+	Scenario  string         `json:"scenario"`
+	CMean     scoring.Number `json:"c_mean"`
+	CSD       scoring.Number `json:"c_sd"`
+	Repeats   int            `json:"n_repeats"`
+	UnoC      scoring.Number `json:"uno_c"`
+	MeanAUC   scoring.Number `json:"mean_auc"`
+	IBS       scoring.Number `json:"ibs"`
+	Seconds   float64        `json:"seconds"`
 }
 
 // Collect reads every result under root/runs into one table, sorted by
@@ -348,7 +349,7 @@ func WriteCSV(w io.Writer, rows []CollectRow) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"hash", "cohort", "method", "optimizer", "profile", "seed", "fold", "pmiss", "scenario",
 		"c_mean", "c_sd", "n_repeats", "uno_c", "mean_auc", "ibs", "seconds"})
-	num := func(n Number) string {
+	num := func(n scoring.Number) string {
 		b, _ := n.MarshalJSON()
 		if string(b) == "null" {
 			return ""

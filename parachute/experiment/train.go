@@ -14,6 +14,7 @@ import (
 
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/backend"
+	"github.com/parachute-surv/goparachute/parachute/scoring"
 	"github.com/parachute-surv/goparachute/parachute/survival"
 )
 
@@ -25,16 +26,16 @@ type Epoch struct {
 	Loss float64 `json:"loss"`
 	// TrainC is Harrell's C of the training patients' risks as the training
 	// steps computed them (dropout and masking active), NaN when undefined.
-	TrainC  Number  `json:"train_c"`
-	Seconds float64 `json:"seconds"`
+	TrainC  scoring.Number `json:"train_c"`
+	Seconds float64        `json:"seconds"`
 	// GCS diagnostics (null for the other steps): mean curvature and
 	// gradient norm of the full-modality and missing-modality samples, and
 	// the mean gate, over the epoch's training samples.
-	CurvatureFull    Number `json:"curvature_full"`
-	CurvatureMissing Number `json:"curvature_missing"`
-	GradNormFull     Number `json:"grad_norm_full"`
-	GradNormMissing  Number `json:"grad_norm_missing"`
-	Gate             Number `json:"gate"`
+	CurvatureFull    scoring.Number `json:"curvature_full"`
+	CurvatureMissing scoring.Number `json:"curvature_missing"`
+	GradNormFull     scoring.Number `json:"grad_norm_full"`
+	GradNormMissing  scoring.Number `json:"grad_norm_missing"`
+	Gate             scoring.Number `json:"gate"`
 }
 
 // TrainOptions are the run-time settings of [Train] (they do not change the
@@ -161,12 +162,12 @@ func (t *Trainer) epoch(train []*data.Patient, epoch int, observe func([]string)
 		}
 	}
 	rec.Loss /= float64(steps)
-	rec.TrainC = Number(math.NaN())
+	rec.TrainC = scoring.Number(math.NaN())
 	if c, err := survival.ConcordanceIndex(o, risks); err == nil {
-		rec.TrainC = Number(c.Index)
+		rec.TrainC = scoring.Number(c.Index)
 	}
 	rec.Seconds = time.Since(began).Seconds()
-	nan := Number(math.NaN())
+	nan := scoring.Number(math.NaN())
 	rec.CurvatureFull, rec.CurvatureMissing, rec.GradNormFull, rec.GradNormMissing, rec.Gate = nan, nan, nan, nan, nan
 	if t.Config.Optimizer == "gcs" {
 		rec.CurvatureFull, rec.CurvatureMissing = diag.curv[0].mean(), diag.curv[1].mean()
@@ -200,11 +201,11 @@ type meanOf struct {
 
 func (m *meanOf) add(x float64) { m.sum += x; m.n++ }
 
-func (m meanOf) mean() Number {
+func (m meanOf) mean() scoring.Number {
 	if m.n == 0 {
-		return Number(math.NaN())
+		return scoring.Number(math.NaN())
 	}
-	return Number(m.sum / float64(m.n))
+	return scoring.Number(m.sum / float64(m.n))
 }
 
 // progress prints one line per epoch; on a terminal it rewrites one line.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-package experiment_test
+package figures_test
 
 import (
 	"strings"
@@ -8,6 +8,8 @@ import (
 
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/experiment"
+	"github.com/parachute-surv/goparachute/parachute/figures"
+	"github.com/parachute-surv/goparachute/parachute/survival"
 )
 
 // Figures 8 and 9 pool each patient's out-of-fold prediction exactly once,
@@ -19,7 +21,7 @@ func TestFigure8And9PoolOutOfFoldPredictions(t *testing.T) {
 		t.Skip("trains five small models")
 	}
 	spec := data.CohortSpec{Source: "synth:pda", Seed: 1}
-	opts := experiment.FigureOptions{Cohorts: []data.CohortSpec{spec}, Profile: experiment.ProfileSmoke, Root: t.TempDir()}
+	opts := figures.Options{Cohorts: []data.CohortSpec{spec}, Profile: experiment.ProfileSmoke, Root: t.TempDir()}
 	about, err := opts.Describe()
 	if err != nil {
 		t.Fatal(err)
@@ -27,7 +29,7 @@ func TestFigure8And9PoolOutOfFoldPredictions(t *testing.T) {
 	if !strings.Contains(about, "synthetic cohorts") || !strings.Contains(about, "profile: smoke") {
 		t.Errorf("description %q does not say the data and profile", about)
 	}
-	auc, err := experiment.Figure8(opts)
+	auc, err := figures.Figure8(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +49,7 @@ func TestFigure8And9PoolOutOfFoldPredictions(t *testing.T) {
 			t.Errorf("t = %v: AUC %.3f outside [0, 1] or its band [%.3f, %.3f]", p.Times[k], p.AUC[k], p.Lower[k], p.Upper[k])
 		}
 	}
-	cal, err := experiment.Figure9(opts)
+	cal, err := figures.Figure9(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,18 +73,23 @@ func TestFigure8And9PoolOutOfFoldPredictions(t *testing.T) {
 func TestPoolOutOfFoldRejectsAPatientPredictedTwice(t *testing.T) {
 	r := &experiment.RunResult{}
 	r.OutOfFold = []experiment.Prediction{{Patient: "P1", Time: 10, Event: true, Risk: 0.1}}
-	if _, err := experiment.PoolOutOfFold([]*experiment.RunResult{r, r}); err == nil || !strings.Contains(err.Error(), "P1") {
+	b, err := survival.BreslowBaseline(survival.Outcomes{Time: []float64{5}, Event: []bool{true}}, []float64{0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Baseline = b
+	if _, err := figures.PoolOutOfFold([]*experiment.RunResult{r, r}); err == nil || !strings.Contains(err.Error(), "P1") {
 		t.Errorf("error %v, want one naming P1", err)
 	}
 }
 
 func TestTable4MatchesThePresets(t *testing.T) {
-	rows, err := experiment.Table4(1)
+	rows, err := figures.Table4(1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, r := range rows {
-		want := experiment.PaperTable4[i]
+		want := figures.PaperTable4[i]
 		if !strings.HasPrefix(r.Cohort, want.Cohort) || r.Patients == 0 || r.Folds == 0 {
 			t.Errorf("row %d: %+v", i, r)
 		}

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package figures
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/parachute-surv/goparachute/data"
+	"github.com/parachute-surv/goparachute/parachute/experiment"
+)
+
+// Options are the settings shared by the figure pipelines: which
+// cohorts, the profile, seeds, where finished runs are cached, and progress.
+type Options struct {
+	// Cohorts defaults to the three synthetic presets (seed 1).
+	Cohorts []data.CohortSpec
+	// Profile is quick (default), paper, authors or smoke.
+	Profile string
+	// Seed is the training and evaluation seed (default 1).
+	Seed uint64
+	// Root caches run results; "" means [experiment.DefaultCacheRoot].
+	Root string
+	// Workers trains that many runs at a time (default 1).
+	Workers  int
+	Progress io.Writer
+	// Optimizer is the training step (default adamw).
+	Optimizer string
+	// PMiss is the training missing ratio of the models whose out-of-fold
+	// predictions Figures 8 and 9 pool (default 0: trained with all
+	// modalities; the supplement says "the best performing missing-modality
+	// scenario" without naming it). Test patients keep all their modalities.
+	PMiss float64
+}
+
+func (o Options) withDefaults() (Options, error) {
+	if len(o.Cohorts) == 0 {
+		for _, p := range data.Presets {
+			o.Cohorts = append(o.Cohorts, data.CohortSpec{Source: "synth:" + p.Name, Seed: 1})
+		}
+	}
+	if o.Profile == "" {
+		o.Profile = experiment.ProfileQuick
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	if o.Optimizer == "" {
+		o.Optimizer = "adamw"
+	}
+	if o.Root == "" {
+		root, err := experiment.DefaultCacheRoot()
+		if err != nil {
+			return o, err
+		}
+		o.Root = root
+	}
+	return o, nil
+}
+
+// ProfileOrEnv returns $PARACHUTE_PROFILE when it is set and def otherwise:
+// the notebooks' profile switch, which CI sets to smoke.
+func ProfileOrEnv(def string) string {
+	if p := os.Getenv("PARACHUTE_PROFILE"); p != "" {
+		return p
+	}
+	return def
+}
+
+// Describe says which data and profile the figures use, for the first lines
+// of a notebook or a command's output.
+func (o Options) Describe() (string, error) {
+	o, err := o.withDefaults()
+	if err != nil {
+		return "", err
+	}
+	var sources []string
+	synthetic := true
+	for _, c := range o.Cohorts {
+		sources = append(sources, c.Source)
+		synthetic = synthetic && strings.HasPrefix(c.Source, "synth:")
+	}
+	kind := "real feature files"
+	if synthetic {
+		kind = "synthetic cohorts (not patient data)"
+	}
+	train, err := experiment.Profile(o.Profile)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("data: %s, %s; profile: %s (d = %d, %d epochs, batch %d, %s); seed %d; runs cached in %s",
+		kind, strings.Join(sources, ", "), o.Profile, train.Model.Dim, train.Epochs, train.BatchSize, o.Optimizer, o.Seed, experiment.ShortPath(o.Root)), nil
+}
