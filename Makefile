@@ -7,6 +7,7 @@
 #   make notebook-tools     install Jupyter (Debian), gonb and its kernel
 #   make test        install what the tests need, then run them (CI runs this)
 #   make test-short  the quick library tests only
+#   make mutants     plant each committed bug (tools/mutants) and check a test catches it
 #   make bench       benchmarks (speed targets are measured here, never in tests)
 #   make references  regenerate the R reference values (needs R; go test does not)
 
@@ -15,7 +16,7 @@ export GOMLX_NO_AUTO_INSTALL ?= 1
 
 PROFILE ?= quick
 
-.PHONY: reproduce publish-notebooks notebook-tools test test-short bench references check
+.PHONY: reproduce publish-notebooks notebook-tools test test-short mutants bench references check
 
 reproduce:
 	@jupyter="$$(tools/notebook-setup | tail -n 1)" && \
@@ -38,11 +39,15 @@ test:
 test-short:
 	go test -short ./...
 
+mutants:
+	tools/mutants/run
+
 bench:
 	go test -run '^$$' -bench . -benchmem ./...
 
 references:
 	cd parachute/survival/testdata && Rscript gen/reference.R
+	cd parachute/scoring/testdata && Rscript gen/scoring.R
 	cd parachute/experiment/testdata && sh gen/reference.sh
 
 check:
