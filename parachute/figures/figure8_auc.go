@@ -5,6 +5,7 @@ package figures
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/parachute-surv/goparachute/parachute/survival"
 )
@@ -120,4 +121,28 @@ func pooledAUC(p *Pooled, seed uint64) (AUCPanel, error) {
 	mean, err := survival.KaplanMeierWeightedMean(o, panel.Times, panel.AUC)
 	panel.MeanAUC = mean
 	return panel, err
+}
+
+// String summarises the panel in one line: the pooled cohort, the mean
+// AUC(t), and how many bootstrap resamples the band rests on (the fewest
+// and most that succeeded at a time, out of those drawn), plus the dropped
+// times.
+func (p AUCPanel) String() string {
+	s := fmt.Sprintf("%s: %d patients, %d events; mean AUC(t) %.3f over %d times", p.Cohort, p.Patients, p.Events, p.MeanAUC, len(p.Times))
+	if len(p.Succeeded) > 0 {
+		s += fmt.Sprintf("; %.0f %% band from %d–%d of %d resamples per time (%d failed in all)",
+			100*p.Level, slices.Min(p.Succeeded), slices.Max(p.Succeeded), p.Replicates, sum(p.Failed))
+	}
+	if len(p.Dropped) > 0 {
+		s += fmt.Sprintf("; %d grid times dropped (%s)", len(p.Dropped), strings.Join(p.Dropped, "; "))
+	}
+	return s
+}
+
+func sum(xs []int) int {
+	n := 0
+	for _, x := range xs {
+		n += x
+	}
+	return n
 }
