@@ -4,7 +4,8 @@
 #                    writing every figure into out/figures (PROFILE=paper for
 #                    the full protocol, meant for a GPU)
 #   make publish-notebooks  copy the executed notebooks over the committed ones
-#   make notebook-tools     install Jupyter (Debian), gonb and its kernel
+#   make setup       install what both commands need (tools/setup): HDF5, OpenBLAS,
+#                    Jupyter (Debian), gonb and its kernel
 #   make test        install what the tests need, then run them (CI runs this)
 #   make test-short  the quick library tests only
 #   make mutants     plant each committed bug (tools/mutants) and check a test catches it
@@ -16,10 +17,10 @@ export GOMLX_NO_AUTO_INSTALL ?= 1
 
 PROFILE ?= quick
 
-.PHONY: reproduce publish-notebooks notebook-tools test test-short mutants bench references check
+.PHONY: reproduce publish-notebooks setup test test-short mutants bench references check
 
 reproduce:
-	@jupyter="$$(tools/notebook-setup | tail -n 1)" && \
+	@jupyter="$$(tools/setup | tail -n 1)" && \
 	PATH="$$(go env GOPATH)/bin:$$PATH" JUPYTER="$$jupyter" NOTEBOOKS_OUT="$(CURDIR)/out/notebooks" \
 	PARACHUTE_PROFILE=$(PROFILE) PARACHUTE_CACHE="$(CURDIR)/out/cache" PARACHUTE_FIGURES="$(CURDIR)/out/figures" \
 	go test -count=1 -timeout 0 -run 'TestNotebooks$$' -v ./notebooks
@@ -30,8 +31,8 @@ publish-notebooks:
 	cp out/notebooks/notebooks/*.ipynb notebooks/
 	cp out/notebooks/tutorials/*.ipynb tutorials/
 
-notebook-tools:
-	tools/notebook-setup
+setup:
+	tools/setup
 
 test:
 	.ci/test
@@ -48,6 +49,7 @@ bench:
 references:
 	cd parachute/survival/testdata && Rscript gen/reference.R
 	cd parachute/scoring/testdata && Rscript gen/scoring.R
+	cd parachute/stats/testdata && Rscript gen/wilcoxon.R
 	cd parachute/experiment/testdata && sh gen/reference.sh
 
 check:

@@ -215,7 +215,7 @@ func jupyterWithGonb() (string, error) {
 	if jupyter == "" {
 		var err error
 		if jupyter, err = exec.LookPath("jupyter"); err != nil {
-			return "", fmt.Errorf("no jupyter (make notebook-tools installs it): %w", err)
+			return "", fmt.Errorf("no jupyter (make setup installs it): %w", err)
 		}
 	}
 	specs, err := exec.Command(jupyter, "kernelspec", "list", "--json").Output()
@@ -223,7 +223,7 @@ func jupyterWithGonb() (string, error) {
 		return "", fmt.Errorf("jupyter kernelspec list: %w", err)
 	}
 	if !strings.Contains(string(specs), `"gonb"`) {
-		return "", fmt.Errorf("no gonb kernelspec (make notebook-tools installs it)")
+		return "", fmt.Errorf("no gonb kernelspec (make setup installs it)")
 	}
 	return jupyter, nil
 }

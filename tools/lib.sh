@@ -1,4 +1,4 @@
-# Shell helpers shared by tools/notebook-setup and .ci/test (sourced).
+# Shell helpers shared by tools/setup and .ci/test (sourced).
 
 # apt_install PACKAGE...: installs Debian packages when they are missing.
 apt_install() {
