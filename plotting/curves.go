@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -153,54 +154,103 @@ func Calibration(panels []figures.CalibrationPanel, t Theme) (*Figure, error) {
 // quartiles of the event times.
 var calibrationHorizonNames = []string{"t = 25 % event-time quantile", "t = median event time", "t = 75 % event-time quantile", "t = later horizon"}
 
-// MissingSeries is one method's metric at each missing ratio.
-type MissingSeries struct {
-	Label  string
-	Ratios []float64 // in [0, 1]
-	Mean   []float64
-	SD     []float64
-}
-
-// MissingPanel is one cohort's series.
-type MissingPanel struct {
-	Title  string
-	Series []MissingSeries
+// MissingOptions style [MetricVsMissing]. The zero value draws ±1 SD bands
+// and colours the series in order.
+type MissingOptions struct {
+	// ErrorBars draws ±1 SD as error bars, the series set slightly apart
+	// along the ratio axis, instead of bands: for more than three series.
+	ErrorBars bool
+	// Style gives series i its colour index and a dashed line (nil: colour
+	// i, solid), so that two factors can be read from one legend.
+	Style func(i int) (colour int, dashed bool)
+	// Height is the panels' height (default 2.8 in).
+	Height vg.Length
 }
 
 // MetricVsMissing draws a metric (the C-index) against the missing-modality
-// ratio with ±1 SD bands, one panel per cohort (supplement Figures 5 and 7).
-func MetricVsMissing(panels []MissingPanel, metric string, t Theme) (*Figure, error) {
+// ratio, one panel per cohort and one line per series, with ±1 SD over each
+// series' units (supplement Figures 5 and 7).
+func MetricVsMissing(panels []figures.Panel, metric string, opts MissingOptions, t Theme) (*Figure, error) {
+	if opts.Height == 0 {
+		opts.Height = 2.8 * vg.Inch
+	}
+	style := opts.Style
+	if style == nil {
+		style = func(i int) (int, bool) { return i, false }
+	}
 	row := make([]*plot.Plot, len(panels))
 	var legend []legendEntry
 	for i, pan := range panels {
-		p := t.newPlot(pan.Title, "Missing-modality ratio (%)", metric)
+		p := t.newPlot(cohortTitle(pan.Cohort), "Missing-modality ratio (%)", metric)
 		lo, hi := math.Inf(1), math.Inf(-1)
 		for k, s := range pan.Series {
+			colour, dashed := style(k)
+			offset := 0.0
+			if opts.ErrorBars {
+				offset = 0.5 * (float64(k) - float64(len(pan.Series)-1)/2)
+			}
 			x := make([]float64, len(s.Ratios))
 			l, u := make([]float64, len(s.Mean)), make([]float64, len(s.Mean))
 			for j := range x {
-				x[j] = 100 * s.Ratios[j]
+				x[j] = 100*s.Ratios[j] + offset
 				l[j], u[j] = s.Mean[j]-s.SD[j], s.Mean[j]+s.SD[j]
 				lo, hi = math.Min(lo, l[j]), math.Max(hi, u[j])
 			}
-			poly, err := band(x, l, u, nil)
-			if err != nil {
-				return nil, err
-			}
-			poly.Color, poly.LineStyle.Width = t.Band(k), 0
 			line, points, err := plotter.NewLinePoints(xys(x, s.Mean))
 			if err != nil {
 				return nil, err
 			}
-			line.Color, line.Width = t.Color(k), t.LineWidth
-			points.Color, points.Radius = t.Color(k), vg.Points(2.2)
-			p.Add(poly, line, points)
+			line.Color, line.Width = t.Color(colour), t.LineWidth
+			if dashed {
+				line.Dashes = []vg.Length{vg.Points(4), vg.Points(2.5)}
+			}
+			points.Color, points.Radius = t.Color(colour), vg.Points(2.2)
+			thumbs := []plot.Thumbnailer{line, points}
+			if opts.ErrorBars {
+				bars, err := plotter.NewYErrorBars(newErrorPoints(x, s.Mean, s.SD))
+				if err != nil {
+					return nil, err
+				}
+				bars.Color, bars.Width, bars.CapWidth = t.Color(colour), t.LineWidth*0.8, vg.Points(3)
+				p.Add(bars)
+			} else {
+				poly, err := band(x, l, u, nil)
+				if err != nil {
+					return nil, err
+				}
+				poly.Color, poly.LineStyle.Width = t.Band(colour), 0
+				p.Add(poly)
+				thumbs = append([]plot.Thumbnailer{poly}, thumbs...)
+			}
+			p.Add(line, points)
 			if k >= len(legend) {
-				legend = append(legend, legendEntry{s.Label + " (±1 SD)", []plot.Thumbnailer{poly, line, points}})
+				legend = append(legend, legendEntry{s.Label, thumbs})
 			}
 		}
 		p.Y.Min, p.Y.Max = math.Max(0, lo-0.02), math.Min(1, hi+0.02)
+		p.X.Min, p.X.Max = -3, 33
+		var ticks []plot.Tick
+		if len(pan.Series) > 0 {
+			for _, r := range pan.Series[0].Ratios {
+				ticks = append(ticks, plot.Tick{Value: 100 * r, Label: strconv.FormatFloat(100*r, 'g', -1, 64)})
+			}
+		}
+		p.X.Tick.Marker = plot.ConstantTicks(ticks)
 		row[i] = p
 	}
-	return t.panelsWithLegend(row, legend, PageWidth, 2.8*vg.Inch), nil
+	return t.panelsWithLegend(row, legend, PageWidth, opts.Height), nil
+}
+
+// errorPoints pairs each (x, y) with a symmetric error sd.
+type errorPoints struct {
+	plotter.XYs
+	plotter.YErrors
+}
+
+func newErrorPoints(x, y, sd []float64) errorPoints {
+	e := errorPoints{XYs: xys(x, y), YErrors: make(plotter.YErrors, len(sd))}
+	for i, v := range sd {
+		e.YErrors[i].Low, e.YErrors[i].High = v, v
+	}
+	return e
 }

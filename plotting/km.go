@@ -83,9 +83,12 @@ func KaplanMeier(groups []KMGroup, pValue float64, atRiskTimes []float64, t Them
 		return nil, err
 	}
 	tableHeight := vg.Points(14) * vg.Length(len(groups)+2)
-	return &Figure{Panels: [][]*plot.Plot{{p}, {t.newLegendRow(legend)}, {table}}, Width: ColumnWidth * 1.6,
-		Height:  2.6*vg.Inch + legendHeight + tableHeight,
-		Heights: []float64{float64(2.6 * vg.Inch), float64(legendHeight), float64(tableHeight)}}, nil
+	width := ColumnWidth * 1.6
+	legendRow, lines := t.newLegendRow(legend, width)
+	lh := legendHeight * vg.Length(lines)
+	return &Figure{Panels: [][]*plot.Plot{{p}, {legendRow}, {table}}, Width: width,
+		Height:  2.6*vg.Inch + lh + tableHeight,
+		Heights: []float64{float64(2.6 * vg.Inch), float64(lh), float64(tableHeight)}}, nil
 }
 
 // stepBand is the polygon between two right-continuous step functions.

@@ -117,11 +117,11 @@ func TestCalibrationGolden(t *testing.T) {
 
 func TestMetricVsMissingGolden(t *testing.T) {
 	ratios := []float64{0, 0.05, 0.15, 0.3}
-	var panels []plotting.MissingPanel
-	for k, title := range []string{"CPTAC-PDA (synthetic)", "CPTAC-UCEC (synthetic)", "MMIST-ccRCC (synthetic)"} {
-		p := plotting.MissingPanel{Title: title}
+	var panels []figures.Panel
+	for k, cohort := range []string{"synth:pda", "synth:ucec", "synth:ccrcc"} {
+		p := figures.Panel{Cohort: cohort}
 		for m, label := range []string{"AdamW", "GCS"} {
-			s := plotting.MissingSeries{Label: label, Ratios: ratios}
+			s := figures.Series{Label: label, Ratios: ratios}
 			for j := range ratios {
 				s.Mean = append(s.Mean, 0.7-0.1*ratios[j]*float64(2-m)-0.02*float64(k))
 				s.SD = append(s.SD, 0.03+0.01*float64(j))
@@ -130,8 +130,24 @@ func TestMetricVsMissingGolden(t *testing.T) {
 		}
 		panels = append(panels, p)
 	}
-	fig, err := plotting.MetricVsMissing(panels, "C-index", plotting.DefaultTheme)
+	fig, err := plotting.MetricVsMissing(panels, "C-index (mean ± 1 SD)", plotting.MissingOptions{}, plotting.DefaultTheme)
 	golden(t, "metric_vs_missing", fig, err)
+	// Many series: error bars set apart, colour and dash from two factors,
+	// and a legend on several lines.
+	for k := range panels {
+		panels[k].Series = nil
+		for m, label := range []string{"TITAN + MedImageInsight", "UNI + MedImageInsight", "Virchow2 + MedImageInsight", "TITAN + MedSAM2", "UNI + MedSAM2", "Virchow2 + MedSAM2"} {
+			s := figures.Series{Label: label, Ratios: ratios}
+			for j := range ratios {
+				s.Mean = append(s.Mean, 0.75-0.1*ratios[j]*float64(1+m%3)-0.03*float64(m/3)-0.02*float64(k))
+				s.SD = append(s.SD, 0.02+0.005*float64(j))
+			}
+			panels[k].Series = append(panels[k].Series, s)
+		}
+	}
+	fig, err = plotting.MetricVsMissing(panels, "C-index (mean ± 1 SD)", plotting.MissingOptions{ErrorBars: true,
+		Style: func(i int) (int, bool) { return i % 3, i >= 3 }}, plotting.DefaultTheme)
+	golden(t, "metric_vs_missing_error_bars", fig, err)
 }
 
 func TestKaplanMeierByRiskGolden(t *testing.T) {
@@ -255,5 +271,46 @@ func TestTable4Markdown(t *testing.T) {
 	}
 	if !strings.Contains(md, "| CPTAC-PDA | 553 | 232 | 76 | 34 | — | — | — |") {
 		t.Errorf("paper row missing:\n%s", md)
+	}
+}
+
+// table5Result is a made-up Table 5 of two methods on two cohorts.
+func table5Result() *figures.Table5Result {
+	r := &figures.Table5Result{Paper: figures.PaperTable5()}
+	for c, cohort := range []string{"synth:pda", "synth:ucec"} {
+		for m, method := range []string{"PARACHUTE (AdamW)", "PARACHUTE (GCS)"} {
+			avg5 := 0.70 - 0.02*float64(c)
+			d, _ := survival.DegradationAnalysis(avg5, avg5-0.01*float64(1+m), avg5-0.03*float64(1+m+c))
+			r.Rows = append(r.Rows, figures.DegradationRow{Cohort: cohort, Method: method, Degradation: d,
+				SpeedSD: [3]float64{0.01, 0.008, 0.012}, Units: 15, Steepest: [3]bool{m == 1, m == 1, m == 1}})
+		}
+	}
+	return r
+}
+
+func TestDegradationSpeedsGolden(t *testing.T) {
+	fig, err := plotting.DegradationSpeeds(table5Result(), plotting.DefaultTheme)
+	golden(t, "degradation_speeds", fig, err)
+}
+
+func TestTable5Markdown(t *testing.T) {
+	md := plotting.Table5(table5Result())
+	for _, want := range []string{"| CPTAC-PDA (synthetic) | PARACHUTE (GCS) |", "**-0.020 ± 0.010**",
+		"| CPTAC-PDA (supplement) | PARACHUTE |", "**-0.064** †", "| MMIST-ccRCC (supplement) | MMD |"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Table 5 lacks %q:\n%s", want, md)
+		}
+	}
+}
+
+func TestPairedComparisonsMarkdown(t *testing.T) {
+	md := plotting.PairedComparisons([]figures.PairedComparison{{Cohort: "synth:pda", Ratios: []float64{0.3}, Reference: "gcs",
+		Other: "crsam", N: 15, Wins: 9, Losses: 6, MeanReference: 0.7, MeanOther: 0.68, MeanDiff: 0.02, Lower: -0.01, Upper: 0.05,
+		RelativePercent: 2.94, P: 0.21, Exact: true, Verdict: "no difference shown"}})
+	for _, want := range []string{"CPTAC-PDA (synthetic)", "30 %", "GCS vs CR-SAM", "+0.0200 [-0.0100, +0.0500]", "+2.94 %",
+		"9 / 6", "0.21 (exact)", "no difference shown"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("comparison table lacks %q:\n%s", want, md)
+		}
 	}
 }

@@ -89,6 +89,19 @@ var (
 // simplego's executor since start-up.
 func Counts() (blas, stock int64) { return calls.Load(), fallbacks.Load() }
 
+// SetThreads sets the number of threads OpenBLAS uses for each product (it
+// otherwise takes OPENBLAS_NUM_THREADS, or every core) and reports whether
+// it could: false when the executor is not installed or the library is not
+// OpenBLAS. Programs that train several models at a time set 1: each
+// worker's products are small, and OpenBLAS's spinning threads would compete
+// with the other workers for the cores.
+func SetThreads(n int) bool {
+	if !Install().Active || n < 1 {
+		return false
+	}
+	return setLibraryThreads(n)
+}
+
 // Install installs the BLAS executor once per process and returns the
 // outcome; later calls return the same status. Call it at start-up, before
 // any graph runs (package backend does); its self-test switches the

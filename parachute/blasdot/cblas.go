@@ -53,6 +53,16 @@ static const char *corename(void) {
 	return fn ? fn() : NULL;
 }
 
+// set_threads sets OpenBLAS's thread count; it returns 0 for a library
+// that is not OpenBLAS (or none loaded).
+static int set_threads(int n) {
+	if (!handle) return 0;
+	void (*fn)(int) = (void (*)(int))dlsym(handle, "openblas_set_num_threads");
+	if (!fn) return 0;
+	fn(n);
+	return 1;
+}
+
 // The products C + coff[i] = op(A + aoff[i]) op(B + boff[i]), row-major.
 static void sgemm_list(int count, int transA, int transB, int m, int n, int k,
                        const float *a, int lda, const long long *aoff,
@@ -106,6 +116,10 @@ func libraryCore() string {
 	}
 	return ""
 }
+
+// setLibraryThreads sets the loaded OpenBLAS's thread count; false when the
+// library is not OpenBLAS or none is loaded.
+func setLibraryThreads(n int) bool { return C.set_threads(C.int(n)) != 0 }
 
 func offsets64(x []int) []int64 {
 	out := make([]int64, len(x))

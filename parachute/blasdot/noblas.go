@@ -10,6 +10,7 @@ const compiled = false
 func loadLibrary([]string) (string, error) { return "", errNotBuilt }
 func unloadLibrary()                       {}
 func libraryCore() string                  { return "" }
+func setLibraryThreads(int) bool           { return false }
 func override() error                      { return errNotBuilt }
 func restore()                             {}
 

@@ -7,13 +7,18 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/parachute-surv/goparachute/data"
 )
 
-// Methods of the protocol. Only PARACHUTE exists so far; the baselines of
-// supplement Table 5 will add names here.
+// MethodParachute names the PARACHUTE network, the protocol's method.
 const MethodParachute = "parachute"
+
+// Methods lists every method the protocol can run, the order in which
+// tables list them. Only PARACHUTE exists so far; each method baseline adds
+// its name here, and the figures that compare methods (Table 5) pick it up.
+var Methods = []string{MethodParachute}
 
 // EvalConfig fixes how a trained model is scored.
 type EvalConfig struct {
@@ -60,8 +65,8 @@ func (c RunConfig) Hash() string {
 
 // Validate checks the configuration.
 func (c RunConfig) Validate() error {
-	if c.Method != MethodParachute {
-		return fmt.Errorf("experiment: method %q (only %q exists so far)", c.Method, MethodParachute)
+	if !slices.Contains(Methods, c.Method) {
+		return fmt.Errorf("experiment: method %q (want one of %v)", c.Method, Methods)
 	}
 	if c.Fold < 0 {
 		return fmt.Errorf("experiment: fold %d", c.Fold)

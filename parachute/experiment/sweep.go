@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/parachute-surv/goparachute/data"
+	"github.com/parachute-surv/goparachute/parachute/blasdot"
 	"github.com/parachute-surv/goparachute/parachute/scoring"
 )
 
@@ -155,6 +156,10 @@ func ParseShard(s string) (int, int, error) {
 func RunAll(root string, runs []RunConfig, workers int, progress io.Writer, opts RunOptions) ([]*RunResult, error) {
 	if workers < 1 {
 		workers = 1
+	}
+	if workers > 1 {
+		// One BLAS thread per worker: the workers are the parallelism.
+		blasdot.SetThreads(1)
 	}
 	if opts.Cohorts == nil {
 		opts.Cohorts = &CohortCache{}

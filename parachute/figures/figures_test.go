@@ -3,6 +3,7 @@
 package figures_test
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -92,6 +93,98 @@ func TestTable4MatchesThePresets(t *testing.T) {
 		want := figures.PaperTable4[i]
 		if !strings.HasPrefix(r.Cohort, want.Cohort) || r.Patients == 0 || r.Folds == 0 {
 			t.Errorf("row %d: %+v", i, r)
+		}
+	}
+}
+
+// TestFigure5ComparesOnTheSameUnits runs Figure 5 in the smoke profile on
+// one cohort with two optimizers and two seeds: every series has one value
+// per fold and seed at every ratio, the comparisons pair them, and the
+// verdict names every optimizer compared.
+func TestFigure5ComparesOnTheSameUnits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains 64 small models")
+	}
+	opts := figures.Figure5Options{Options: figures.Options{Cohorts: []data.CohortSpec{{Source: "synth:ucec", Seed: 1}},
+		Profile: experiment.ProfileSmoke, Root: t.TempDir()}, Optimizers: []string{"adamw", "gcs"}, Seeds: []uint64{1, 2}}
+	r, err := figures.Figure5(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := r.Panels[0]
+	if len(p.Units) != 8 || len(p.Series) != 2 {
+		t.Fatalf("%d units, %d series; want 4 folds × 2 seeds, 2 optimizers", len(p.Units), len(p.Series))
+	}
+	for _, s := range p.Series {
+		for k := range s.Ratios {
+			if len(s.C[k]) != 8 {
+				t.Errorf("%s at %v: %d values", s.Label, s.Ratios[k], len(s.C[k]))
+			}
+		}
+	}
+	if len(r.AtHighest) != 1 || r.AtHighest[0].N != 8 || len(r.Pooled) != 1 || r.Pooled[0].N != 24 {
+		t.Errorf("comparisons %+v / %+v", r.AtHighest, r.Pooled)
+	}
+	if v := r.Verdict(); !strings.Contains(v, "AdamW") || !strings.Contains(v, "GCS") {
+		t.Errorf("verdict %q", v)
+	}
+	if c := r.ClaimsBeside(); !strings.Contains(c, "4.21") || !strings.Contains(c, "Not measured here") {
+		t.Errorf("claims %q", c)
+	}
+	// Table 5 of the same cohort, methods and seeds reuses every run.
+	var progress strings.Builder
+	opts.Progress = &progress
+	t5, err := figures.Table5(figures.Table5Options{Options: opts.Options, Seeds: opts.Seeds})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(progress.String(), "(cached)"); n != 64 || strings.Contains(progress.String(), "(trained)") {
+		t.Errorf("Table 5 trained runs again: %d cached\n%s", n, progress.String())
+	}
+	if len(t5.Rows) != 2 || t5.Rows[0].Units != 8 || len(t5.Paper) != 18 {
+		t.Fatalf("%d rows (%d units), %d paper rows", len(t5.Rows), t5.Rows[0].Units, len(t5.Paper))
+	}
+	for _, row := range t5.Rows {
+		if math.Abs(row.Speed5to30-row.Delta5to30/2.5) > 1e-12 || math.Abs(row.Delta15to30-(row.Avg30-row.Avg15)) > 1e-12 {
+			t.Errorf("%s: speeds and deltas disagree: %+v", row.Method, row.Degradation)
+		}
+	}
+	for k := range 3 {
+		marked, negative := 0, false
+		for _, row := range t5.Rows {
+			if row.Steepest[k] {
+				marked++
+			}
+			negative = negative || row.Speeds()[k] < 0
+		}
+		if negative && marked != 1 || !negative && marked != 0 {
+			t.Errorf("speed %d: %d rows marked steepest", k, marked)
+		}
+	}
+}
+
+// TestPaperTable5MarksItsSteepestRows: the printed table's steepest speed
+// per cohort, computed from the printed values.
+func TestPaperTable5MarksItsSteepestRows(t *testing.T) {
+	rows := figures.PaperTable5()
+	steepest := map[string][3]string{}
+	for _, r := range rows {
+		for k, on := range r.Steepest {
+			if on {
+				s := steepest[r.Cohort]
+				s[k] = r.Method
+				steepest[r.Cohort] = s
+			}
+		}
+	}
+	want := map[string][3]string{
+		"CPTAC-PDA":   {"PARACHUTE", "PARACHUTE", "AttentionMOI"},
+		"CPTAC-UCEC":  {"ShaSpec", "ShaSpec", "CoxPH"},
+		"MMIST-ccRCC": {"CoxPH", "MMD", "DRIM"},
+	}
+	for c, w := range want {
+		if steepest[c] != w {
+			t.Errorf("%s: steepest %v, want %v", c, steepest[c], w)
 		}
 	}
 }

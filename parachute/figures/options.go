@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 
 	"github.com/parachute-surv/goparachute/data"
@@ -23,7 +24,8 @@ type Options struct {
 	Seed uint64
 	// Root caches run results; "" means [experiment.DefaultCacheRoot].
 	Root string
-	// Workers trains that many runs at a time (default 1).
+	// Workers trains that many runs at a time (default: one per CPU; each
+	// worker then runs OpenBLAS on one thread).
 	Workers  int
 	Progress io.Writer
 	// Optimizer is the training step (default adamw).
@@ -49,6 +51,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.Optimizer == "" {
 		o.Optimizer = "adamw"
+	}
+	if o.Workers == 0 {
+		o.Workers = runtime.NumCPU()
 	}
 	if o.Root == "" {
 		root, err := experiment.DefaultCacheRoot()
@@ -76,6 +81,11 @@ func (o Options) Describe() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return o.describe(o.Optimizer, fmt.Sprint(o.Seed))
+}
+
+// describe is Describe with the optimizers and seeds given as text.
+func (o Options) describe(optimizers, seeds string) (string, error) {
 	var sources []string
 	synthetic := true
 	for _, c := range o.Cohorts {
@@ -90,6 +100,16 @@ func (o Options) Describe() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("data: %s, %s; profile: %s (d = %d, %d epochs, batch %d, %s); seed %d; runs cached in %s",
-		kind, strings.Join(sources, ", "), o.Profile, train.Model.Dim, train.Epochs, train.BatchSize, o.Optimizer, o.Seed, experiment.ShortPath(o.Root)), nil
+	return fmt.Sprintf("data: %s, %s; profile: %s (d = %d, %d epochs, batch %d, %s); seed %s; runs cached in %s",
+		kind, strings.Join(sources, ", "), o.Profile, train.Model.Dim, train.Epochs, train.BatchSize, optimizers, seeds,
+		experiment.ShortPath(o.Root)), nil
+}
+
+// seedList prints seeds as "1, 2, 3".
+func seedList(seeds []uint64) string {
+	var s []string
+	for _, v := range seeds {
+		s = append(s, fmt.Sprint(v))
+	}
+	return strings.Join(s, ", ")
 }

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package plotting
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/parachute-surv/goparachute/parachute/figures"
+)
+
+// speedNames label the three speeds of supplement Table 5.
+var speedNames = []string{"5→15 %", "5→30 %", "15→30 %"}
+
+// Table5 renders supplement Table 5: our rows (the C-index averaged over the
+// three masking types at 5, 15 and 30 %, the deltas and the speeds per 10
+// points of missingness, ± their SD over folds × seeds), then the
+// supplement's rows. In each cohort the steepest speed is in bold; † marks
+// the cells the supplement underlines in red.
+func Table5(r *figures.Table5Result) string {
+	header := []string{"Cohort", "Method", "Avg 5 %", "Avg 15 %", "Avg 30 %", "Δ(5→15)", "Δ(5→30)", "Δ(15→30)",
+		"Speed(5→15)", "Speed(5→30)", "Speed(15→30)"}
+	var rows [][]string
+	row := func(d figures.DegradationRow, cohort string) []string {
+		avg := func(v float64) string {
+			if math.IsNaN(v) {
+				return "—"
+			}
+			return fmt.Sprintf("%.3f", v)
+		}
+		out := []string{cohort, d.Method, avg(d.Avg5), avg(d.Avg15), avg(d.Avg30)}
+		for _, v := range d.Deltas() {
+			out = append(out, fmt.Sprintf("%+.3f", v))
+		}
+		for k, v := range d.Speeds() {
+			cell := fmt.Sprintf("%+.3f", v)
+			if !math.IsNaN(d.SpeedSD[k]) {
+				cell += fmt.Sprintf(" ± %.3f", d.SpeedSD[k])
+			}
+			if d.Steepest[k] {
+				cell = "**" + cell + "**"
+			}
+			if d.PaperMarked[k] {
+				cell += " †"
+			}
+			out = append(out, cell)
+		}
+		return out
+	}
+	for _, d := range r.Rows {
+		rows = append(rows, row(d, cohortTitle(d.Cohort)))
+	}
+	for _, d := range r.Paper {
+		rows = append(rows, row(d, d.Cohort+" (supplement)"))
+	}
+	return Markdown(header, rows)
+}
+
+// DegradationSpeeds draws the speeds of Table 5, one panel per cohort: for
+// each method its three speeds (C-index change per 10 points of missingness)
+// with ±1 SD over folds × seeds, and the supplement's PARACHUTE row as grey
+// rings for comparison (a real cohort, not ours).
+func DegradationSpeeds(r *figures.Table5Result, t Theme) (*Figure, error) {
+	var cohorts []string
+	for _, d := range r.Rows {
+		if len(cohorts) == 0 || cohorts[len(cohorts)-1] != d.Cohort {
+			cohorts = append(cohorts, d.Cohort)
+		}
+	}
+	paperOf := map[string]string{"synth:pda": "CPTAC-PDA", "synth:ucec": "CPTAC-UCEC", "synth:ccrcc": "MMIST-ccRCC"}
+	ticks := make([]plot.Tick, 3)
+	for k, n := range speedNames {
+		ticks[k] = plot.Tick{Value: float64(k + 1), Label: n}
+	}
+	var panels []*plot.Plot
+	var legend []legendEntry
+	for _, c := range cohorts {
+		p := t.newPlot(cohortTitle(c), "Missing ratio interval", "ΔC per 10 points (mean ± 1 SD)")
+		var series []figures.DegradationRow
+		for _, d := range r.Rows {
+			if d.Cohort == c {
+				series = append(series, d)
+			}
+		}
+		n := len(series) + 1
+		lo, hi := 0.0, 0.0
+		for i, d := range series {
+			x, y, sd := make([]float64, 3), d.Speeds(), d.SpeedSD
+			e := errorPoints{XYs: make(plotter.XYs, 3), YErrors: make(plotter.YErrors, 3)}
+			for k := range 3 {
+				x[k] = float64(k+1) + 0.15*(float64(i)-float64(n-1)/2)
+				e.XYs[k].X, e.XYs[k].Y = x[k], y[k]
+				e.YErrors[k].Low, e.YErrors[k].High = sd[k], sd[k]
+				lo, hi = math.Min(lo, y[k]-sd[k]), math.Max(hi, y[k]+sd[k])
+			}
+			bars, err := plotter.NewYErrorBars(e)
+			if err != nil {
+				return nil, err
+			}
+			bars.Color, bars.Width, bars.CapWidth = t.Color(i), t.LineWidth*0.8, vg.Points(3)
+			pts, err := plotter.NewScatter(e.XYs)
+			if err != nil {
+				return nil, err
+			}
+			pts.Color, pts.Radius, pts.Shape = t.Color(i), vg.Points(2.8), draw.CircleGlyph{}
+			p.Add(bars, pts)
+			if !hasLabel(legend, d.Method) {
+				legend = append(legend, legendEntry{d.Method, []plot.Thumbnailer{pts}})
+			}
+		}
+		for _, d := range r.Paper {
+			if d.Cohort != paperOf[c] || !strings.HasPrefix(d.Method, "PARACHUTE") {
+				continue
+			}
+			xy := make(plotter.XYs, 3)
+			for k, v := range d.Speeds() {
+				xy[k].X, xy[k].Y = float64(k+1)+0.15*(float64(n-1)/2), v
+				lo, hi = math.Min(lo, v), math.Max(hi, v)
+			}
+			pts, err := plotter.NewScatter(xy)
+			if err != nil {
+				return nil, err
+			}
+			pts.Color, pts.Radius, pts.Shape = t.Reference, vg.Points(3.2), draw.RingGlyph{}
+			p.Add(pts)
+			if !hasLabel(legend, "PARACHUTE (supplement, real cohort)") {
+				legend = append(legend, legendEntry{"PARACHUTE (supplement, real cohort)", []plot.Thumbnailer{pts}})
+			}
+		}
+		zero, err := t.referenceLine(0.5, 0, 3.5, 0)
+		if err != nil {
+			return nil, err
+		}
+		p.Add(zero)
+		p.X.Min, p.X.Max = 0.5, 3.5
+		p.X.Tick.Marker = plot.ConstantTicks(ticks)
+		pad := 0.1 * (hi - lo)
+		p.Y.Min, p.Y.Max = lo-pad, hi+pad
+		panels = append(panels, p)
+	}
+	return t.panelsWithLegend(panels, legend, PageWidth, 2.8*vg.Inch), nil
+}
+
+func hasLabel(entries []legendEntry, label string) bool {
+	for _, e := range entries {
+		if e.label == label {
+			return true
+		}
+	}
+	return false
+}
