@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -56,4 +57,34 @@ func OnlyCohort(dir string) (string, error) {
 		return "", fmt.Errorf("%s/labels_splits holds %d cohorts %v: choose one by name", dir, len(names), names)
 	}
 	return names[0], nil
+}
+
+// EncodersOf lists the encoders a spec's cohort can be opened with: every
+// known encoder for a synthetic cohort (the generator makes any of them),
+// and for a folder in the authors' layout those whose feature folder
+// (features/<cohort>/<encoder folder>) exists and is not empty; pathology
+// first, in the order of Encoders.
+func EncodersOf(s CohortSpec) ([]Encoder, error) {
+	if strings.HasPrefix(s.Source, "synth:") {
+		return slices.Clone(Encoders), nil
+	}
+	name := s.Name
+	if name == "" {
+		var err error
+		if name, err = OnlyCohort(s.Source); err != nil {
+			return nil, err
+		}
+	}
+	cohort := CohortFolder(name)
+	var out []Encoder
+	for _, e := range Encoders {
+		entries, err := os.ReadDir(featureDir(s.Source, cohort, e.Folder))
+		if err == nil && len(entries) > 0 {
+			out = append(out, e)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no encoder's features under %s: %w", s.Source, filepath.Join(s.Source, "features", cohort), ErrUnknown)
+	}
+	return out, nil
 }

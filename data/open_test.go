@@ -29,3 +29,34 @@ func TestCohortSpecEncoders(t *testing.T) {
 		t.Errorf("default spec JSON %s", raw)
 	}
 }
+
+// EncodersOf lists every encoder for a synthetic cohort, and for a folder
+// the encoders whose features were written.
+func TestEncodersOf(t *testing.T) {
+	all, err := data.EncodersOf(data.CohortSpec{Source: "synth:pda"})
+	if err != nil || len(all) != len(data.Encoders) {
+		t.Fatalf("synthetic: %d encoders, %v", len(all), err)
+	}
+	c, err := data.Synthesize(data.SynthOptions{Preset: "ucec", Seed: 1, Pathology: "UNI", Radiology: "MedSAM2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := data.Write(c, dir, data.SplitStyle{}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := data.EncodersOf(data.CohortSpec{Source: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range got {
+		names = append(names, e.Name)
+	}
+	if strings.Join(names, ",") != "UNI,MedSAM2" {
+		t.Errorf("encoders of the written cohort: %v", names)
+	}
+	if _, err := data.EncodersOf(data.CohortSpec{Source: t.TempDir()}); err == nil {
+		t.Error("a folder without labels_splits gave no error")
+	}
+}

@@ -89,6 +89,9 @@ func PresetByName(name string) (Preset, error) {
 // encoderQuality is the signal amplitude and noise level of an encoder's
 // synthetic features: the pathology ordering makes TITAN best and the
 // radiology ordering makes MedImageInsight best, as in supplement Figure 7.
+// The numbers are assumptions of the generator, not measurements: only the
+// supplement's statement that TITAN with MedImageInsight was best informs
+// them (the supplement prints no per-encoder values).
 var encoderQuality = map[string]struct{ signal, noise float64 }{
 	"TITAN":           {1.0, 0.6},
 	"Prov-GigaPath":   {0.9, 0.8},
@@ -98,6 +101,16 @@ var encoderQuality = map[string]struct{ signal, noise float64 }{
 	"UNI":             {0.6, 1.0},
 	"MedImageInsight": {1.0, 0.8},
 	"MedSAM2":         {0.6, 1.0},
+}
+
+// SyntheticQuality returns the signal amplitude and noise level the
+// generator gives an encoder's synthetic features (ok false for an unknown
+// encoder). They are assumptions that order the encoders as supplement
+// Figure 7 reports (TITAN and MedImageInsight best), not measured qualities;
+// a higher signal and a lower noise make the features more informative.
+func SyntheticQuality(encoder string) (signal, noise float64, ok bool) {
+	q, ok := encoderQuality[encoder]
+	return q.signal, q.noise, ok
 }
 
 // Dimensions of the latent factors and of the nuisance factors, and the

@@ -4,7 +4,15 @@ package plotting
 
 import (
 	"fmt"
+	"image/color"
+	"math"
+	"slices"
 	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/parachute-surv/goparachute/parachute/figures"
 )
@@ -38,4 +46,72 @@ func PairedComparisons(cs []figures.PairedComparison) string {
 			fmt.Sprintf("%d / %d", c.Wins, c.Losses), fmt.Sprintf("%.3g%s", c.P, exact), c.Verdict})
 	}
 	return Markdown(header, rows)
+}
+
+// EncoderAblation draws supplement Figure 7, one row per cohort: (a) and
+// (b) the pathology encoders with each radiology encoder, (c) every pair.
+// A pathology encoder keeps its colour in every panel; in (c) solid lines
+// are the first radiology encoder (MedImageInsight) and dashed lines the
+// second (MedSAM2). ±1 SD as error bars.
+func EncoderAblation(r *figures.Figure7Result, t Theme) (*Figure, error) {
+	index := func(notes []figures.EncoderNote, name string) int {
+		for i, n := range notes {
+			if n.Name == name {
+				return i
+			}
+		}
+		return 0
+	}
+	var rows [][]*plot.Plot
+	for _, c := range r.Cohorts {
+		panels := append(slices.Clone(c.ByRadiology), c.Pairs)
+		for i := range panels {
+			panels[i].Title = fmt.Sprintf("(%c) %s", 'a'+i, panels[i].Title)
+			if len(r.Cohorts) > 1 {
+				panels[i].Title = cohortTitle(c.Cohort) + " " + panels[i].Title
+			}
+		}
+		style := func(p, i int) (int, bool) {
+			path, rad, _ := strings.Cut(panels[p].Series[i].Label, " + ")
+			return index(r.Pathology, path), rad != "" && index(r.Radiology, rad) > 0
+		}
+		row, _, err := missingPlots(panels, "C-index (mean ± 1 SD)", MissingOptions{ErrorBars: true, Style: style}, t)
+		if err != nil {
+			return nil, err
+		}
+		// One scale for the row, so that the panels compare at a glance.
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, p := range row {
+			lo, hi = math.Min(lo, p.Y.Min), math.Max(hi, p.Y.Max)
+		}
+		for _, p := range row {
+			p.Y.Min, p.Y.Max = lo, hi
+		}
+		rows = append(rows, row)
+	}
+	var legend []legendEntry
+	for i, n := range r.Pathology {
+		legend = append(legend, legendEntry{n.Name, []plot.Thumbnailer{t.legendLine(t.Color(i), false)}})
+	}
+	for i, n := range r.Radiology {
+		legend = append(legend, legendEntry{"(c) with " + n.Name, []plot.Thumbnailer{t.legendLine(t.Reference, i > 0)}})
+	}
+	w := PageWidth * 1.15
+	legendRow, lines := t.newLegendRow(legend, w)
+	rowH, lh := 2.8*vg.Inch, legendHeight*vg.Length(lines)
+	f := &Figure{Panels: append(rows, []*plot.Plot{legendRow}), Width: w, Height: rowH*vg.Length(len(rows)) + lh}
+	for range rows {
+		f.Heights = append(f.Heights, float64(rowH))
+	}
+	f.Heights = append(f.Heights, float64(lh))
+	return f, nil
+}
+
+// legendLine is a line thumbnail of a colour, solid or dashed.
+func (t Theme) legendLine(c color.Color, dashed bool) plot.Thumbnailer {
+	l := &plotter.Line{LineStyle: draw.LineStyle{Color: c, Width: t.LineWidth}}
+	if dashed {
+		l.Dashes = []vg.Length{vg.Points(4), vg.Points(2.5)}
+	}
+	return l
 }

@@ -160,9 +160,10 @@ type MissingOptions struct {
 	// ErrorBars draws ±1 SD as error bars, the series set slightly apart
 	// along the ratio axis, instead of bands: for more than three series.
 	ErrorBars bool
-	// Style gives series i its colour index and a dashed line (nil: colour
-	// i, solid), so that two factors can be read from one legend.
-	Style func(i int) (colour int, dashed bool)
+	// Style gives series i of panel p its colour index and a dashed line
+	// (nil: colour i, solid), so that two factors can be read from one
+	// legend.
+	Style func(p, i int) (colour int, dashed bool)
 	// Height is the panels' height (default 2.8 in).
 	Height vg.Length
 }
@@ -174,17 +175,31 @@ func MetricVsMissing(panels []figures.Panel, metric string, opts MissingOptions,
 	if opts.Height == 0 {
 		opts.Height = 2.8 * vg.Inch
 	}
+	row, legend, err := missingPlots(panels, metric, opts, t)
+	if err != nil {
+		return nil, err
+	}
+	return t.panelsWithLegend(row, legend, PageWidth, opts.Height), nil
+}
+
+// missingPlots draws MetricVsMissing's panels and returns them with the
+// legend entries of their series (one per label, first seen first).
+func missingPlots(panels []figures.Panel, metric string, opts MissingOptions, t Theme) ([]*plot.Plot, []legendEntry, error) {
 	style := opts.Style
 	if style == nil {
-		style = func(i int) (int, bool) { return i, false }
+		style = func(_, i int) (int, bool) { return i, false }
 	}
 	row := make([]*plot.Plot, len(panels))
 	var legend []legendEntry
 	for i, pan := range panels {
-		p := t.newPlot(cohortTitle(pan.Cohort), "Missing-modality ratio (%)", metric)
+		title := cohortTitle(pan.Cohort)
+		if pan.Title != "" {
+			title = pan.Title
+		}
+		p := t.newPlot(title, "Missing-modality ratio (%)", metric)
 		lo, hi := math.Inf(1), math.Inf(-1)
 		for k, s := range pan.Series {
-			colour, dashed := style(k)
+			colour, dashed := style(i, k)
 			offset := 0.0
 			if opts.ErrorBars {
 				offset = 0.5 * (float64(k) - float64(len(pan.Series)-1)/2)
@@ -198,7 +213,7 @@ func MetricVsMissing(panels []figures.Panel, metric string, opts MissingOptions,
 			}
 			line, points, err := plotter.NewLinePoints(xys(x, s.Mean))
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			line.Color, line.Width = t.Color(colour), t.LineWidth
 			if dashed {
@@ -209,21 +224,21 @@ func MetricVsMissing(panels []figures.Panel, metric string, opts MissingOptions,
 			if opts.ErrorBars {
 				bars, err := plotter.NewYErrorBars(newErrorPoints(x, s.Mean, s.SD))
 				if err != nil {
-					return nil, err
+					return nil, nil, err
 				}
 				bars.Color, bars.Width, bars.CapWidth = t.Color(colour), t.LineWidth*0.8, vg.Points(3)
 				p.Add(bars)
 			} else {
 				poly, err := band(x, l, u, nil)
 				if err != nil {
-					return nil, err
+					return nil, nil, err
 				}
 				poly.Color, poly.LineStyle.Width = t.Band(colour), 0
 				p.Add(poly)
 				thumbs = append([]plot.Thumbnailer{poly}, thumbs...)
 			}
 			p.Add(line, points)
-			if k >= len(legend) {
+			if !hasLabel(legend, s.Label) {
 				legend = append(legend, legendEntry{s.Label, thumbs})
 			}
 		}
@@ -238,7 +253,7 @@ func MetricVsMissing(panels []figures.Panel, metric string, opts MissingOptions,
 		p.X.Tick.Marker = plot.ConstantTicks(ticks)
 		row[i] = p
 	}
-	return t.panelsWithLegend(row, legend, PageWidth, opts.Height), nil
+	return row, legend, nil
 }
 
 // errorPoints pairs each (x, y) with a symmetric error sd.

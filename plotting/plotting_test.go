@@ -146,7 +146,7 @@ func TestMetricVsMissingGolden(t *testing.T) {
 		}
 	}
 	fig, err = plotting.MetricVsMissing(panels, "C-index (mean ± 1 SD)", plotting.MissingOptions{ErrorBars: true,
-		Style: func(i int) (int, bool) { return i % 3, i >= 3 }}, plotting.DefaultTheme)
+		Style: func(_, i int) (int, bool) { return i % 3, i >= 3 }}, plotting.DefaultTheme)
 	golden(t, "metric_vs_missing_error_bars", fig, err)
 }
 
@@ -313,4 +313,30 @@ func TestPairedComparisonsMarkdown(t *testing.T) {
 			t.Errorf("comparison table lacks %q:\n%s", want, md)
 		}
 	}
+}
+
+func TestEncoderAblationGolden(t *testing.T) {
+	ratios := []float64{0, 0.05, 0.15, 0.3}
+	r := &figures.Figure7Result{Synthetic: true,
+		Pathology: []figures.EncoderNote{{Name: "TITAN"}, {Name: "UNI"}, {Name: "Virchow2"}},
+		Radiology: []figures.EncoderNote{{Name: "MedImageInsight"}, {Name: "MedSAM2"}}}
+	c := figures.Figure7Cohort{Cohort: "synth:ucec", Pairs: figures.Panel{Cohort: "synth:ucec", Title: "every pair"}}
+	for ri, rad := range r.Radiology {
+		panel := figures.Panel{Cohort: "synth:ucec", Title: "with " + rad.Name}
+		for pi, path := range r.Pathology {
+			s := figures.Series{Label: path.Name, Ratios: ratios}
+			for j := range ratios {
+				s.Mean = append(s.Mean, 0.78-0.03*float64(pi)-0.04*float64(ri)-0.2*ratios[j])
+				s.SD = append(s.SD, 0.03)
+			}
+			panel.Series = append(panel.Series, s)
+			pair := s
+			pair.Label = path.Name + " + " + rad.Name
+			c.Pairs.Series = append(c.Pairs.Series, pair)
+		}
+		c.ByRadiology = append(c.ByRadiology, panel)
+	}
+	r.Cohorts = []figures.Figure7Cohort{c}
+	fig, err := plotting.EncoderAblation(r, plotting.DefaultTheme)
+	golden(t, "encoder_ablation", fig, err)
 }

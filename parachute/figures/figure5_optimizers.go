@@ -63,7 +63,9 @@ func (o Figure5Options) Describe() (string, error) {
 // Panel is one cohort of a C-index-vs-missing-ratio figure: one series per
 // variant over the same units.
 type Panel struct {
-	Cohort string   `json:"cohort"`
+	Cohort string `json:"cohort"`
+	// Title names the panel when the cohort alone does not (Figure 7).
+	Title  string   `json:"title,omitempty"`
 	Units  []Unit   `json:"units"`
 	Series []Series `json:"series"`
 }

@@ -4,6 +4,7 @@ package figures_test
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -186,5 +187,39 @@ func TestPaperTable5MarksItsSteepestRows(t *testing.T) {
 		if steepest[c] != w {
 			t.Errorf("%s: steepest %v, want %v", c, steepest[c], w)
 		}
+	}
+}
+
+// TestFigure7PanelsShareTheirRuns: panels (a) and (b) hold the same series
+// as panel (c), the default pair reuses the default cohort's runs, and the
+// notes carry the generator's encoder qualities.
+func TestFigure7PanelsShareTheirRuns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains 64 small models")
+	}
+	opts := figures.Figure7Options{Options: figures.Options{Profile: experiment.ProfileSmoke, Root: t.TempDir()},
+		Pathology: []string{"TITAN", "UNI"}, Radiology: []string{"MedImageInsight", "MedSAM2"}}
+	r, err := figures.Figure7(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Cohorts) != 1 || r.Cohorts[0].Cohort != "synth:ucec" || !r.Synthetic {
+		t.Fatalf("cohorts %+v", r.Cohorts)
+	}
+	c := r.Cohorts[0]
+	if len(c.ByRadiology) != 2 || len(c.Pairs.Series) != 4 || len(c.Pairs.Units) != 4 {
+		t.Fatalf("%d radiology panels, %d pairs, %d units", len(c.ByRadiology), len(c.Pairs.Series), len(c.Pairs.Units))
+	}
+	for _, s := range c.ByRadiology[1].Series {
+		j := slices.IndexFunc(c.Pairs.Series, func(p figures.Series) bool { return p.Label == s.Label+" + MedSAM2" })
+		if j < 0 || !slices.Equal(c.Pairs.Series[j].Mean, s.Mean) {
+			t.Errorf("(b) %s is not (c)'s %s + MedSAM2", s.Label, s.Label)
+		}
+	}
+	if r.Pathology[1].Name != "UNI" || r.Pathology[1].Width != 1024 || r.Pathology[1].Signal == 0 || r.Radiology[1].Width != 256 {
+		t.Errorf("notes %+v %+v", r.Pathology, r.Radiology)
+	}
+	if !strings.Contains(r.Summary(), "best pair") {
+		t.Errorf("summary %q", r.Summary())
 	}
 }
