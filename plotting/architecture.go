@@ -28,7 +28,12 @@ type diagramBox struct {
 type diagram struct {
 	boxes []diagramBox
 	edges [][2]int
+	// vias routes edge i along a horizontal channel at height vias[i] (above
+	// or below the boxes) instead of the default route.
+	vias  map[int]float64
 	theme Theme
+	// xmax and ymax are the data range (default 13.7 × 10).
+	xmax, ymax float64
 }
 
 const boxW, boxH = 1.75, 1.05
@@ -48,13 +53,29 @@ func route(a, b diagramBox) [][2]float64 {
 	return [][2]float64{{x0, a.y}, {mid, a.y}, {mid, b.y}, {x1, b.y}}
 }
 
+// routeVia returns the path of an arrow from a to b along a horizontal
+// channel at height y: out of a's top (or bottom, for a channel below it),
+// across, and into b's top (or bottom).
+func routeVia(a, b diagramBox, y float64) [][2]float64 {
+	side := func(box diagramBox) float64 {
+		if y > box.y {
+			return box.y + boxH/2
+		}
+		return box.y - boxH/2
+	}
+	return [][2]float64{{a.x, side(a)}, {a.x, y}, {b.x, y}, {b.x, side(b)}}
+}
+
 // Plot implements plot.Plotter.
 func (d *diagram) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
 	pt := func(x, y float64) vg.Point { return vg.Point{X: trX(x), Y: trY(y)} }
 	edge := d.theme.Reference
-	for _, e := range d.edges {
+	for i, e := range d.edges {
 		path := route(d.boxes[e[0]], d.boxes[e[1]])
+		if y, ok := d.vias[i]; ok {
+			path = routeVia(d.boxes[e[0]], d.boxes[e[1]], y)
+		}
 		pts := make([]vg.Point, len(path))
 		for i, q := range path {
 			pts[i] = pt(q[0], q[1])
@@ -91,7 +112,12 @@ func (d *diagram) Plot(c draw.Canvas, p *plot.Plot) {
 }
 
 // DataRange implements plot.DataRanger.
-func (d *diagram) DataRange() (xmin, xmax, ymin, ymax float64) { return -0.2, 13.7, 0, 10 }
+func (d *diagram) DataRange() (xmin, xmax, ymin, ymax float64) {
+	if d.xmax == 0 {
+		return -0.2, 13.7, 0, 10
+	}
+	return -0.2, d.xmax, 0, d.ymax
+}
 
 // Architecture draws supplement Figure 4b from the model's own structure:
 // each module of the summary with its output shape for one patient and its
@@ -156,6 +182,83 @@ func Architecture(s *model.Summary, t Theme) (*Figure, error) {
 	p.HideAxes()
 	p.Add(&diagram{boxes: b, edges: edges, theme: t})
 	return Single(p, PageWidth, 3.8*vg.Inch), nil
+}
+
+// BlockDiagram draws supplement Figure 4a from the model's own structure:
+// the steps inside one multi-head cross-attention block (the first of the
+// fusion, radiology queries attending to pathology keys), each with its
+// output shape for one patient and its parameters — the pre-LN Q/K/V
+// projections split into h heads, the scaled dot-product attention with the
+// key mask, the merge of the heads, the output projection and residual, and
+// the pre-LN feed-forward network with its residual.
+func BlockDiagram(s *model.Summary, t Theme) (*Figure, error) {
+	steps := map[string]model.ModuleSummary{}
+	total := 0
+	for _, m := range s.Block {
+		steps[m.Module] = m
+		total += m.Params
+	}
+	for _, need := range []string{"query", "key", "value", "attention", "heads", "output", "residual1", "ffn/norm", "ffn/linear1", "ffn/linear2", "residual2"} {
+		if _, ok := steps[need]; !ok {
+			return nil, fmt.Errorf("plotting: the model summary has no step %q inside its first cross-attention block", need)
+		}
+	}
+	c := s.Config
+	shape := func(name string) string {
+		d := steps[name].Output
+		parts := make([]string, len(d)-1)
+		for i, v := range d[1:] {
+			parts[i] = fmt.Sprint(v)
+		}
+		return "→ [" + strings.Join(parts, "×") + "]"
+	}
+	params := func(names ...string) string {
+		n := 0
+		for _, name := range names {
+			n += steps[name].Params
+		}
+		if n == 0 {
+			return "no parameters"
+		}
+		return thousands(n) + " params"
+	}
+	in := func(name string) string {
+		d := steps[name].Input
+		parts := make([]string, len(d)-1)
+		for i, v := range d[1:] {
+			parts[i] = fmt.Sprint(v)
+		}
+		return "[" + strings.Join(parts, "×") + "]"
+	}
+	col := func(i int) float64 { return 0.9 + 2.1*float64(i) }
+	b := []diagramBox{
+		/* 0 */ {x: col(0), y: 8.6, kind: 7, lines: []string{"queries q", in("norm_query"), "radiology tokens"}},
+		/* 1 */ {x: col(0), y: 6.2, kind: 7, lines: []string{"keys k", in("norm_key"), "pathology tokens"}},
+		/* 2 */ {x: col(0), y: 3.8, kind: 7, lines: []string{"values v", in("norm_value"), "h + σ(context)"}},
+		/* 3 */ {x: col(0), y: 1.4, kind: 7, lines: []string{"key mask", fmt.Sprintf("[%d]", c.MaxSlides), "true = real slide"}},
+		/* 4 */ {x: col(1), y: 8.6, kind: 5, lines: []string{"LayerNorm", params("norm_query")}},
+		/* 5 */ {x: col(1), y: 6.2, kind: 5, lines: []string{"LayerNorm", params("norm_key")}},
+		/* 6 */ {x: col(1), y: 3.8, kind: 5, lines: []string{"LayerNorm", params("norm_value")}},
+		/* 7 */ {x: col(2), y: 8.6, kind: 0, lines: []string{"W_Q, split heads", shape("query"), params("query")}},
+		/* 8 */ {x: col(2), y: 6.2, kind: 0, lines: []string{"W_K, split heads", shape("key"), params("key")}},
+		/* 9 */ {x: col(2), y: 3.8, kind: 0, lines: []string{"W_V, split heads", shape("value"), params("value")}},
+		/* 10 */ {x: col(3), y: 7.4, kind: 3, lines: []string{"attention", fmt.Sprintf("softmax(QKᵀ/√%d)", c.Dim/c.Heads), "key mask, dropout", shape("attention")}},
+		/* 11 */ {x: col(3), y: 3.8, kind: 3, lines: []string{"weights · V", "merge the heads", shape("heads")}},
+		/* 12 */ {x: col(4), y: 3.8, kind: 0, lines: []string{"W_O", shape("output"), params("output")}},
+		/* 13 */ {x: col(5), y: 3.8, kind: 4, lines: []string{"residual add", "x = q + W_O(…)", shape("residual1")}},
+		/* 14 */ {x: col(6), y: 3.8, kind: 5, lines: []string{"LayerNorm", params("ffn/norm")}},
+		/* 15 */ {x: col(7), y: 3.8, kind: 2, lines: []string{fmt.Sprintf("Linear %d→%d", c.Dim, c.FFN), "ReLU, dropout", params("ffn/linear1")}},
+		/* 16 */ {x: col(8), y: 3.8, kind: 2, lines: []string{fmt.Sprintf("Linear %d→%d", c.FFN, c.Dim), "dropout", params("ffn/linear2")}},
+		/* 17 */ {x: col(8), y: 1.4, kind: 4, lines: []string{"residual add", "y = x + FFN(…)", shape("residual2")}},
+	}
+	edges := [][2]int{{0, 4}, {1, 5}, {2, 6}, {4, 7}, {5, 8}, {6, 9}, {7, 10}, {8, 10}, {3, 10}, {10, 11}, {9, 11},
+		{11, 12}, {12, 13}, {0, 13}, {13, 14}, {14, 15}, {15, 16}, {16, 17}, {13, 17}}
+	vias := map[int]float64{13: 9.75, 18: 0.35}
+	p := t.newPlot(fmt.Sprintf("Inside one cross-attention block (d = %d, h = %d heads of %d): %s trainable parameters",
+		c.Dim, c.Heads, c.Dim/c.Heads, thousands(total)), "", "")
+	p.HideAxes()
+	p.Add(&diagram{boxes: b, edges: edges, vias: vias, theme: t, xmax: col(8) + 1.0, ymax: 10})
+	return Single(p, PageWidth*1.3, 3.4*vg.Inch), nil
 }
 
 // thousands formats 5143297 as "5,143,297".

@@ -190,6 +190,8 @@ func TestArchitectureGolden(t *testing.T) {
 	}
 	fig, err := plotting.Architecture(s, plotting.DefaultTheme)
 	golden(t, "architecture", fig, err)
+	fig, err = plotting.BlockDiagram(s, plotting.DefaultTheme)
+	golden(t, "block_diagram", fig, err)
 }
 
 func TestTutorialFiguresGolden(t *testing.T) {

@@ -25,17 +25,26 @@ func (m *Model) crossAttention(ctx *context.Context, q, k, v, keyMask *Node) *No
 	b, nq, d := dims[0], dims[1], dims[2]
 	nk := k.Shape().Dimensions[1]
 	h, dh := m.Heads, m.Dim/m.Heads
-	qh := Reshape(m.dense(ctx.In("query"), m.layerNorm(ctx.In("norm_query"), q), d), b, nq, h, dh)
-	kh := Reshape(m.dense(ctx.In("key"), m.layerNorm(ctx.In("norm_key"), k), d), b, nk, h, dh)
-	vh := Reshape(m.dense(ctx.In("value"), m.layerNorm(ctx.In("norm_value"), v), d), b, nk, h, dh)
+	// step records one step of the block in the trace (Summary.Block, the
+	// inside of supplement Figure 4a) and returns its output.
+	step := func(c *context.Context, in, out *Node) *Node {
+		m.trace(c, in, out)
+		return out
+	}
+	project := func(name string, x *Node, n int) *Node {
+		normed := step(ctx.In("norm_"+name), x, m.layerNorm(ctx.In("norm_"+name), x))
+		return step(ctx.In(name), normed, Reshape(m.dense(ctx.In(name), normed, d), b, n, h, dh))
+	}
+	qh, kh, vh := project("query", q, nq), project("key", k, nk), project("value", v, nk)
 	logits := MulScalar(Einsum("bqhd,bkhd->bhqk", qh, kh), 1/math.Sqrt(float64(dh)))
 	mask := BroadcastToDims(Reshape(keyMask, b, 1, 1, nk), b, h, nq, nk)
-	weights := m.dropout(ctx, MaskedSoftmax(logits, mask, -1))
-	att := Reshape(Einsum("bhqk,bkhd->bqhd", weights, vh), b, nq, d)
-	x := Add(q, m.dense(ctx.In("output"), att, d))
+	weights := step(ctx.In("attention"), qh, m.dropout(ctx, MaskedSoftmax(logits, mask, -1)))
+	att := step(ctx.In("heads"), weights, Reshape(Einsum("bhqk,bkhd->bqhd", weights, vh), b, nq, d))
+	x := step(ctx.In("residual1"), q, Add(q, step(ctx.In("output"), att, m.dense(ctx.In("output"), att, d))))
 	f := ctx.In("ffn")
-	hidden := m.dropout(f, relu(m.dense(f.In("linear1"), m.layerNorm(f.In("norm"), x), m.FFN)))
-	y := Add(x, m.dropout(f, m.dense(f.In("linear2"), hidden, d)))
+	normed := step(f.In("norm"), x, m.layerNorm(f.In("norm"), x))
+	hidden := step(f.In("linear1"), normed, m.dropout(f, relu(m.dense(f.In("linear1"), normed, m.FFN))))
+	y := step(ctx.In("residual2"), x, Add(x, step(f.In("linear2"), hidden, m.dropout(f, m.dense(f.In("linear2"), hidden, d)))))
 	m.trace(ctx, q, y)
 	return y
 }

@@ -5,6 +5,7 @@ package model_test
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
@@ -175,6 +176,23 @@ func TestPaperModelParameterCount(t *testing.T) {
 		if byModule[mod] != want {
 			t.Errorf("%s: %d parameters, want %d", mod, byModule[mod], want)
 		}
+	}
+	// The steps inside the first block (Figure 4a) account for its
+	// parameters, in the order the block runs them: six d×d (+ bias)
+	// projections and four LayerNorms; the heads split d = 256 into 4 × 64.
+	var steps []string
+	sum := 0
+	for _, m := range s.Block {
+		steps = append(steps, m.Module)
+		sum += m.Params
+	}
+	want := []string{"norm_query", "query", "norm_key", "key", "norm_value", "value", "attention", "heads", "output",
+		"residual1", "ffn/norm", "ffn/linear1", "ffn/linear2", "residual2"}
+	if !slices.Equal(steps, want) || sum != byModule["fusion/block1"] {
+		t.Errorf("block steps %v with %d parameters; want %v with %d", steps, sum, want, byModule["fusion/block1"])
+	}
+	if q := s.Block[1].Output; !slices.Equal(q, []int{1, 4, 4, 64}) {
+		t.Errorf("query heads %v, want [1 4 4 64]", q)
 	}
 }
 

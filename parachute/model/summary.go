@@ -64,7 +64,17 @@ type Summary struct {
 	Config      Config          `json:"config"`
 	Modules     []ModuleSummary `json:"modules"`
 	TotalParams int             `json:"total_params"`
+	// Block lists the steps inside the first cross-attention block
+	// (fusion/block1), in the order they run: the three pre-LN projections
+	// (norm_query, query, …) split into heads, the scaled masked attention,
+	// the merge of the heads, the output projection, the first residual, the
+	// feed-forward network (ffn/norm, ffn/linear1, ffn/linear2) and the
+	// second residual. Module names are relative to the block.
+	Block []ModuleSummary `json:"block"`
 }
+
+// blockScope is the scope of the block Summary.Block details.
+const blockScope = "/" + Scope + "/fusion/block1/"
 
 // Summarize builds the model on a fresh context for a batch of one patient
 // (one slide and one series), runs it once in inference mode, and returns its
@@ -103,6 +113,12 @@ func Summarize(backend backends.Backend, cfg Config, seed uint64) (*Summary, err
 	s := &Summary{Config: cfg, TotalParams: total}
 	seen := map[string]bool{}
 	for _, tr := range trace {
+		if step, ok := strings.CutPrefix(tr.Scope, blockScope); ok {
+			s.Block = append(s.Block, ModuleSummary{Module: step, Input: tr.In, Output: tr.Out, Params: paramsUnder(ctx, tr.Scope)})
+		}
+		if strings.Count(strings.TrimPrefix(tr.Scope, "/"+Scope+"/"), "/") > 1 {
+			continue // a step inside a module
+		}
 		mod := moduleOf(strings.TrimPrefix(tr.Scope+"/", "/"+Scope+"/"))
 		if seen[mod] {
 			continue
@@ -121,6 +137,18 @@ func Summarize(backend backends.Backend, cfg Config, seed uint64) (*Summary, err
 		s.Modules = append(s.Modules, ModuleSummary{Module: mod, Params: byModule[mod]})
 	}
 	return s, nil
+}
+
+// paramsUnder counts the trainable parameters whose scope is scope or lies
+// below it.
+func paramsUnder(ctx *context.Context, scope string) int {
+	n := 0
+	for v := range ctx.IterVariables() {
+		if v.Trainable && (v.Scope() == scope || strings.HasPrefix(v.Scope()+"/", scope+"/")) {
+			n += v.Shape().Size()
+		}
+	}
+	return n
 }
 
 // WriteTable prints the summary as an aligned text table.
