@@ -39,6 +39,10 @@ type Trainer struct {
 	adamwOnHost bool
 	params      []*context.Variable
 	gradsAt     int
+	// backend and attention are the backend and, once asked for, the step
+	// that returns the attention weights (Attention).
+	backend   backends.Backend
+	attention *context.Exec
 }
 
 // NewTrainer sets up a trainer for a cohort's encoders: the model's input
@@ -52,7 +56,7 @@ func NewTrainer(b backends.Backend, c *data.Cohort, cfg TrainConfig) (*Trainer, 
 		return nil, err
 	}
 	t := &Trainer{Config: cfg, Model: &model.Model{Config: cfg.Model, Seed: cfg.Seed},
-		ctx: context.New().Checked(false), pcg: rand.NewPCG(cfg.Seed, 0x7a1), opt: optim.NewAdamW()}
+		ctx: context.New().Checked(false), pcg: rand.NewPCG(cfg.Seed, 0x7a1), opt: optim.NewAdamW(), backend: b}
 	t.rng = rand.New(t.pcg)
 	t.opt.WeightDecay, t.opt.DecayAll = cfg.WeightDecay, cfg.CompatDecayAll
 	_, t.adamwOnHost = b.(*simplego.Backend)

@@ -38,7 +38,11 @@ func (m *Model) crossAttention(ctx *context.Context, q, k, v, keyMask *Node) *No
 	qh, kh, vh := project("query", q, nq), project("key", k, nk), project("value", v, nk)
 	logits := MulScalar(Einsum("bqhd,bkhd->bhqk", qh, kh), 1/math.Sqrt(float64(dh)))
 	mask := BroadcastToDims(Reshape(keyMask, b, 1, 1, nk), b, h, nq, nk)
-	weights := step(ctx.In("attention"), qh, m.dropout(ctx, MaskedSoftmax(logits, mask, -1)))
+	probs := MaskedSoftmax(logits, mask, -1)
+	if m.Attention != nil {
+		*m.Attention = append(*m.Attention, probs)
+	}
+	weights := step(ctx.In("attention"), qh, m.dropout(ctx, probs))
 	att := step(ctx.In("heads"), weights, Reshape(Einsum("bhqk,bkhd->bqhd", weights, vh), b, nq, d))
 	x := step(ctx.In("residual1"), q, Add(q, step(ctx.In("output"), att, m.dense(ctx.In("output"), att, d))))
 	f := ctx.In("ffn")

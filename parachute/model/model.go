@@ -21,6 +21,10 @@ type Model struct {
 	// Trace, when non-nil, receives one entry per module each time a graph is
 	// built (see [Model.Summary]).
 	Trace *[]ModuleTrace
+	// Attention, when non-nil, receives the attention weights [B, h, Kq, Kk]
+	// of each cross-attention block (after the masked softmax, before
+	// dropout), in block order, each time a graph is built.
+	Attention *[]*Node
 
 	g *Graph
 }
