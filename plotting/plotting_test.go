@@ -17,6 +17,7 @@ import (
 
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/backend"
+	"github.com/parachute-surv/goparachute/parachute/experiment"
 	"github.com/parachute-surv/goparachute/parachute/figures"
 	"github.com/parachute-surv/goparachute/parachute/model"
 	"github.com/parachute-surv/goparachute/parachute/scoring"
@@ -341,4 +342,67 @@ func TestEncoderAblationGolden(t *testing.T) {
 	r.Cohorts = []figures.Figure7Cohort{c}
 	fig, err := plotting.EncoderAblation(r, plotting.DefaultTheme)
 	golden(t, "encoder_ablation", fig, err)
+}
+
+// tutorial03Result is a made-up toy run: the landscape's loss on a coarse
+// grid and two short paths, one with gates.
+func tutorial03Result() *figures.Tutorial03Result {
+	v := figures.NewToyValley(1)
+	r := &figures.Tutorial03Result{Valley: v, Start: [2]float64{-1.45, -0.15}, Steps: 3}
+	for k := range 31 {
+		r.X = append(r.X, -2+4.5*float64(k)/30)
+	}
+	for k := range 21 {
+		r.Y = append(r.Y, -1.2+3*float64(k)/20)
+	}
+	for _, y := range r.Y {
+		var row []float64
+		for _, x := range r.X {
+			row = append(row, v.TrainingLoss([2]float64{x, y}))
+		}
+		r.Loss = append(r.Loss, row)
+	}
+	r.Trajectories = []figures.Trajectory{
+		{Method: "AdamW", Theta: [][2]float64{r.Start, {-1.35, -0.05}, {-1.25, 0}, {-1.22, 0.02}}, EndLoss: 0.28, EndEigen: [2]float64{58, 52}},
+		{Method: "GCS", Theta: [][2]float64{r.Start, {-1.3, 0.1}, {-1.0, 0.1}, {-0.8, 0.1}},
+			Curvature: [][]float64{{60, 20, -5}, {30, 10, 5}, {1, 2, -1}}, Gate: [][]float64{{0.6, 0.4, 0.1}, {0.5, 0.3, 0.2}, {0.4, 0.4, 0.3}}},
+	}
+	r.Probes = figures.StudyProbes(v, [2]float64{-1.3, 0.05}, 100, 1)
+	return r
+}
+
+func TestTutorial03Golden(t *testing.T) {
+	r := tutorial03Result()
+	fig, err := plotting.Trajectories(r, plotting.DefaultTheme)
+	golden(t, "trajectories", fig, err)
+	fig, err = plotting.GateTrace(r.Trajectories[1], plotting.DefaultTheme)
+	golden(t, "gate_trace", fig, err)
+	if _, err := plotting.GateTrace(r.Trajectories[0], plotting.DefaultTheme); err == nil {
+		t.Error("a trajectory without gates drew a gate trace")
+	}
+	for _, want := range []string{"| GCS | (-0.800, 0.100) |", "tr H ="} {
+		if md := plotting.EndPoints(r) + plotting.ProbeTable(r.Probes); !strings.Contains(md, want) {
+			t.Errorf("tables lack %q:\n%s", want, md)
+		}
+	}
+}
+
+func TestFusionGolden(t *testing.T) {
+	maps := []experiment.AttentionMap{
+		{Block: "block1", Queries: "radiology", Keys: "pathology", Weights: [][][]float64{{{0.2, 0.5, 0.3}, {0.6, 0.2, 0.2}}, {{0.4, 0.3, 0.3}, {0.3, 0.3, 0.4}}}},
+		{Block: "block3", Queries: "pathology", Keys: "radiology", KeyMissing: true, Weights: [][][]float64{{{1}, {1}, {1}}}},
+	}
+	fig, err := plotting.AttentionMaps(maps, "a made-up patient", plotting.DefaultTheme)
+	golden(t, "attention_maps", fig, err)
+	ex := figures.DCEExample{K: 2, Similarity: [][]float64{{0.3, -0.1, 0.2, 0}, {-0.3, 0.1, -0.2, 0}, {0.15, -0.05, 0.1, 0}, {0, 0, 0, 0}},
+		TopK: [][]int{{0, 2}, {1, 3}, {0, 2}, {0, 1}}}
+	fig, err = plotting.SimilarityTopK(ex, plotting.DefaultTheme)
+	golden(t, "similarity_top_k", fig, err)
+	md := plotting.MaskingRates([]figures.MaskingRate{{PMiss: 0.3, Pathology: 0.256, Radiology: 0.254, Expected: 0.255}}) +
+		plotting.MissingTokens([]figures.MissingTokenDemo{{Patient: "P1", Slides: 3, Series: 2, Full: -1, RadMasked: -0.5, RadAbsent: -0.5}})
+	for _, want := range []string{"| 0.30 | 0.2560 | 0.2540 | 0.0000 | 0.2550 |", "| P1 | 3 / 2 | -1.000000 | -0.500000 | -0.500000 |"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("tables lack %q:\n%s", want, md)
+		}
+	}
 }

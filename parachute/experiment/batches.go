@@ -75,3 +75,26 @@ func fillBatch(b *model.Batch, patients []*data.Patient, masks []Masking, rng *r
 	}
 	return nil
 }
+
+// MaskingRates draws the runtime masking of a patient with both modalities
+// draws times (seeded) and returns how often pathology alone, radiology alone
+// and both were dropped. Each should be near p − p²/2 (dropped with
+// probability p, kept when both draws drop and the coin keeps it) and both
+// exactly 0.
+func MaskingRates(pMiss float64, draws int, seed uint64) (pathology, radiology, both float64) {
+	p := &data.Patient{Slides: []data.Slide{{}}, Series: []data.Series{{}}}
+	rng := rand.New(rand.NewPCG(seed, 0x3a5c))
+	for range draws {
+		m := trainingMask(p, pMiss, rng)
+		switch {
+		case m.DropPathology && m.DropRadiology:
+			both++
+		case m.DropPathology:
+			pathology++
+		case m.DropRadiology:
+			radiology++
+		}
+	}
+	n := float64(draws)
+	return pathology / n, radiology / n, both / n
+}

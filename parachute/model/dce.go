@@ -3,9 +3,12 @@
 package model
 
 import (
+	"fmt"
 	"math"
 
+	"github.com/gomlx/gomlx/backends"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 )
 
@@ -19,20 +22,58 @@ import (
 // Because Sim = â b̂ᵀ has rank one, row i's top-k mean is â_i × (mean of the k
 // largest b̂_j) when â_i ≥ 0 and â_i × (mean of the k smallest) otherwise, and
 // neg_i is the same with the roles swapped and the sign flipped: an exact
-// O(d·k) form instead of a [d, d] top-k (dce_test.go checks it against the
+// O(d·k) form instead of a [d, d] top-k (internal_test.go checks it against the
 // full similarity sorted in Go).
 func (m *Model) dce(ctx *context.Context, a, b *Node) *Node {
-	an := l2Normalize(a)
-	bn := l2Normalize(b)
-	top := topKMean(bn, m.TopK)              // [B]
-	bottom := Neg(topKMean(Neg(bn), m.TopK)) // [B] mean of the k smallest
-	topB, bottomB := InsertAxes(top, -1), InsertAxes(bottom, -1)
-	nonneg := GreaterOrEqual(an, ZerosLike(an))
-	pos := Mul(an, Where(nonneg, BroadcastToDims(topB, an.Shape().Dimensions...), BroadcastToDims(bottomB, an.Shape().Dimensions...)))
-	neg := Neg(Mul(an, Where(nonneg, BroadcastToDims(bottomB, an.Shape().Dimensions...), BroadcastToDims(topB, an.Shape().Dimensions...))))
+	pos, neg := contextFeatures(a, b, m.TopK)
 	pe := Add(m.dense(ctx.In("pos"), pos, m.Dim), m.denseNoBias(ctx.In("neg"), neg, m.Dim, 2*m.Dim))
 	m.trace(ctx, a, pe)
 	return pe
+}
+
+// contextFeatures returns the DCE's pos and neg [B, d] of a and b [B, d]
+// (see dce) by the exact rank-one form.
+func contextFeatures(a, b *Node, k int) (pos, neg *Node) {
+	an := l2Normalize(a)
+	bn := l2Normalize(b)
+	top := topKMean(bn, k)              // [B]
+	bottom := Neg(topKMean(Neg(bn), k)) // [B] mean of the k smallest
+	dims := an.Shape().Dimensions
+	topB, bottomB := BroadcastToDims(InsertAxes(top, -1), dims...), BroadcastToDims(InsertAxes(bottom, -1), dims...)
+	nonneg := GreaterOrEqual(an, ZerosLike(an))
+	pos = Mul(an, Where(nonneg, topB, bottomB))
+	neg = Neg(Mul(an, Where(nonneg, bottomB, topB)))
+	return pos, neg
+}
+
+// ContextFeatures runs the Dynamic Contextual Embedding's similarity step
+// on the backend, by the graph code the model uses, for vectors a and b
+// (one row each per patient, d columns, as the projected radiology and
+// pathology vectors): pos[i][j] is the mean of the k largest entries of row
+// j of the similarity â b̂ᵀ, neg[i][j] the mean of the k largest of its
+// negation. The tutorials compare it with sorting the full similarity.
+func ContextFeatures(backend backends.Backend, a, b [][]float64, k int) (pos, neg [][]float64, err error) {
+	if len(a) == 0 || len(a) != len(b) || len(a[0]) != len(b[0]) || k < 1 || k > len(a[0]) {
+		return nil, nil, fmt.Errorf("model: context features of %d and %d rows with k = %d", len(a), len(b), k)
+	}
+	exec, err := NewExec(backend, func(a, b *Node) (*Node, *Node) { return contextFeatures(a, b, k) })
+	if err != nil {
+		return nil, nil, err
+	}
+	defer exec.Finalize()
+	out, err := exec.Exec(a, b)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows := func(t *tensors.Tensor) [][]float64 {
+		flat, d := tensors.MustCopyFlatData[float64](t), len(a[0])
+		r := make([][]float64, len(a))
+		for i := range r {
+			r[i] = flat[i*d : (i+1)*d]
+		}
+		return r
+	}
+	return rows(out[0]), rows(out[1]), nil
 }
 
 // denseNoBias is the second half of a Linear(fanIn→out) split in two: its

@@ -46,8 +46,9 @@ func referenceDCE(a, b []float64, k int) (pos, neg []float64) {
 	return pos, neg
 }
 
-// TestTopKMeanMatchesSorting checks the rank-one top-k of the DCE against
-// sorting the full similarity matrix, with ties in b.
+// TestTopKMeanMatchesSorting checks the rank-one top-k of the DCE (the
+// model's contextFeatures, and ContextFeatures that the tutorials call)
+// against sorting the full similarity matrix, with ties in b.
 func TestTopKMeanMatchesSorting(t *testing.T) {
 	bk, err := backend.New()
 	if err != nil {
@@ -60,14 +61,7 @@ func TestTopKMeanMatchesSorting(t *testing.T) {
 		a[i], b[i] = rng.NormFloat64(), float64(rng.IntN(7)-3) // ties in b
 	}
 	out := MustExecOnceN(bk, func(a, b *Node) []*Node {
-		an, bn := l2Normalize(a), l2Normalize(b)
-		top := topKMean(bn, k)
-		bottom := Neg(topKMean(Neg(bn), k))
-		topB, bottomB := InsertAxes(top, -1), InsertAxes(bottom, -1)
-		nonneg := GreaterOrEqual(an, ZerosLike(an))
-		dims := an.Shape().Dimensions
-		pos := Mul(an, Where(nonneg, BroadcastToDims(topB, dims...), BroadcastToDims(bottomB, dims...)))
-		neg := Neg(Mul(an, Where(nonneg, BroadcastToDims(bottomB, dims...), BroadcastToDims(topB, dims...))))
+		pos, neg := contextFeatures(a, b, k) // the model's own code
 		return []*Node{pos, neg}
 	}, tensors.FromFlatDataAndDimensions(a, batch, d), tensors.FromFlatDataAndDimensions(b, batch, d))
 	pos, neg := tensors.MustCopyFlatData[float64](out[0]), tensors.MustCopyFlatData[float64](out[1])
@@ -76,6 +70,24 @@ func TestTopKMeanMatchesSorting(t *testing.T) {
 		for i := range d {
 			if math.Abs(pos[r*d+i]-wantPos[i]) > 1e-12 || math.Abs(neg[r*d+i]-wantNeg[i]) > 1e-12 {
 				t.Fatalf("row %d, %d: pos %v neg %v, sorted %v %v", r, i, pos[r*d+i], neg[r*d+i], wantPos[i], wantNeg[i])
+			}
+		}
+	}
+	rows := func(x []float64) [][]float64 {
+		out := make([][]float64, batch)
+		for r := range out {
+			out[r] = x[r*d : (r+1)*d]
+		}
+		return out
+	}
+	gotPos, gotNeg, err := ContextFeatures(bk, rows(a), rows(b), k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r := range batch {
+		for i := range d {
+			if gotPos[r][i] != pos[r*d+i] || gotNeg[r][i] != neg[r*d+i] {
+				t.Fatalf("ContextFeatures row %d, %d: %v %v, want %v %v", r, i, gotPos[r][i], gotNeg[r][i], pos[r*d+i], neg[r*d+i])
 			}
 		}
 	}

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package plotting
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/palette/moreland"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/parachute-surv/goparachute/parachute/figures"
+)
+
+// Trajectories draws tutorial 3's toy: the training loss as a heat map with
+// contours, and each optimizer's path from the start (a square) to its end
+// (a circle), one colour per optimizer.
+func Trajectories(r *figures.Tutorial03Result, t Theme) (*Figure, error) {
+	s := Surface{X: r.X, Y: r.Y, Values: r.Loss}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, row := range r.Loss {
+		for _, v := range row {
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+	}
+	p := t.newPlot("Training loss of the toy valley and each optimizer's path", "θ₁", "θ₂")
+	pal := moreland.SmoothBlueRed()
+	pal.SetMin(lo)
+	pal.SetMax(hi)
+	h := plotter.NewHeatMap(grid{s}, pal.Palette(64))
+	p.Add(h)
+	var levels []float64
+	for k := 1; k <= 12; k++ {
+		levels = append(levels, lo+(hi-lo)*float64(k)/13)
+	}
+	c := plotter.NewContour(grid{s}, levels, nil)
+	c.LineStyles[0].Color, c.LineStyles[0].Width = t.Reference, 0.6
+	p.Add(c)
+	var legend []legendEntry
+	for i, tr := range r.Trajectories {
+		xy := make(plotter.XYs, len(tr.Theta))
+		for k, th := range tr.Theta {
+			xy[k].X, xy[k].Y = th[0], th[1]
+		}
+		line, err := plotter.NewLine(xy)
+		if err != nil {
+			return nil, err
+		}
+		colour := t.Color(i)
+		if i == 0 {
+			colour = t.Color(7) // black reads best on the map
+		}
+		line.Color, line.Width = colour, t.LineWidth*1.2
+		if i%2 == 1 {
+			line.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
+		}
+		end, err := plotter.NewScatter(xy[len(xy)-1:])
+		if err != nil {
+			return nil, err
+		}
+		end.Shape, end.Radius, end.Color = draw.CircleGlyph{}, vg.Points(3.5), colour
+		p.Add(line, end)
+		legend = append(legend, legendEntry{tr.Method, []plot.Thumbnailer{line}})
+	}
+	start, err := plotter.NewScatter(plotter.XYs{{X: r.Start[0], Y: r.Start[1]}})
+	if err != nil {
+		return nil, err
+	}
+	start.Shape, start.Radius, start.Color = draw.BoxGlyph{}, vg.Points(3.5), t.Color(7)
+	p.Add(start)
+	p.Title.Text = fmt.Sprintf("%s\nloss from %.2f (blue) to %.2f (red); start ■, ends ●", p.Title.Text, lo, hi)
+	return t.panelsWithLegend([]*plot.Plot{p}, legend, PageWidth*0.8, 3.6*vg.Inch), nil
+}
+
+// GateTrace draws, along a GCS trajectory, each step's per-sample curvature
+// c_b = rᵀ∇²ℓ_b r (left), the same relative to the batch's mean |c| (middle)
+// and the gate ω_b (right): the mean over the step's samples, and the
+// smallest and largest.
+func GateTrace(tr figures.Trajectory, t Theme) (*Figure, error) {
+	if len(tr.Gate) == 0 {
+		return nil, fmt.Errorf("plotting: %s has no gate (not a GCS trajectory)", tr.Method)
+	}
+	relative := make([][]float64, len(tr.Curvature))
+	for k, c := range tr.Curvature {
+		m := 0.0
+		for _, v := range c {
+			m += math.Abs(v) / float64(len(c))
+		}
+		for _, v := range c {
+			relative[k] = append(relative[k], v/(m+1e-12))
+		}
+	}
+	panel := func(title, ylabel string, values [][]float64) (*plot.Plot, error) {
+		p := t.newPlot(title, "step", ylabel)
+		x := make([]float64, len(values))
+		mean, lo, hi := make([]float64, len(values)), make([]float64, len(values)), make([]float64, len(values))
+		for k, v := range values {
+			x[k] = float64(k + 1)
+			lo[k], hi[k] = math.Inf(1), math.Inf(-1)
+			for _, w := range v {
+				mean[k] += w / float64(len(v))
+				lo[k], hi[k] = math.Min(lo[k], w), math.Max(hi[k], w)
+			}
+		}
+		poly, err := band(x, lo, hi, nil)
+		if err != nil {
+			return nil, err
+		}
+		poly.Color, poly.LineStyle.Width = t.Band(0), 0
+		line, err := plotter.NewLine(xys(x, mean))
+		if err != nil {
+			return nil, err
+		}
+		line.Color, line.Width = t.Color(0), t.LineWidth
+		p.Add(poly, line)
+		return p, nil
+	}
+	left, err := panel("curvature c_b = rᵀ∇²ℓ_b r", "curvature", tr.Curvature)
+	if err != nil {
+		return nil, err
+	}
+	middle, err := panel("relative ĉ_b = c_b / mean |c|", "relative curvature", relative)
+	if err != nil {
+		return nil, err
+	}
+	right, err := panel("gate ω_b = σ(a ĉ + b ĝ + e m + k)", "gate", tr.Gate)
+	if err != nil {
+		return nil, err
+	}
+	right.Y.Min, right.Y.Max = 0, 1
+	legend := []legendEntry{{"mean over the step's samples", []plot.Thumbnailer{&plotter.Line{LineStyle: draw.LineStyle{Color: t.Color(0), Width: t.LineWidth}}}},
+		{"smallest to largest", []plot.Thumbnailer{&plotter.Polygon{Color: t.Band(0)}}}}
+	return t.panelsWithLegend([]*plot.Plot{left, middle, right}, legend, PageWidth*1.2, 2.5*vg.Inch), nil
+}
+
+// EndPoints renders where each optimizer of tutorial 3 ended: the training
+// loss, the Hessian's eigenvalues (sharpness) and the mean loss after random
+// shifts of length 0.2.
+func EndPoints(r *figures.Tutorial03Result) string {
+	var rows [][]string
+	for _, tr := range r.Trajectories {
+		e := tr.Theta[len(tr.Theta)-1]
+		rows = append(rows, []string{tr.Method, fmt.Sprintf("(%.3f, %.3f)", e[0], e[1]), fmt.Sprintf("%.4f", tr.EndLoss),
+			fmt.Sprintf("%.2f, %.2f", tr.EndEigen[0], tr.EndEigen[1]), fmt.Sprintf("%.4f", tr.EndPerturbed)})
+	}
+	return Markdown([]string{"optimizer", "end θ", "training loss", "Hessian eigenvalues", "loss after shifts of 0.2"}, rows)
+}
+
+// ProbeTable renders tutorial 3's probe study: Hutchinson's rᵀHr against
+// the supplement's line 11, gᵀr/ε, at two ε.
+func ProbeTable(p figures.ProbeStudy) string {
+	rows := [][]string{{"rᵀ H r (Hutchinson; what GCS uses)", fmt.Sprintf("%.3f", p.HutchinsonMean), fmt.Sprintf("%.3f", p.HutchinsonSD),
+		fmt.Sprintf("tr H = %.3f", p.Trace)}}
+	for e, eps := range p.Epsilon {
+		rows = append(rows, []string{fmt.Sprintf("line 11: (gᵀr − gᵀ(−r)) / (2ε), ε = %g", eps), fmt.Sprintf("%.3f", p.Line11Mean[e]),
+			fmt.Sprintf("%.1f", p.Line11SD[e]), "0 (whatever H is)"})
+	}
+	return Markdown([]string{fmt.Sprintf("estimate over %d Rademacher probes at θ = (%.2f, %.2f)", p.Probes, p.Point[0], p.Point[1]),
+		"mean", "SD", "its expectation"}, rows)
+}
