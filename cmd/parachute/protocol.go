@@ -68,6 +68,10 @@ func runProtocol(args []string, stdout, stderr io.Writer) error {
 	for _, r := range s.Configs {
 		fmt.Fprintf(stdout, "%-6.2f %-14s %8.4f %8.4f %7d\n", r.PMiss, r.Scenario, float64(r.CMean), float64(r.CSD), r.NRepeats)
 	}
+	if d, err := experiment.Degradation(*s); err == nil {
+		fmt.Fprintf(stdout, "degradation (supplement Table 5): Δ(5→15) %+.3f, Δ(5→30) %+.3f, Δ(15→30) %+.3f; per 10 points %+.3f, %+.3f, %+.3f\n",
+			d.Delta5to15, d.Delta5to30, d.Delta15to30, d.Speed5to15, d.Speed5to30, d.Speed15to30)
+	}
 	return nil
 }
 

@@ -22,8 +22,12 @@ func TestProtocolSummaryAndCache(t *testing.T) {
 	}
 	out := t.TempDir()
 	args := []string{"protocol", "--cohort", "synth:ucec", "--profile", "quick", "--epochs", "1", "--repeats", "2", "--out", out}
-	if _, errOut, status := runCommand(t, args...); status != 0 {
+	stdout, errOut, status := runCommand(t, args...)
+	if status != 0 {
 		t.Fatalf("status %d: %s", status, errOut)
+	}
+	if !strings.Contains(stdout, "degradation (supplement Table 5): Δ(5→15)") {
+		t.Errorf("no degradation row:\n%s", stdout)
 	}
 	raw, err := os.ReadFile(filepath.Join(out, "summary.json"))
 	if err != nil {
@@ -46,13 +50,13 @@ func TestProtocolSummaryAndCache(t *testing.T) {
 		}
 	}
 	began := time.Now()
-	_, errOut, status := runCommand(t, args...)
+	_, errOut, status = runCommand(t, args...)
 	if status != 0 || strings.Count(errOut, "(cached)") != 16 {
 		t.Fatalf("second call: status %d, stderr %s", status, errOut)
 	}
 	t.Logf("second call from the cache: %v", time.Since(began))
 	// collect merges the runs.
-	stdout, _, status := runCommand(t, "collect", "--out", out)
+	stdout, _, status = runCommand(t, "collect", "--out", out)
 	if status != 0 || !strings.HasPrefix(stdout, "52 rows") {
 		t.Fatalf("collect: %q", stdout)
 	}

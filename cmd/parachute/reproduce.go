@@ -22,84 +22,153 @@ import (
 	"github.com/parachute-surv/goparachute/plotting"
 )
 
-// artifact is one output of reproduce: a figure or a Markdown table, named
-// as the notebook that shows it names it.
-type artifact struct {
+// product is one file of reproduce: a figure (PNG and SVG) or a Markdown
+// table, named as the notebook that shows it names it.
+type product struct {
 	name  string
-	build func(o figures.Options) (*plotting.Figure, string, error)
+	fig   *plotting.Figure
+	table string
 }
 
-// artifacts are the supplement's figures and tables and the tutorial's
+// artifact is the products of one notebook section, built together.
+type artifact struct {
+	name  string
+	build func(o figures.Options) ([]product, error)
+}
+
+// figureOf names a figure builder's result as one product:
+// figureOf(name)(builder(...)).
+func figureOf(name string) func(*plotting.Figure, error) ([]product, error) {
+	return func(f *plotting.Figure, err error) ([]product, error) { return []product{{name: name, fig: f}}, err }
+}
+
+// artifacts are the supplement's figures and tables and the tutorials'
 // figures, in notebook order (notebooks/README.md).
 var artifacts = []artifact{
-	{"table4_cohorts", func(o figures.Options) (*plotting.Figure, string, error) {
+	{"table4_cohorts", func(o figures.Options) ([]product, error) {
 		rows, err := figures.Table4(1)
-		return nil, plotting.Table4(figures.PaperTable4, rows), err
+		return []product{{name: "table4_cohorts", table: plotting.Table4(figures.PaperTable4, rows)}}, err
 	}},
-	{"figure4_architecture", func(figures.Options) (*plotting.Figure, string, error) {
+	{"figure4_architecture", func(figures.Options) ([]product, error) {
 		b, err := backend.New()
 		if err != nil {
-			return nil, "", err
+			return nil, err
 		}
 		s, err := model.Summarize(b, model.PaperConfig(), 1)
 		if err != nil {
-			return nil, "", err
+			return nil, err
 		}
-		f, err := plotting.Architecture(s, plotting.DefaultTheme)
-		return f, "", err
+		pipeline, err := plotting.Architecture(s, plotting.DefaultTheme)
+		if err != nil {
+			return nil, err
+		}
+		block, err := plotting.BlockDiagram(s, plotting.DefaultTheme)
+		return []product{{name: "figure4_architecture", fig: pipeline}, {name: "figure4a_block", fig: block}}, err
 	}},
-	{"figure8_auc", func(o figures.Options) (*plotting.Figure, string, error) {
+	{"figure5_optimizers", func(o figures.Options) ([]product, error) {
+		r, err := figures.Figure5(figures.Figure5Options{Options: o})
+		if err != nil {
+			return nil, err
+		}
+		f, err := plotting.OptimizersVsMissing(r, plotting.DefaultTheme)
+		return []product{{name: "figure5_optimizers", fig: f},
+			{name: "figure5_at_30_percent", table: plotting.PairedComparisons(r.AtHighest)},
+			{name: "figure5_pooled", table: plotting.PairedComparisons(r.Pooled) + "\n" + r.Verdict() + "\n\n" + r.ClaimsBeside()}}, err
+	}},
+	{"figure7_encoders", func(o figures.Options) ([]product, error) {
+		o.Cohorts = nil // Figure 7's own default cohort
+		r, err := figures.Figure7(figures.Figure7Options{Options: o})
+		if err != nil {
+			return nil, err
+		}
+		return figureOf("figure7_encoders")(plotting.EncoderAblation(r, plotting.DefaultTheme))
+	}},
+	{"figure8_auc", func(o figures.Options) ([]product, error) {
 		panels, err := figures.Figure8(o)
 		if err != nil {
-			return nil, "", err
+			return nil, err
 		}
-		f, err := plotting.AUCCurves(panels, plotting.DefaultTheme)
-		return f, "", err
+		return figureOf("figure8_auc")(plotting.AUCCurves(panels, plotting.DefaultTheme))
 	}},
-	{"figure9_calibration", func(o figures.Options) (*plotting.Figure, string, error) {
+	{"figure9_calibration", func(o figures.Options) ([]product, error) {
 		panels, err := figures.Figure9(o)
 		if err != nil {
-			return nil, "", err
+			return nil, err
 		}
-		f, err := plotting.Calibration(panels, plotting.DefaultTheme)
-		return f, "", err
+		return figureOf("figure9_calibration")(plotting.Calibration(panels, plotting.DefaultTheme))
 	}},
-	{"tutorial01_kaplan_meier", func(figures.Options) (*plotting.Figure, string, error) {
+	{"table5_degradation", func(o figures.Options) ([]product, error) {
+		r, err := figures.Table5(figures.Table5Options{Options: o})
+		if err != nil {
+			return nil, err
+		}
+		f, err := plotting.DegradationSpeeds(r, plotting.DefaultTheme)
+		return []product{{name: "table5_degradation", table: plotting.Table5(r)}, {name: "table5_degradation_speeds", fig: f}}, err
+	}},
+	{"tutorial01_kaplan_meier", func(figures.Options) ([]product, error) {
 		c, err := tutorialCohort()
 		if err != nil {
-			return nil, "", err
+			return nil, err
 		}
-		f, err := plotting.KaplanMeierByRisk(c.Outcomes(), c.Synthetic.LogHazard, 3, plotting.DefaultTheme)
-		return f, "", err
+		return figureOf("tutorial01_kaplan_meier")(plotting.KaplanMeierByRisk(c.Outcomes(), c.Synthetic.LogHazard, 3, plotting.DefaultTheme))
 	}},
-	{"tutorial01_cox_profile", func(figures.Options) (*plotting.Figure, string, error) {
+	{"tutorial01_cox_profile", func(figures.Options) ([]product, error) {
 		c, err := tutorialCohort()
 		if err != nil {
-			return nil, "", err
+			return nil, err
 		}
-		scales := floats.Span(make([]float64, 51), 0, 2.5)
+		scales := floats.Span(make([]float64, 41), 0, 2)
 		ll, err := survival.CoxScaleProfile(c.Outcomes(), c.Synthetic.LogHazard, scales)
 		if err != nil {
-			return nil, "", err
+			return nil, err
 		}
 		slope, err := survival.CalibrationSlope(c.Outcomes(), c.Synthetic.LogHazard)
 		if err != nil {
-			return nil, "", err
+			return nil, err
 		}
-		f, err := plotting.CoxProfile(scales, ll, slope, plotting.DefaultTheme)
-		return f, "", err
+		return figureOf("tutorial01_cox_profile")(plotting.CoxProfile(scales, ll, slope, plotting.DefaultTheme))
 	}},
-	{"tutorial01_censoring", func(o figures.Options) (*plotting.Figure, string, error) {
+	{"tutorial01_censoring", func(o figures.Options) ([]product, error) {
 		c, err := tutorialCohort()
 		if err != nil {
-			return nil, "", err
+			return nil, err
 		}
 		s, err := figures.StudyCensoring(c.Synthetic, figures.CensoringStudyOptions{Seed: o.Seed})
 		if err != nil {
-			return nil, "", err
+			return nil, err
 		}
-		f, err := plotting.CensoringStudy(s, plotting.DefaultTheme)
-		return f, "", err
+		return figureOf("tutorial01_censoring")(plotting.CensoringStudy(s, plotting.DefaultTheme))
+	}},
+	{"tutorial02_fusion", func(o figures.Options) ([]product, error) {
+		r, err := figures.Tutorial02(o)
+		if err != nil {
+			return nil, err
+		}
+		dce, err := plotting.SimilarityTopK(r.DCE, plotting.DefaultTheme)
+		if err != nil {
+			return nil, err
+		}
+		att, err := plotting.AttentionMaps(r.Attention, fmt.Sprintf("patient %s, every modality (head average)", r.Tokens[0].Patient), plotting.DefaultTheme)
+		if err != nil {
+			return nil, err
+		}
+		attMissing, err := plotting.AttentionMaps(r.AttentionRadMissing, fmt.Sprintf("patient %s, radiology hidden", r.Tokens[0].Patient), plotting.DefaultTheme)
+		return []product{{name: "tutorial02_missing_tokens", table: plotting.MissingTokens(r.Tokens)},
+			{name: "tutorial02_masking_rates", table: plotting.MaskingRates(r.Rates)}, {name: "tutorial02_dce", fig: dce},
+			{name: "tutorial02_attention", fig: att}, {name: "tutorial02_attention_rad_missing", fig: attMissing}}, err
+	}},
+	{"tutorial03_sharpness", func(o figures.Options) ([]product, error) {
+		r, err := figures.Tutorial03(figures.Tutorial03Options{Seed: o.Seed})
+		if err != nil {
+			return nil, err
+		}
+		paths, err := plotting.Trajectories(r, plotting.DefaultTheme)
+		if err != nil {
+			return nil, err
+		}
+		gate, err := plotting.GateTrace(r.Trajectories[2], plotting.DefaultTheme)
+		return []product{{name: "tutorial03_trajectories", fig: paths}, {name: "tutorial03_end_points", table: plotting.EndPoints(r)},
+			{name: "tutorial03_gate", fig: gate}, {name: "tutorial03_line11", table: plotting.ProbeTable(r.Probes)}}, err
 	}},
 }
 
@@ -114,7 +183,7 @@ func runReproduce(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "", "folder for the figures (default out/figures of the repository, or $PARACHUTE_FIGURES)")
 	cache := fs.String("cache", "", "folder caching finished runs (default out/cache, or $PARACHUTE_CACHE)")
 	seed := fs.Uint64("seed", 1, "training, evaluation and bootstrap seed")
-	workers := fs.Int("workers", 1, "runs trained at a time")
+	workers := fs.Int("workers", 0, "runs trained at a time (0: one per CPU)")
 	only := fs.String("only", "", "comma-separated names to produce (default all)")
 	if err := parseFlags(fs, args, stderr, "usage: parachute reproduce [--profile quick|paper] [--out DIR] [--only figure8_auc,...]\n\n"+
 		"Produces every figure and table of the notebooks without Jupyter: the same library calls,\n"+
@@ -150,24 +219,26 @@ func runReproduce(args []string, stdout, stderr io.Writer) error {
 		if len(want) > 0 && !want[a.name] {
 			continue
 		}
-		fig, table, err := a.build(opts)
+		products, err := a.build(opts)
 		if err != nil {
 			return fmt.Errorf("%s: %w", a.name, err)
 		}
-		var paths []string
-		if fig != nil {
-			if paths, err = plotting.Save(fig, dir, a.name); err != nil {
-				return err
+		for _, pr := range products {
+			var paths []string
+			if pr.fig != nil {
+				if paths, err = plotting.Save(pr.fig, dir, pr.name); err != nil {
+					return err
+				}
+			} else {
+				path := filepath.Join(dir, pr.name+".md")
+				if err := atomicfile.Write(path, []byte(pr.table)); err != nil {
+					return err
+				}
+				paths = []string{path}
 			}
-		} else {
-			path := filepath.Join(dir, a.name+".md")
-			if err := atomicfile.Write(path, []byte(table)); err != nil {
-				return err
+			for _, p := range paths {
+				fmt.Fprintln(stdout, p)
 			}
-			paths = []string{path}
-		}
-		for _, p := range paths {
-			fmt.Fprintln(stdout, p)
 		}
 	}
 	return nil
