@@ -96,18 +96,13 @@ func Figure5(opts Figure5Options) (*Figure5Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	var cells []protocolCell
-	for _, spec := range o.Cohorts {
-		for _, opt := range o.Optimizers {
-			for _, seed := range o.Seeds {
-				base, err := experiment.Profile(o.Profile)
-				if err != nil {
-					return nil, err
-				}
-				base.Optimizer, base.Seed = opt, seed
-				cells = append(cells, protocolCell{cohort: spec.Source, variant: opt, seed: seed, spec: spec, base: base})
-			}
-		}
+	var variants []MethodVariant
+	for _, opt := range o.Optimizers {
+		variants = append(variants, MethodVariant{Label: opt, Method: experiment.MethodParachute, Optimizer: opt})
+	}
+	cells, err := methodCells(o.Options, variants, o.Seeds)
+	if err != nil {
+		return nil, err
 	}
 	done, err := runProtocols(o.Options, cells)
 	if err != nil {

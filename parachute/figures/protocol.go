@@ -24,6 +24,25 @@ type protocolCell struct {
 	base    experiment.TrainConfig
 }
 
+// methodCells lists the cells of every cohort × variant × seed, in that
+// order, each variant trained in the profile with its method and optimizer.
+func methodCells(o Options, variants []MethodVariant, seeds []uint64) ([]protocolCell, error) {
+	var cells []protocolCell
+	for _, spec := range o.Cohorts {
+		for _, v := range variants {
+			for _, seed := range seeds {
+				base, err := experiment.Profile(o.Profile)
+				if err != nil {
+					return nil, err
+				}
+				base.Optimizer, base.Seed = v.Optimizer, seed
+				cells = append(cells, protocolCell{cohort: spec.Source, variant: v.Label, seed: seed, spec: spec, method: v.Method, base: base})
+			}
+		}
+	}
+	return cells, nil
+}
+
 // protocolRuns is a cell with its finished runs (every ratio, every fold).
 type protocolRuns struct {
 	cell protocolCell

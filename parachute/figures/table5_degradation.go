@@ -116,18 +116,9 @@ func Table5(opts Table5Options) (*Table5Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	var cells []protocolCell
-	for _, spec := range o.Cohorts {
-		for _, m := range o.Methods {
-			for _, seed := range o.Seeds {
-				base, err := experiment.Profile(o.Profile)
-				if err != nil {
-					return nil, err
-				}
-				base.Optimizer, base.Seed = m.Optimizer, seed
-				cells = append(cells, protocolCell{cohort: spec.Source, variant: m.Label, seed: seed, spec: spec, method: m.Method, base: base})
-			}
-		}
+	cells, err := methodCells(o.Options, o.Methods, o.Seeds)
+	if err != nil {
+		return nil, err
 	}
 	done, err := runProtocols(o.Options, cells)
 	if err != nil {

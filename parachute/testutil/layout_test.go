@@ -98,7 +98,7 @@ func inModule(p, dir string) bool {
 }
 
 // TestDependencyRules enforces the dependency rules of parachute/doc.go and the
-// house style on non-test files.
+// project's conventions on non-test files.
 func TestDependencyRules(t *testing.T) {
 	pureGo := regexp.MustCompile(`^(parachute/survival|parachute/landscape)(/|$)`)
 	science := regexp.MustCompile(`^parachute/(model|losses|optim|baselines|landscape|interpret|survival|scoring|fastgrad)(/|$)`)

@@ -11,7 +11,7 @@ import (
 )
 
 // ReferenceHeader is the provenance header every reference JSON file
-// carries (house style): the tool and its version, the exact calls, the
+// carries (a project convention): the tool and its version, the exact calls, the
 // dataset with its source and checksum, the conventions, the generator script
 // and the date.
 type ReferenceHeader struct {
