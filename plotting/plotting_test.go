@@ -406,3 +406,30 @@ func TestFusionGolden(t *testing.T) {
 		}
 	}
 }
+
+func TestOptimizersVsMissingGolden(t *testing.T) {
+	ratios := []float64{0, 0.05, 0.15, 0.3}
+	r := &figures.Figure5Result{Reference: "gcs"}
+	for c, cohort := range []string{"synth:pda", "synth:ucec"} {
+		p := figures.Panel{Cohort: cohort}
+		for m, opt := range []string{"adamw", "gcs", "sam"} {
+			s := figures.Series{Label: figures.OptimizerLabel(opt), Ratios: ratios}
+			for k := range ratios {
+				s.Mean = append(s.Mean, 0.72-0.1*ratios[k]*float64(1+m)-0.01*float64(c))
+				s.SD = append(s.SD, 0.05)
+			}
+			p.Series = append(p.Series, s)
+			if opt == "gcs" {
+				continue
+			}
+			for k, ratio := range ratios {
+				d := 0.01 * float64(k) * float64(m)
+				r.ByRatio = append(r.ByRatio, figures.PairedComparison{Cohort: cohort, Ratios: []float64{ratio}, Reference: "gcs", Other: opt,
+					MeanDiff: d, Lower: d - 0.02, Upper: d + 0.02})
+			}
+		}
+		r.Panels = append(r.Panels, p)
+	}
+	fig, err := plotting.OptimizersVsMissing(r, plotting.DefaultTheme)
+	golden(t, "optimizers_vs_missing", fig, err)
+}

@@ -83,6 +83,9 @@ type Figure5Result struct {
 	// over every cohort and every ratio above 0.
 	AtHighest []PairedComparison `json:"at_highest"`
 	Pooled    []PairedComparison `json:"pooled"`
+	// ByRatio compares the reference with each optimizer per cohort at
+	// every ratio (the lower row of the figure).
+	ByRatio []PairedComparison `json:"by_ratio"`
 }
 
 // Figure5 trains (or loads) the protocol of every cohort with every
@@ -132,11 +135,16 @@ func Figure5(opts Figure5Options) (*Figure5Result, error) {
 				continue
 			}
 			other := byName[opt]
-			pc, err := comparePaired(spec.Source, experiment.MissingRatios[highest:], o.Reference, opt, ref.C[highest], other.C[highest], o.Seed)
-			if err != nil {
-				return nil, err
+			for k, ratio := range experiment.MissingRatios {
+				pc, err := comparePaired(spec.Source, []float64{ratio}, o.Reference, opt, ref.C[k], other.C[k], o.Seed)
+				if err != nil {
+					return nil, err
+				}
+				res.ByRatio = append(res.ByRatio, pc)
+				if k == highest {
+					res.AtHighest = append(res.AtHighest, pc)
+				}
 			}
-			res.AtHighest = append(res.AtHighest, pc)
 			for k := 1; k < len(experiment.MissingRatios); k++ {
 				pooledRef[opt] = append(pooledRef[opt], ref.C[k]...)
 				pooledOther[opt] = append(pooledOther[opt], other.C[k]...)

@@ -123,6 +123,9 @@ func TestFigure5ComparesOnTheSameUnits(t *testing.T) {
 			}
 		}
 	}
+	if len(r.ByRatio) != 4 || r.ByRatio[3].MeanDiff != r.AtHighest[0].MeanDiff || r.ByRatio[3].Ratios[0] != 0.3 {
+		t.Errorf("%d comparisons by ratio; the last should be the one at the highest ratio", len(r.ByRatio))
+	}
 	if len(r.AtHighest) != 1 || r.AtHighest[0].N != 8 || len(r.Pooled) != 1 || r.Pooled[0].N != 24 {
 		t.Errorf("comparisons %+v / %+v", r.AtHighest, r.Pooled)
 	}
