@@ -111,7 +111,8 @@ func PairedComparisons(cs []figures.PairedComparison) string {
 // (b) the pathology encoders with each radiology encoder, (c) every pair.
 // A pathology encoder keeps its colour in every panel; in (c) solid lines
 // are the first radiology encoder (MedImageInsight) and dashed lines the
-// second (MedSAM2). ±1 SD as error bars.
+// second (MedSAM2). ±1 SD as error bars in (a) and (b); (c), which repeats
+// their series, draws the means only.
 func EncoderAblation(r *figures.Figure7Result, t Theme) (*Figure, error) {
 	index := func(notes []figures.EncoderNote, name string) int {
 		for i, n := range notes {
@@ -134,10 +135,17 @@ func EncoderAblation(r *figures.Figure7Result, t Theme) (*Figure, error) {
 			path, rad, _ := strings.Cut(panels[p].Series[i].Label, " + ")
 			return index(r.Pathology, path), rad != "" && index(r.Radiology, rad) > 0
 		}
-		row, _, err := missingPlots(panels, "C-index (mean ± 1 SD)", MissingOptions{ErrorBars: true, Style: style}, t)
+		row, _, err := missingPlots(panels[:len(panels)-1], "C-index (mean ± 1 SD)", MissingOptions{ErrorBars: true, Style: style}, t)
 		if err != nil {
 			return nil, err
 		}
+		// Panel (c) draws the means only: (a) and (b) show every pair's SD.
+		pairs, _, err := missingPlots(panels[len(panels)-1:], "C-index (mean)", MissingOptions{LinesOnly: true,
+			Style: func(_, i int) (int, bool) { return style(len(panels)-1, i) }}, t)
+		if err != nil {
+			return nil, err
+		}
+		row = append(row, pairs...)
 		// One scale for the row, so that the panels compare at a glance.
 		lo, hi := math.Inf(1), math.Inf(-1)
 		for _, p := range row {

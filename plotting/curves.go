@@ -166,6 +166,9 @@ type MissingOptions struct {
 	Style func(p, i int) (colour int, dashed bool)
 	// Height is the panels' height (default 2.8 in).
 	Height vg.Length
+	// LinesOnly draws the means without any spread (for a panel whose
+	// series' spreads other panels show).
+	LinesOnly bool
 }
 
 // MetricVsMissing draws a metric (the C-index) against the missing-modality
@@ -201,7 +204,7 @@ func missingPlots(panels []figures.Panel, metric string, opts MissingOptions, t 
 		for k, s := range pan.Series {
 			colour, dashed := style(i, k)
 			offset := 0.0
-			if opts.ErrorBars {
+			if opts.ErrorBars && !opts.LinesOnly {
 				offset = 0.5 * (float64(k) - float64(len(pan.Series)-1)/2)
 			}
 			x := make([]float64, len(s.Ratios))
@@ -221,14 +224,16 @@ func missingPlots(panels []figures.Panel, metric string, opts MissingOptions, t 
 			}
 			points.Color, points.Radius = t.Color(colour), vg.Points(2.2)
 			thumbs := []plot.Thumbnailer{line, points}
-			if opts.ErrorBars {
+			switch {
+			case opts.LinesOnly:
+			case opts.ErrorBars:
 				bars, err := plotter.NewYErrorBars(newErrorPoints(x, s.Mean, s.SD))
 				if err != nil {
 					return nil, nil, err
 				}
 				bars.Color, bars.Width, bars.CapWidth = t.Color(colour), t.LineWidth*0.8, vg.Points(3)
 				p.Add(bars)
-			} else {
+			default:
 				poly, err := band(x, l, u, nil)
 				if err != nil {
 					return nil, nil, err

@@ -36,10 +36,10 @@ func Table5(r *figures.Table5Result) string {
 		}
 		out := []string{cohort, d.Method, avg(d.Avg5), avg(d.Avg15), avg(d.Avg30)}
 		for _, v := range d.Deltas() {
-			out = append(out, fmt.Sprintf("%+.3f", v))
+			out = append(out, signed3(v))
 		}
 		for k, v := range d.Speeds() {
-			cell := fmt.Sprintf("%+.3f", v)
+			cell := signed3(v)
 			if !math.IsNaN(d.SpeedSD[k]) {
 				cell += fmt.Sprintf(" ± %.3f", d.SpeedSD[k])
 			}
@@ -60,6 +60,15 @@ func Table5(r *figures.Table5Result) string {
 		rows = append(rows, row(d, d.Cohort+" (supplement)"))
 	}
 	return Markdown(header, rows)
+}
+
+// signed3 prints a signed value to three decimals, and 0.000 for what
+// rounds to zero (never -0.000).
+func signed3(v float64) string {
+	if math.Abs(v) < 0.0005 {
+		return "0.000"
+	}
+	return fmt.Sprintf("%+.3f", v)
 }
 
 // DegradationSpeeds draws the speeds of Table 5, one panel per cohort: for
