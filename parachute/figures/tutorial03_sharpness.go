@@ -195,11 +195,13 @@ func Tutorial03(opts Tutorial03Options) (*Tutorial03Result, error) {
 		tr.Method = m.name
 		res.Trajectories = append(res.Trajectories, tr)
 	}
-	for k := range 121 {
-		res.X = append(res.X, -2+4.5*float64(k)/120)
+	// A 61 × 46 grid: fine enough for the contours, small enough for the
+	// SVG a notebook embeds.
+	for k := range 61 {
+		res.X = append(res.X, -2+4.5*float64(k)/60)
 	}
-	for k := range 91 {
-		res.Y = append(res.Y, -1.2+3*float64(k)/90)
+	for k := range 46 {
+		res.Y = append(res.Y, -1.2+3*float64(k)/45)
 	}
 	for _, y := range res.Y {
 		row := make([]float64, len(res.X))
