@@ -293,8 +293,8 @@ func TestTutorial03(t *testing.T) {
 	}
 	// The tutorial's text describes these outcomes; if the library's
 	// optimizers change them, the text must change too.
-	for i, want := range []string{"the sharp valley", "the slope between the valleys, at a saddle", "the sharp valley",
-		"the slope between the valleys, at a saddle"} {
+	for i, want := range []string{"in the sharp valley", "on the slope between the valleys, at a saddle", "in the sharp valley",
+		"on the slope between the valleys, at a saddle"} {
 		if got := r.Where(r.Trajectories[i]); !strings.HasPrefix(got, want) {
 			t.Errorf("%s ends in %q; the tutorial says %q", r.Trajectories[i].Method, got, want)
 		}

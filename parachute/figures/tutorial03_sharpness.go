@@ -214,21 +214,21 @@ func Tutorial03(opts Tutorial03Options) (*Tutorial03Result, error) {
 	return res, nil
 }
 
-// Where says where a trajectory ended: "the sharp valley" (within 0.2 of
-// its centre), "the flat valley" (within 0.5 of its centre), or elsewhere,
-// with the sign of the Hessian's eigenvalues there.
+// Where says where a trajectory ended: "in the sharp valley" (within 0.2
+// of its centre), "in the flat valley" (within 0.5 of its centre), or on
+// the slope, with the sign of the Hessian's eigenvalues there.
 func (r *Tutorial03Result) Where(tr Trajectory) string {
 	end := tr.Theta[len(tr.Theta)-1]
 	v := r.Valley
 	switch {
 	case math.Hypot(end[0]-v.SharpCentre[0], end[1]-v.SharpCentre[1]) < 0.2:
-		return "the sharp valley"
+		return "in the sharp valley"
 	case math.Hypot(end[0]-v.FlatCentre[0], end[1]-v.FlatCentre[1]) < 0.5:
-		return "the flat valley"
+		return "in the flat valley"
 	case tr.EndEigen[1] < 0:
-		return "the slope between the valleys, at a saddle (one negative eigenvalue), not a minimum"
+		return "on the slope between the valleys, at a saddle (one negative eigenvalue), not a minimum"
 	}
-	return "the slope between the valleys"
+	return "on the slope between the valleys"
 }
 
 // runToy trains θ from start with a method of package optim and AdamW
