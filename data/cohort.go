@@ -14,6 +14,10 @@ import (
 type Slide struct {
 	ID       string
 	Features []float32 // width = the pathology encoder's
+	// Coords, when known, are the level-0 top-left (x, y) pixel corners of
+	// the patches the embedding was computed from: the "coords" dataset
+	// Trident writes beside "features". Nothing in the model reads them.
+	Coords [][2]int64
 }
 
 // Series is one CT series: one embedding per slice by the cohort's

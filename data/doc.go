@@ -23,7 +23,7 @@
 //
 //	labels_splits/<COHORT>/k=all.tsv                 split and label file ([ReadSplits])
 //	features/<COHORT>/TITAN/*.h5                     Trident features ([ReadSlideFeatures])
-//	features/<COHORT>/MedImageInsights/<case>/*.npy  CT features ([ReadSeriesFeatures])
+//	features/<COHORT>/MedImageInsights/<case>/*.npy  CT features, or .pt ([ReadSeriesFeatures])
 //	features/<COHORT>/CellViT/cells.csv              CellViT summaries ([ReadCellCounts])
 //	features/<COHORT>/TumourMasks/<case>.nii.gz      NIfTI-1 masks ([ReadMask])
 //

@@ -51,36 +51,60 @@ const HDF5Available = true
 // float32.
 //
 // Errors name the file: not HDF5, no features dataset, a shape other than
-// [D] or [N, D], no patches (N = 0), a non-float type. Reading is serialised
-// (the system HDF5 library is not thread-safe).
+// [D] or [N, D], no patches (N = 0), a non-float type, a "coords" dataset
+// that is not [N, 2] integers or, for patch features, has another N.
+// Reading is serialised (the system HDF5 library is not thread-safe).
 func ReadSlideFeatures(path string) (features []float32, patches int, err error) {
+	features, patches, _, err = ReadSlideFile(path)
+	return features, patches, err
+}
+
+// ReadSlideFile is [ReadSlideFeatures] that also returns the patch
+// coordinates of the "coords" dataset (nil when the file has none).
+func ReadSlideFile(path string) (features []float32, patches int, coords [][2]int64, err error) {
 	fault := func(err error) error { return &FileError{Path: path, Err: err} }
 	if _, err := os.Stat(path); err != nil {
-		return nil, 0, fault(fmt.Errorf("%w: %v", ErrFormat, err))
+		return nil, 0, nil, fault(fmt.Errorf("%w: %v", ErrFormat, err))
 	}
 	lockHDF5()
 	defer h5mu.Unlock()
 	if !hdf5.IsHDF5(path) {
-		return nil, 0, fault(faultf(ErrFormat, "not an HDF5 file"))
+		return nil, 0, nil, fault(faultf(ErrFormat, "not an HDF5 file"))
 	}
 	f, err := hdf5.OpenFile(path, hdf5.F_ACC_RDONLY)
 	if err != nil {
-		return nil, 0, fault(fmt.Errorf("%w: %v", ErrFormat, err))
+		return nil, 0, nil, fault(fmt.Errorf("%w: %v", ErrFormat, err))
 	}
 	defer f.Close()
 	if !f.LinkExists("features") {
-		return nil, 0, fault(faultf(ErrFormat, `no "features" dataset`))
+		return nil, 0, nil, fault(faultf(ErrFormat, `no "features" dataset`))
 	}
+	features, patches, err = readFeatures(f)
+	if err != nil {
+		return nil, 0, nil, fault(err)
+	}
+	if f.LinkExists("coords") {
+		if coords, err = readCoords(f); err != nil {
+			return nil, 0, nil, fault(err)
+		}
+		if patches > 1 && len(coords) != patches {
+			return nil, 0, nil, fault(faultf(ErrFormat, "coords has %d rows for %d patches", len(coords), patches))
+		}
+	}
+	return features, patches, coords, nil
+}
+
+// readFeatures reads and, for patch features, mean-pools the "features"
+// dataset.
+func readFeatures(f *hdf5.File) (features []float32, patches int, err error) {
 	ds, err := f.OpenDataset("features")
 	if err != nil {
-		return nil, 0, fault(fmt.Errorf("%w: features: %v", ErrFormat, err))
+		return nil, 0, fmt.Errorf("%w: features: %v", ErrFormat, err)
 	}
 	defer ds.Close()
-	space := ds.Space()
-	defer space.Close()
-	dims, _, err := space.SimpleExtentDims()
+	dims, err := datasetDims(ds)
 	if err != nil {
-		return nil, 0, fault(fmt.Errorf("%w: features: %v", ErrFormat, err))
+		return nil, 0, fmt.Errorf("%w: features: %v", ErrFormat, err)
 	}
 	rows, width := 1, 0
 	switch len(dims) {
@@ -89,14 +113,14 @@ func ReadSlideFeatures(path string) (features []float32, patches int, err error)
 	case 2:
 		rows, width = int(dims[0]), int(dims[1])
 	default:
-		return nil, 0, fault(faultf(ErrFormat, "features has shape %v, expected [D] or [N, D]", dims))
+		return nil, 0, faultf(ErrFormat, "features has shape %v, expected [D] or [N, D]", dims)
 	}
 	if rows == 0 || width == 0 {
-		return nil, 0, fault(faultf(ErrFormat, "features has shape %v: no patches", dims))
+		return nil, 0, faultf(ErrFormat, "features has shape %v: no patches", dims)
 	}
 	dtype, err := ds.Datatype()
 	if err != nil {
-		return nil, 0, fault(fmt.Errorf("%w: features: %v", ErrFormat, err))
+		return nil, 0, fmt.Errorf("%w: features: %v", ErrFormat, err)
 	}
 	defer dtype.Close()
 	n := rows * width
@@ -121,10 +145,10 @@ func ReadSlideFeatures(path string) (features []float32, patches int, err error)
 			}
 		}
 	default:
-		return nil, 0, fault(faultf(ErrFormat, "features has a non-float type (class %v, %d bytes)", dtype.Class(), dtype.Size()))
+		return nil, 0, faultf(ErrFormat, "features has a non-float type (class %v, %d bytes)", dtype.Class(), dtype.Size())
 	}
 	if err != nil {
-		return nil, 0, fault(fmt.Errorf("%w: reading features: %v", ErrFormat, err))
+		return nil, 0, fmt.Errorf("%w: reading features: %v", ErrFormat, err)
 	}
 	if rows == 1 {
 		return flat, 1, nil
@@ -143,43 +167,107 @@ func ReadSlideFeatures(path string) (features []float32, patches int, err error)
 	return out, rows, nil
 }
 
+// readCoords reads the "coords" dataset: [N, 2] 64- or 32-bit integers.
+func readCoords(f *hdf5.File) ([][2]int64, error) {
+	ds, err := f.OpenDataset("coords")
+	if err != nil {
+		return nil, fmt.Errorf("%w: coords: %v", ErrFormat, err)
+	}
+	defer ds.Close()
+	dims, err := datasetDims(ds)
+	if err != nil {
+		return nil, fmt.Errorf("%w: coords: %v", ErrFormat, err)
+	}
+	if len(dims) != 2 || dims[1] != 2 {
+		return nil, faultf(ErrFormat, "coords has shape %v, expected [N, 2]", dims)
+	}
+	dtype, err := ds.Datatype()
+	if err != nil {
+		return nil, fmt.Errorf("%w: coords: %v", ErrFormat, err)
+	}
+	defer dtype.Close()
+	n := int(dims[0])
+	flat := make([]int64, 2*n)
+	switch {
+	case dtype.Equal(hdf5.T_NATIVE_INT64):
+		err = ds.Read(&flat)
+	case dtype.Equal(hdf5.T_NATIVE_INT32):
+		buf := make([]int32, 2*n)
+		if err = ds.Read(&buf); err == nil {
+			for i, v := range buf {
+				flat[i] = int64(v)
+			}
+		}
+	default:
+		return nil, faultf(ErrFormat, "coords has a type other than int32 or int64 (class %v, %d bytes)", dtype.Class(), dtype.Size())
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: reading coords: %v", ErrFormat, err)
+	}
+	coords := make([][2]int64, n)
+	for i := range coords {
+		coords[i] = [2]int64{flat[2*i], flat[2*i+1]}
+	}
+	return coords, nil
+}
+
+func datasetDims(ds *hdf5.Dataset) ([]uint, error) {
+	space := ds.Space()
+	defer space.Close()
+	dims, _, err := space.SimpleExtentDims()
+	return dims, err
+}
+
 // WriteSlideFeatures writes a slide embedding as a Trident slide-feature file:
-// one float32 dataset "features" of shape [D]. The file is written to a
-// temporary name and renamed into place.
-func WriteSlideFeatures(path string, features []float32) error {
+// a float32 dataset "features" of shape [D] and, when coords is not empty, an
+// int64 dataset "coords" of shape [N, 2] (Trident stores the patch corners
+// beside the embedding). The file is written to a temporary name and renamed
+// into place.
+func WriteSlideFeatures(path string, features []float32, coords [][2]int64) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
 	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
-	if err := writeH5(tmp, features); err != nil {
+	if err := writeH5(tmp, features, coords); err != nil {
 		os.Remove(tmp)
 		return &FileError{Path: path, Err: err}
 	}
 	return os.Rename(tmp, path)
 }
 
-func writeH5(path string, features []float32) error {
+func writeH5(path string, features []float32, coords [][2]int64) error {
 	lockHDF5()
 	defer h5mu.Unlock()
 	f, err := hdf5.CreateFile(path, hdf5.F_ACC_TRUNC)
 	if err != nil {
 		return err
 	}
-	space, err := hdf5.CreateSimpleDataspace([]uint{uint(len(features))}, nil)
-	if err != nil {
-		f.Close()
-		return err
+	werr := writeDataset(f, "features", hdf5.T_NATIVE_FLOAT, []uint{uint(len(features))}, &features)
+	if werr == nil && len(coords) > 0 {
+		flat := make([]int64, 0, 2*len(coords))
+		for _, c := range coords {
+			flat = append(flat, c[0], c[1])
+		}
+		werr = writeDataset(f, "coords", hdf5.T_NATIVE_INT64, []uint{uint(len(coords)), 2}, &flat)
 	}
-	ds, err := f.CreateDataset("features", hdf5.T_NATIVE_FLOAT, space)
-	if err != nil {
-		space.Close()
-		f.Close()
-		return err
-	}
-	werr := ds.Write(&features)
-	ds.Close()
-	space.Close()
 	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	return werr
+}
+
+func writeDataset(f *hdf5.File, name string, dtype *hdf5.Datatype, dims []uint, data any) error {
+	space, err := hdf5.CreateSimpleDataspace(dims, nil)
+	if err != nil {
+		return err
+	}
+	defer space.Close()
+	ds, err := f.CreateDataset(name, dtype, space)
+	if err != nil {
+		return err
+	}
+	werr := ds.Write(data)
+	if cerr := ds.Close(); werr == nil {
 		werr = cerr
 	}
 	return werr

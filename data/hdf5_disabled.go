@@ -14,7 +14,12 @@ func ReadSlideFeatures(path string) (features []float32, patches int, err error)
 	return nil, 0, &FileError{Path: path, Err: ErrNoHDF5}
 }
 
+// ReadSlideFile returns ErrNoHDF5; see [ReadSlideFeatures].
+func ReadSlideFile(path string) (features []float32, patches int, coords [][2]int64, err error) {
+	return nil, 0, nil, &FileError{Path: path, Err: ErrNoHDF5}
+}
+
 // WriteSlideFeatures returns ErrNoHDF5; see [ReadSlideFeatures].
-func WriteSlideFeatures(path string, features []float32) error {
+func WriteSlideFeatures(path string, features []float32, coords [][2]int64) error {
 	return &FileError{Path: path, Err: ErrNoHDF5}
 }

@@ -29,7 +29,7 @@ func CohortFolder(name string) string {
 //
 //	labels_splits/<cohort>/k=all.tsv                     split and label file
 //	features/<cohort>/<pathology folder>/*.h5             Trident features, one file per slide
-//	features/<cohort>/<radiology folder>/<case>/*.npy     CT features, one file per series
+//	features/<cohort>/<radiology folder>/<case>/*.npy     CT features, one file per series (or .pt, .pth)
 //	features/<cohort>/CellViT/cells.csv                   CellViT summaries (project extension)
 //	features/<cohort>/TumourMasks/<case>.nii[.gz]         tumour masks (project extension)
 //	synthetic/<cohort>.json                               ground truth of a synthetic cohort
@@ -85,7 +85,8 @@ type LoadReport struct {
 	// FilesWithoutSplitRow lists feature files and case folders (relative to
 	// the data folder) that match no case of the split file.
 	FilesWithoutSplitRow []string `json:"files_without_split_row"`
-	// EmptySeriesFolders lists radiology case folders without .npy files.
+	// EmptySeriesFolders lists radiology case folders without CT feature
+	// files (.npy, .pt or .pth).
 	EmptySeriesFolders []string `json:"empty_series_folders"`
 	// CellViTSlides and Masks count the interpretability inputs attached.
 	CellViTSlides int `json:"cellvit_slides"`
@@ -230,7 +231,7 @@ func loadSlides(dir, cohort string, enc Encoder, table *SplitTable, rep *LoadRep
 	out := map[string][]Slide{}
 	read := func(stem, caseID string) error {
 		path := filepath.Join(folder, stem+".h5")
-		feat, patches, err := ReadSlideFeatures(path)
+		feat, patches, coords, err := ReadSlideFile(path)
 		if err != nil {
 			var fe *FileError
 			if errors.As(err, &fe) {
@@ -247,7 +248,7 @@ func loadSlides(dir, cohort string, enc Encoder, table *SplitTable, rep *LoadRep
 		if k := firstNonFinite(feat); k >= 0 {
 			return &FileError{Path: path, Patient: caseID, Err: faultf(ErrNonFinite, "features[%d] = %v", k, feat[k])}
 		}
-		out[caseID] = append(out[caseID], Slide{ID: stem, Features: feat})
+		out[caseID] = append(out[caseID], Slide{ID: stem, Features: feat, Coords: coords})
 		return nil
 	}
 	if table.Format == PathoBench {
@@ -321,11 +322,17 @@ func loadSeries(dir, cohort string, enc Encoder, table *SplitTable, rep *LoadRep
 			return nil, &FileError{Path: caseDir, Patient: e.Name(), Err: fmt.Errorf("%w: %v", ErrFormat, err)}
 		}
 		var list []Series
+		fileOf := map[string]string{} // series ID → file name
 		for _, f := range files {
-			if f.IsDir() || !strings.HasSuffix(f.Name(), ".npy") {
+			if f.IsDir() || !isSeriesFile(f.Name()) {
 				continue
 			}
 			path := filepath.Join(caseDir, f.Name())
+			id := strings.TrimSuffix(f.Name(), filepath.Ext(f.Name()))
+			if other, dup := fileOf[id]; dup {
+				return nil, &FileError{Path: path, Patient: e.Name(), Err: faultf(ErrDuplicate, "series %s is also in %s", id, other)}
+			}
+			fileOf[id] = f.Name()
 			slices, width, feat, err := ReadSeriesFeatures(path)
 			if err != nil {
 				var fe *FileError
@@ -340,7 +347,7 @@ func loadSeries(dir, cohort string, enc Encoder, table *SplitTable, rep *LoadRep
 			if k := firstNonFinite(feat); k >= 0 {
 				return nil, &FileError{Path: path, Patient: e.Name(), Err: faultf(ErrNonFinite, "slice %d, feature %d = %v", k/width, k%width, feat[k])}
 			}
-			list = append(list, Series{ID: strings.TrimSuffix(f.Name(), ".npy"), Slices: slices, Width: width, Features: feat})
+			list = append(list, Series{ID: id, Slices: slices, Width: width, Features: feat})
 		}
 		if len(list) == 0 {
 			rep.EmptySeriesFolders = append(rep.EmptySeriesFolders, rel(dir, caseDir))

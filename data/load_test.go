@@ -118,7 +118,8 @@ func assertSameCohort(t *testing.T, got, want *data.Cohort) {
 				i, g.ID, g.Time, g.Event, len(g.Slides), len(g.Series), w.ID, w.Time, w.Event, len(w.Slides), len(w.Series))
 		}
 		for k := range w.Slides {
-			if g.Slides[k].ID != w.Slides[k].ID || !slices.Equal(g.Slides[k].Features, w.Slides[k].Features) {
+			if g.Slides[k].ID != w.Slides[k].ID || !slices.Equal(g.Slides[k].Features, w.Slides[k].Features) ||
+				!slices.Equal(g.Slides[k].Coords, w.Slides[k].Coords) {
 				t.Fatalf("patient %s slide %d differs", w.ID, k)
 			}
 		}
@@ -173,6 +174,31 @@ func TestLoadReportsWhatItLeavesOut(t *testing.T) {
 	}
 }
 
+// TestLoadReadsTorchSeries replaces one patient's .npy series by a .pt file
+// saved with torch.save, as the authors' layout allows, and adds a second
+// one: both load, in file-name order.
+func TestLoadReadsTorchSeries(t *testing.T) {
+	if !data.HDF5Available {
+		t.Skip("built with nohdf5")
+	}
+	dir := writeTiny(t, data.SplitStyle{Format: data.PerCase})
+	ct := filepath.Join(dir, "features", "TINY", "MedImageInsights", "P2")
+	os.Remove(filepath.Join(ct, "ct1.npy"))
+	copyFile(t, filepath.Join("testdata", "pt", "series_3x1024.pt"), filepath.Join(ct, "ct1.pt"))
+	copyFile(t, filepath.Join("testdata", "pt", "series_legacy.pt"), filepath.Join(ct, "ct2.pth"))
+	c, err := data.Load(dir, "TINY", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	series := c.Patients[1].Series
+	if len(series) != 2 || series[0].ID != "ct1" || series[1].ID != "ct2" || series[0].Slices != 3 || series[1].Slices != 3 {
+		t.Fatalf("P2's series: %+v", series)
+	}
+	for _, s := range series {
+		checkVector(t, s.ID, s.Features, func(k int) float64 { return fixtureSeries(k/1024, k%1024) }, 0)
+	}
+}
+
 func TestLoadReportsSlidesWithoutFile(t *testing.T) {
 	if !data.HDF5Available {
 		t.Skip("built with nohdf5")
@@ -216,6 +242,15 @@ func TestLoadRejectsFaults(t *testing.T) {
 		{"wrong CT width", func(t *testing.T, dir string) {
 			copyFile(t, fixture("npy/series_3x512.npy"), filepath.Join(dir, "features/TINY/MedImageInsights/P1/ct1.npy"))
 		}, data.ErrWidth, "P1", "ct1.npy"},
+		{"Inf in .pt CT features", func(t *testing.T, dir string) {
+			copyFile(t, fixture("pt/series_inf.pt"), filepath.Join(dir, "features/TINY/MedImageInsights/P3/ct2.pt"))
+		}, data.ErrNonFinite, "P3", "ct2.pt"},
+		{"unreadable .pt file", func(t *testing.T, dir string) {
+			copyFile(t, fixture("pt/state_dict.pt"), filepath.Join(dir, "features/TINY/MedImageInsights/P2/ct2.pt"))
+		}, data.ErrFormat, "P2", "ct2.pt"},
+		{"series in both .npy and .pt", func(t *testing.T, dir string) {
+			copyFile(t, fixture("pt/series_3x1024.pt"), filepath.Join(dir, "features/TINY/MedImageInsights/P1/ct1.pt"))
+		}, data.ErrDuplicate, "P1", "ct1"},
 		{"unreadable slide file", func(t *testing.T, dir string) {
 			copyFile(t, fixture("h5/truncated.h5"), filepath.Join(dir, "features/TINY/TITAN/P1-S1.h5"))
 		}, data.ErrFormat, "P1", "P1-S1.h5"},
@@ -288,7 +323,7 @@ func TestLoadMatchesTheAuthorsSplitFiles(t *testing.T) {
 					names = []string{c.ID + "-01Z-00-DX1"}
 				}
 				for _, s := range names {
-					if err := data.WriteSlideFeatures(filepath.Join(dir, "features", tc.folder, "TITAN", s+".h5"), feat); err != nil {
+					if err := data.WriteSlideFeatures(filepath.Join(dir, "features", tc.folder, "TITAN", s+".h5"), feat, nil); err != nil {
 						t.Fatal(err)
 					}
 				}

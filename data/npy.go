@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 
 	"codeberg.org/sbinet/npyio"
 	"codeberg.org/sbinet/npyio/npy"
@@ -19,13 +20,32 @@ import (
 	"github.com/parachute-surv/goparachute/parachute/atomicfile"
 )
 
-// ReadSeriesFeatures reads the MedImageInsight features of one CT series from
-// a NumPy .npy file: shape [S, D] (one embedding per slice) or [D] (a single
-// pooled embedding, returned as S = 1). float16, float32 and float64 arrays,
-// in C or Fortran order, are read and returned as row-major float32.
-// Errors name the file: not a .npy file, another rank, no slices, a
-// non-float type.
+// SeriesExtensions are the file name extensions of CT feature files: NumPy
+// (.npy) and PyTorch (.pt, .pth, saved with torch.save), as the authors'
+// loader accepts.
+var SeriesExtensions = []string{".npy", ".pt", ".pth"}
+
+// isSeriesFile reports whether a file name has one of [SeriesExtensions].
+func isSeriesFile(name string) bool {
+	return slices.Contains(SeriesExtensions, filepath.Ext(name))
+}
+
+// ReadSeriesFeatures reads the MedImageInsight features of one CT series:
+// shape [S, D] (one embedding per slice) or [D] (a single pooled embedding,
+// returned as S = 1), returned as row-major float32. A .pt or .pth file is
+// read as a tensor saved with torch.save (float16, bfloat16, float32 or
+// float64, any strides); any other name as a NumPy .npy file (float16,
+// float32 or float64, C or Fortran order). Errors name the file and wrap
+// ErrFormat: not a file of the format, another rank, no slices, a
+// non-float type, truncated data.
 func ReadSeriesFeatures(path string) (slices, width int, features []float32, err error) {
+	if ext := filepath.Ext(path); ext == ".pt" || ext == ".pth" {
+		return readTorchSeries(path)
+	}
+	return readNPYSeries(path)
+}
+
+func readNPYSeries(path string) (slices, width int, features []float32, err error) {
 	fault := func(err error) error { return &FileError{Path: path, Err: err} }
 	f, err := os.Open(path)
 	if err != nil {

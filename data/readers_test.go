@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/parachute-surv/goparachute/data"
@@ -50,6 +51,11 @@ func TestReadSlideFeatures(t *testing.T) {
 		// Patch features [5, 768] pooled by mean: 0.01·(5+1)/2 + 0.001·j.
 		{"patches_conch.h5", 5, func(j int) float64 { return 0.03 + 0.001*float64(j) }, 1e-6},
 	}
+	// Trident's coords: [N, 2] int64 beside the features.
+	if _, _, coords, err := data.ReadSlideFile(filepath.Join("testdata", "h5", "patches_conch.h5")); err != nil ||
+		len(coords) != 5 || coords[4] != [2]int64{4096, 4608} {
+		t.Fatalf("patches_conch.h5 coords %v, err %v", coords, err)
+	}
 	for _, tc := range cases {
 		t.Run(tc.file, func(t *testing.T) {
 			f, n, err := data.ReadSlideFeatures(filepath.Join("testdata", "h5", tc.file))
@@ -68,7 +74,8 @@ func TestReadSlideFeaturesRejectsMalformedFiles(t *testing.T) {
 	if !data.HDF5Available {
 		t.Skip("built with nohdf5")
 	}
-	for _, file := range []string{"no_features.h5", "rank3.h5", "empty.h5", "integers.h5", "truncated.h5", "not_hdf5.h5", "missing.h5"} {
+	for _, file := range []string{"no_features.h5", "rank3.h5", "empty.h5", "integers.h5", "truncated.h5", "not_hdf5.h5", "missing.h5",
+		"coords_rows.h5", "coords_float.h5", "coords_shape.h5"} {
 		t.Run(file, func(t *testing.T) {
 			path := filepath.Join("testdata", "h5", file)
 			_, _, err := data.ReadSlideFeatures(path)
@@ -85,13 +92,21 @@ func TestSlideFeaturesRoundTrip(t *testing.T) {
 		t.Skip("built with nohdf5")
 	}
 	want := []float32{1.5, -2, float32(math.Pi), 0}
+	wantCoords := [][2]int64{{0, 0}, {1024, 0}, {0, 1 << 40}}
 	path := filepath.Join(t.TempDir(), "sub", "x.h5")
-	if err := data.WriteSlideFeatures(path, want); err != nil {
+	if err := data.WriteSlideFeatures(path, want, wantCoords); err != nil {
 		t.Fatal(err)
 	}
-	got, n, err := data.ReadSlideFeatures(path)
-	if err != nil || n != 1 || len(got) != len(want) {
-		t.Fatalf("%v %d %v", got, n, err)
+	got, n, coords, err := data.ReadSlideFile(path)
+	if err != nil || n != 1 || len(got) != len(want) || !slices.Equal(coords, wantCoords) {
+		t.Fatalf("%v %d %v %v", got, n, coords, err)
+	}
+	// Without coords the file has no coords dataset.
+	if err := data.WriteSlideFeatures(path, want, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, coords, err := data.ReadSlideFile(path); err != nil || coords != nil {
+		t.Fatalf("coords %v, err %v", coords, err)
 	}
 	for i := range want {
 		if got[i] != want[i] {
@@ -127,6 +142,54 @@ func TestReadSeriesFeatures(t *testing.T) {
 	// The Inf fixture reads; the loader rejects it (TestLoadRejectsFaults).
 	if _, _, f, err := data.ReadSeriesFeatures(filepath.Join("testdata", "npy", "series_inf.npy")); err != nil || !math.IsInf(float64(f[1*1024+5]), 1) {
 		t.Fatalf("series_inf.npy: %v", err)
+	}
+}
+
+// TestReadSeriesFeaturesTorch reads CT features saved with torch.save
+// (testdata/gen/fixtures.py): both file formats, four dtypes, and views whose
+// strides or storage offset differ from a fresh tensor's.
+func TestReadSeriesFeaturesTorch(t *testing.T) {
+	cases := []struct {
+		file   string
+		slices int
+		tol    float64
+	}{
+		{"series_3x1024.pt", 3, 0},
+		{"series_legacy.pt", 3, 0},
+		{"series_transposed.pt", 3, 0},
+		{"series_offset.pt", 3, 0},
+		{"series_float64.pt", 3, 1e-7},
+		{"series_float16.pt", 3, 1.0 / 2048}, // values up to 0.51: float16 spacing 2^-11
+		{"series_bfloat16.pt", 3, 1.0 / 256}, // bfloat16 keeps 8 significant bits
+		{"pooled_1024.pt", 1, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.file, func(t *testing.T) {
+			s, w, f, err := data.ReadSeriesFeatures(filepath.Join("testdata", "pt", tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s != tc.slices || w != 1024 {
+				t.Fatalf("shape [%d, %d]", s, w)
+			}
+			checkVector(t, "features", f, func(k int) float64 { return fixtureSeries(k/w, k%w) }, tc.tol)
+		})
+	}
+	if _, _, f, err := data.ReadSeriesFeatures(filepath.Join("testdata", "pt", "series_inf.pt")); err != nil || !math.IsInf(float64(f[1*1024+5]), 1) {
+		t.Fatalf("series_inf.pt: %v", err)
+	}
+}
+
+func TestReadSeriesFeaturesTorchRejectsMalformedFiles(t *testing.T) {
+	for _, file := range []string{"rank3.pt", "empty.pt", "integers.pt", "state_dict.pt", "truncated.pt", "not_torch.pt", "missing.pt"} {
+		t.Run(file, func(t *testing.T) {
+			path := filepath.Join("testdata", "pt", file)
+			_, _, _, err := data.ReadSeriesFeatures(path)
+			var fe *data.FileError
+			if !errors.Is(err, data.ErrFormat) || !errors.As(err, &fe) || fe.Path != path {
+				t.Fatalf("err = %v, want ErrFormat naming %s", err, path)
+			}
+		})
 	}
 }
 

@@ -266,7 +266,8 @@ func Synthesize(opts SynthOptions) (*Cohort, error) {
 		p := &c.Patients[i]
 		for s := range histo[i] {
 			id := fmt.Sprintf("%s-S%03d", p.ID, s+1)
-			p.Slides = append(p.Slides, Slide{ID: id, Features: pathProj.slide(pathRNG, zp[i], truth.PathologySignal, truth.PathologyNoise)})
+			p.Slides = append(p.Slides, Slide{ID: id, Features: pathProj.slide(pathRNG, zp[i], truth.PathologySignal, truth.PathologyNoise),
+				Coords: patchGrid(id)})
 			p.Cells = append(p.Cells, cellCounts(cellRNG, id, pathRisk[i]))
 		}
 		for s := range rad[i] {
@@ -577,4 +578,21 @@ func standardize(x []float64) []float64 {
 		out[i] = (v - mean) / sd
 	}
 	return out
+}
+
+// patchGrid returns the patch corners of a synthetic slide, so that its
+// Trident file carries a "coords" dataset as real ones do: 16 to 64 patches
+// of 1024 level-0 pixels (512 px at 20× on a 40× scan) on a regular grid,
+// their number drawn from a hash of the slide ID (no random stream is used,
+// so features do not depend on it). No image exists behind them.
+func patchGrid(id string) [][2]int64 {
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	n := 16 + int(h.Sum64()%49)
+	cols := int(math.Ceil(math.Sqrt(float64(n))))
+	coords := make([][2]int64, n)
+	for k := range coords {
+		coords[k] = [2]int64{int64(k%cols) * 1024, int64(k/cols) * 1024}
+	}
+	return coords
 }

@@ -71,7 +71,7 @@ func Write(c *Cohort, dir string, style SplitStyle) error {
 	cells := false
 	for _, p := range c.Patients {
 		for _, s := range p.Slides {
-			if err := WriteSlideFeatures(filepath.Join(featureDir(dir, c.Name, c.Pathology.Folder), s.ID+".h5"), s.Features); err != nil {
+			if err := WriteSlideFeatures(filepath.Join(featureDir(dir, c.Name, c.Pathology.Folder), s.ID+".h5"), s.Features, s.Coords); err != nil {
 				return err
 			}
 		}

@@ -95,19 +95,25 @@ func runSynth(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "", "data folder to write the cohort into (required)")
 	pathology := fs.String("pathology", data.DefaultPathology.Name, "pathology encoder")
 	radiology := fs.String("radiology", data.DefaultRadiology.Name, "radiology encoder")
-	if err := parseFlags(fs, args, stderr, "usage: parachute data synth --preset pda|ucec|ccrcc [--seed S] --out DIR\n\n"+
-		"Writes a synthetic cohort in the authors' layout (split TSV, Trident .h5, MedImageInsight\n"+
-		".npy, CellViT CSV, NIfTI masks, synthetic/<COHORT>.json with the ground truth).\n\nflags:\n"); err != nil {
+	slices := fs.Int("slices", 0, "slices of every CT series (the authors' loader needs one count per cohort, n_patches; their PDA preset uses 66); 0: 24 to 72")
+	if err := parseFlags(fs, args, stderr, "usage: parachute data synth --preset pda|ucec|ccrcc [--seed S] [--slices N] --out DIR\n\n"+
+		"Writes a synthetic cohort in the authors' layout (split TSV, Trident .h5 with features and\n"+
+		"coords, MedImageInsight .npy, CellViT CSV, NIfTI masks, synthetic/<COHORT>.json with the\n"+
+		"ground truth).\n\nflags:\n"); err != nil {
 		return err
 	}
 	if *preset == "" || *out == "" {
 		return errors.New("--preset and --out are required")
 	}
+	if *slices < 0 {
+		return fmt.Errorf("--slices %d: want a count ≥ 1, or 0 for 24 to 72", *slices)
+	}
 	p, err := data.PresetByName(*preset)
 	if err != nil {
 		return err
 	}
-	c, err := data.Synthesize(data.SynthOptions{Preset: p.Name, Seed: *seed, Pathology: *pathology, Radiology: *radiology})
+	c, err := data.Synthesize(data.SynthOptions{Preset: p.Name, Seed: *seed, Pathology: *pathology, Radiology: *radiology,
+		MinSlices: *slices, MaxSlices: *slices})
 	if err != nil {
 		return err
 	}

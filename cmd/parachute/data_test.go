@@ -55,6 +55,39 @@ func TestDataSynthThenSummaryOfTheFolder(t *testing.T) {
 	}
 }
 
+// TestDataSynthFixedSlices writes a cohort whose CT series all have the
+// same slice count, as the authors' loader needs (one n_patches per cohort).
+func TestDataSynthFixedSlices(t *testing.T) {
+	if !data.HDF5Available {
+		t.Skip("built with nohdf5")
+	}
+	dir := t.TempDir()
+	if _, errOut, status := runCommand(t, "data", "synth", "--preset", "ucec", "--slices", "66", "--out", dir); status != 0 {
+		t.Fatalf("synth: %s", errOut)
+	}
+	c, err := data.Load(dir, "ucec", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, p := range c.Patients {
+		for _, s := range p.Series {
+			if s.Slices != 66 {
+				t.Fatalf("patient %s series %s has %d slices", p.ID, s.ID, s.Slices)
+			}
+			n++
+		}
+		for _, s := range p.Slides {
+			if len(s.Coords) < 16 {
+				t.Fatalf("patient %s slide %s has coords %v", p.ID, s.ID, s.Coords)
+			}
+		}
+	}
+	if n != 192 {
+		t.Fatalf("%d series, want the preset's 192", n)
+	}
+}
+
 func TestDataFetchSplits(t *testing.T) {
 	shared := os.Getenv("PARACHUTE_SHARED_COHORTS")
 	if shared == "" {
@@ -83,6 +116,7 @@ func TestDataCommandErrors(t *testing.T) {
 		{"data", "summary", "--cohort", "synth:lung"},
 		{"data", "summary", "--cohort", t.TempDir()},
 		{"data", "synth", "--preset", "pda"},
+		{"data", "synth", "--preset", "pda", "--slices", "-1", "--out", "x"},
 		{"data", "fetch-splits", "--cohort", "pda"},
 	} {
 		if _, errOut, status := runCommand(t, args...); status != 2 || errOut == "" {

@@ -1,11 +1,13 @@
 #!/usr/bin/python3
 """Fixtures for package data's readers, written by the tools real users' files
 come from: h5py (Trident writes its .h5 files with h5py), numpy (MedImageInsight
-features are saved with numpy.save) and nibabel (NIfTI masks).
+features are saved with numpy.save), torch (the authors' loader also reads CT
+features saved with torch.save) and nibabel (NIfTI masks).
 
 Run from data/testdata with Debian's Python (python3-h5py, python3-numpy,
-python3-nibabel):  /usr/bin/python3 gen/fixtures.py
-Used: h5py 3.7.0, numpy 1.24.2, nibabel 5.0.0. go test never runs this script.
+python3-torch, python3-nibabel):  /usr/bin/python3 gen/fixtures.py
+Used: h5py 3.7.0, numpy 1.24.2, torch 1.13.0a0, nibabel 5.0.0. go test never
+runs this script.
 
 Values follow formulas the Go tests recompute:
   slide embedding     f[j] = 0.001*j - 0.3                      (j < D)
@@ -18,10 +20,12 @@ import os
 import h5py
 import nibabel as nib
 import numpy as np
+import torch
 
 os.makedirs("h5", exist_ok=True)
 os.makedirs("npy", exist_ok=True)
 os.makedirs("nifti", exist_ok=True)
+os.makedirs("pt", exist_ok=True)
 
 
 def slide(d, dtype=np.float32):
@@ -87,6 +91,16 @@ with h5py.File("h5/empty.h5", "w") as f:
     f.create_dataset("features", data=np.zeros((0, 768), dtype=np.float32), maxshape=(None, 768))
 with h5py.File("h5/integers.h5", "w") as f:
     f.create_dataset("features", data=np.arange(768, dtype=np.int32))
+# Malformed coords: fewer rows than patches; float values; shape [N, 3].
+with h5py.File("h5/coords_rows.h5", "w") as f:
+    f.create_dataset("features", data=patches(5, 768))
+    f.create_dataset("coords", data=np.zeros((4, 2), dtype=np.int64))
+with h5py.File("h5/coords_float.h5", "w") as f:
+    f.create_dataset("features", data=slide(768))
+    f.create_dataset("coords", data=np.zeros((2, 2), dtype=np.float32))
+with h5py.File("h5/coords_shape.h5", "w") as f:
+    f.create_dataset("features", data=slide(768))
+    f.create_dataset("coords", data=np.zeros((2, 3), dtype=np.int64))
 with open("h5/slide_titan.h5", "rb") as src, open("h5/truncated.h5", "wb") as dst:
     dst.write(src.read()[:1500])
 with open("h5/not_hdf5.h5", "w") as f:
@@ -107,6 +121,36 @@ np.save("npy/integers.npy", np.arange(12, dtype=np.int64).reshape(3, 4))
 np.save("npy/small_3x4.npy", series(3, 4))  # byte-compared with the Go writer
 with open("npy/series_3x1024.npy", "rb") as src, open("npy/truncated.npy", "wb") as dst:
     dst.write(src.read()[:200])
+
+# The same series saved with torch.save, as the authors' loader accepts
+# (torch.load(path, weights_only=True) of one tensor): the zip format of
+# torch >= 1.6, the legacy format, other dtypes, views with strides and a
+# storage offset (torch.save keeps the whole storage), and malformed files.
+def tseries(s, d, dtype=torch.float32):
+    return torch.from_numpy(series(s, d, np.float64)).to(dtype)
+
+
+torch.save(tseries(3, 1024), "pt/series_3x1024.pt")
+torch.save(tseries(3, 1024), "pt/series_legacy.pt", _use_new_zipfile_serialization=False)
+torch.save(tseries(3, 1024, torch.float64), "pt/series_float64.pt")
+torch.save(tseries(3, 1024, torch.float16), "pt/series_float16.pt")
+torch.save(tseries(3, 1024, torch.bfloat16), "pt/series_bfloat16.pt")
+torch.save(tseries(3, 1024)[0].clone(), "pt/pooled_1024.pt")
+torch.save(tseries(3, 1024).t().contiguous().t(), "pt/series_transposed.pt")  # strides (1, 3)
+torch.save(torch.cat([torch.zeros(1, 1024), tseries(3, 1024), torch.zeros(1, 1024)])[1:4],
+           "pt/series_offset.pt")  # storage offset 1024 in a storage of 5 rows
+x = tseries(3, 1024)
+x[1, 5] = float("inf")
+torch.save(x, "pt/series_inf.pt")
+torch.save(tseries(3, 512), "pt/series_3x512.pt")
+torch.save(torch.zeros(2, 3, 4), "pt/rank3.pt")
+torch.save(torch.zeros(0, 1024), "pt/empty.pt")
+torch.save(torch.arange(12).reshape(3, 4), "pt/integers.pt")
+torch.save({"features": tseries(3, 1024)}, "pt/state_dict.pt")
+with open("pt/series_3x1024.pt", "rb") as src, open("pt/truncated.pt", "wb") as dst:
+    dst.write(src.read()[:900])
+with open("pt/not_torch.pt", "w") as f:
+    f.write("case_id,slide_id\n")
 
 
 def mask_array(shape, dtype):
