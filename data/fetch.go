@@ -73,7 +73,7 @@ func FetchSplits(ctx context.Context, client *http.Client, cohort, dest, baseURL
 	if got := hex.EncodeToString(sum[:]); got != want {
 		return "", fmt.Errorf("%s: SHA-256 %s, expected %s (commit 8ff4575): %w", url, got, want, ErrChecksum)
 	}
-	if _, err := parseSplits(url, strings.NewReader(string(body))); err != nil {
+	if _, err := parseSplits(url, strings.NewReader(string(body)), false); err != nil {
 		return "", err
 	}
 	path := filepath.Join(dest, folder, "k=all.tsv")

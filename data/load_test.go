@@ -340,3 +340,42 @@ func TestLoadMatchesTheAuthorsSplitFiles(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadNewPatients reads the tiny cohort as new patients: with a
+// Patho-Bench case list without outcomes (slides matched by slide_id, a
+// listed case without files reported), and without a case list.
+func TestLoadNewPatients(t *testing.T) {
+	if !data.HDF5Available {
+		t.Skip("built with nohdf5")
+	}
+	dir := writeTiny(t, data.SplitStyle{Format: data.PathoBench})
+	list := filepath.Join(dir, "labels_splits", "TINY", "k=all.tsv")
+	os.WriteFile(list, []byte("case_id\tslide_id\nP1\tP1-S1\nP2\tP2-S1\nP5\tP5-S1\nP6\t\nP9\t\n"), 0o644)
+	np, err := data.LoadNewPatients(dir, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := tinyCohort()
+	if len(np.Patients) != 4 || np.Patients[2].ID != "P5" || np.Patients[2].HasRadiology() || np.Patients[3].HasPathology() ||
+		!slices.Equal(np.Patients[0].Slides[0].Features, want.Patients[0].Slides[0].Features) ||
+		!slices.Equal(np.Patients[3].Series[0].Features, want.Patients[5].Series[0].Features) || np.Patients[0].HasOutcome() {
+		t.Fatalf("patients %+v", np.Patients)
+	}
+	if !slices.Equal(np.Report.RowsWithoutFeatures, []string{"P9"}) || len(np.Report.FilesWithoutSplitRow) == 0 {
+		t.Fatalf("report %+v", np.Report)
+	}
+	// Without a case list: the CT folders P1–P4, P6, and P5's slide alone.
+	os.Remove(list)
+	np, err = data.LoadNewPatients(dir, "TINY", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, p := range np.Patients {
+		ids = append(ids, p.ID)
+	}
+	if !slices.Equal(ids, []string{"P1", "P2", "P3", "P4", "P5-S1", "P6"}) || !slices.Equal(np.SlidesAsPatients, []string{"features/TINY/TITAN/P5-S1.h5"}) ||
+		len(np.Patients[0].Slides) != 1 || len(np.Patients[0].Series) != 1 {
+		t.Fatalf("patients %v, slides as patients %v", ids, np.SlidesAsPatients)
+	}
+}

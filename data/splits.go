@@ -85,10 +85,27 @@ func ReadSplits(path string) (*SplitTable, error) {
 		return nil, &FileError{Path: path, Err: fmt.Errorf("%w: %v", ErrFormat, err)}
 	}
 	defer f.Close()
-	return parseSplits(path, f)
+	return parseSplits(path, f, false)
 }
 
-func parseSplits(path string, r io.Reader) (*SplitTable, error) {
+// ReadCaseList reads the case list of patients to predict for: a file laid
+// out as a split file (tab-separated, case_id, optionally slide_id) in which
+// the outcome columns OS_days and OS_event and the fold columns may be
+// absent, and a row may leave both outcome values empty. A case whose outcome
+// is unknown gets Time NaN (and Event false); known outcomes are checked as
+// [ReadSplits] checks them, and fold columns are read but not required.
+func ReadCaseList(path string) (*SplitTable, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &FileError{Path: path, Err: fmt.Errorf("%w: %v", ErrFormat, err)}
+	}
+	defer f.Close()
+	return parseSplits(path, f, true)
+}
+
+// parseSplits parses a split file; caseList relaxes it to a case list (see
+// [ReadCaseList]).
+func parseSplits(path string, r io.Reader, caseList bool) (*SplitTable, error) {
 	cr := csv.NewReader(bufio.NewReader(r))
 	cr.Comma = '\t'
 	cr.FieldsPerRecord = -1
@@ -110,12 +127,18 @@ func parseSplits(path string, r io.Reader) (*SplitTable, error) {
 			folds = append(folds, foldCol{k, i})
 		}
 	}
-	for _, need := range []string{"case_id", "OS_event", "OS_days"} {
+	required := []string{"case_id", "OS_event", "OS_days"}
+	_, hasEvent := col["OS_event"]
+	_, hasDays := col["OS_days"]
+	if caseList && !hasEvent && !hasDays {
+		required = required[:1]
+	}
+	for _, need := range required {
 		if _, ok := col[need]; !ok {
 			return nil, &FileError{Path: path, Where: "header", Err: faultf(ErrFormat, "no %s column", need)}
 		}
 	}
-	if len(folds) == 0 {
+	if len(folds) == 0 && !caseList {
 		return nil, &FileError{Path: path, Where: "header", Err: faultf(ErrFormat, "no fold_<k> columns")}
 	}
 	sort.Slice(folds, func(a, b int) bool { return folds[a].k < folds[b].k })
@@ -152,28 +175,8 @@ func parseSplits(path string, r io.Reader) (*SplitTable, error) {
 			return nil, fault(faultf(ErrFormat, "empty case_id"))
 		}
 		c := SplitCase{ID: id, Row: row}
-		evText := strings.TrimSpace(rec[col["OS_event"]])
-		switch evText {
-		case "1", "1.0":
-			c.Event = true
-		case "0", "0.0":
-		case "True", "TRUE", "true":
-			c.Event, t.BoolEvents = true, true
-		case "False", "FALSE", "false":
-			t.BoolEvents = true
-		default:
-			return nil, fault(faultf(ErrFormat, "OS_event = %q, expected 0/1 or True/False", evText))
-		}
-		dayText := strings.TrimSpace(rec[col["OS_days"]])
-		c.Time, err = strconv.ParseFloat(dayText, 64)
-		if err != nil {
-			return nil, fault(faultf(ErrTime, "OS_days = %q is not a number", dayText))
-		}
-		if math.IsNaN(c.Time) || math.IsInf(c.Time, 0) || c.Time < 0 || (c.Time == 0 && c.Event) {
-			return nil, fault(faultf(ErrTime, "OS_days = %v", c.Time))
-		}
-		if strings.Contains(dayText, ".") {
-			t.DecimalDays = true
+		if err := parseOutcome(&c, rec, col, t, caseList); err != nil {
+			return nil, fault(err)
 		}
 		for k, fc := range folds {
 			v := strings.TrimSpace(rec[fc.index])
@@ -197,7 +200,7 @@ func parseSplits(path string, r io.Reader) (*SplitTable, error) {
 			if !hasSlide {
 				return nil, fault(faultf(ErrDuplicate, "case already on row %d", prev.Row))
 			}
-			if prev.Time != c.Time || prev.Event != c.Event || !slices.Equal(prev.Folds, c.Folds) {
+			if !sameOutcome(prev, &c) || !slices.Equal(prev.Folds, c.Folds) {
 				return nil, fault(faultf(ErrDuplicate, "labels or folds differ from row %d", prev.Row))
 			}
 			if slide != "" {
@@ -215,6 +218,50 @@ func parseSplits(path string, r io.Reader) (*SplitTable, error) {
 		return nil, &FileError{Path: path, Err: faultf(ErrFormat, "no data rows")}
 	}
 	return t, nil
+}
+
+// sameOutcome compares two rows' outcomes (unknown equals unknown).
+func sameOutcome(a, b *SplitCase) bool {
+	if math.IsNaN(a.Time) || math.IsNaN(b.Time) {
+		return math.IsNaN(a.Time) && math.IsNaN(b.Time)
+	}
+	return a.Time == b.Time && a.Event == b.Event
+}
+
+// parseOutcome reads a row's OS_event and OS_days into c. In a case list
+// (caseList), absent outcome columns or two empty values leave the outcome
+// unknown (Time NaN).
+func parseOutcome(c *SplitCase, rec []string, col map[string]int, t *SplitTable, caseList bool) error {
+	evCol, hasEvent := col["OS_event"]
+	dayCol, hasDays := col["OS_days"]
+	if caseList && (!hasEvent && !hasDays || strings.TrimSpace(rec[evCol]) == "" && strings.TrimSpace(rec[dayCol]) == "") {
+		c.Time = math.NaN()
+		return nil
+	}
+	evText := strings.TrimSpace(rec[evCol])
+	switch evText {
+	case "1", "1.0":
+		c.Event = true
+	case "0", "0.0":
+	case "True", "TRUE", "true":
+		c.Event, t.BoolEvents = true, true
+	case "False", "FALSE", "false":
+		t.BoolEvents = true
+	default:
+		return faultf(ErrFormat, "OS_event = %q, expected 0/1 or True/False", evText)
+	}
+	dayText := strings.TrimSpace(rec[dayCol])
+	var err error
+	if c.Time, err = strconv.ParseFloat(dayText, 64); err != nil {
+		return faultf(ErrTime, "OS_days = %q is not a number", dayText)
+	}
+	if math.IsNaN(c.Time) || math.IsInf(c.Time, 0) || c.Time < 0 || (c.Time == 0 && c.Event) {
+		return faultf(ErrTime, "OS_days = %v", c.Time)
+	}
+	if strings.Contains(dayText, ".") {
+		t.DecimalDays = true
+	}
+	return nil
 }
 
 // Write writes the table as a TSV in its format and style, atomically

@@ -4,6 +4,7 @@ package data_test
 
 import (
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -153,5 +154,42 @@ func TestReadSplitsKeepsCensoredAtZero(t *testing.T) {
 	table, err := data.ReadSplits(path)
 	if err != nil || table.Cases[0].Time != 0 {
 		t.Fatalf("%v %v", table, err)
+	}
+}
+
+// TestReadCaseList: a case list may lack the outcome and fold columns, or
+// leave a row's outcome empty; a half-given outcome or a lone outcome column
+// is an error, and known outcomes are checked as in a split file.
+func TestReadCaseList(t *testing.T) {
+	write := func(body string) string {
+		path := filepath.Join(t.TempDir(), "k=all.tsv")
+		os.WriteFile(path, []byte(body), 0o644)
+		return path
+	}
+	tab, err := data.ReadCaseList(write("case_id\nA\nB\n"))
+	if err != nil || len(tab.Cases) != 2 || !math.IsNaN(tab.Cases[1].Time) || len(tab.FoldNames) != 0 {
+		t.Fatalf("%+v %v", tab, err)
+	}
+	tab, err = data.ReadCaseList(write("case_id\tslide_id\tOS_event\tOS_days\nA\tA-1\t1\t30\nA\tA-2\t1\t30\nB\tB-1\t\t\n"))
+	if err != nil || tab.Format != data.PathoBench || tab.Cases[0].Time != 30 || !tab.Cases[0].Event ||
+		!slices.Equal(tab.Cases[0].SlideIDs, []string{"A-1", "A-2"}) || !math.IsNaN(tab.Cases[1].Time) {
+		t.Fatalf("%+v %v", tab, err)
+	}
+	for _, bad := range []struct {
+		body string
+		want error
+	}{
+		{"case_id\tOS_days\nA\t30\n", data.ErrFormat},            // OS_event column missing
+		{"case_id\tOS_event\tOS_days\nA\t1\t\n", data.ErrTime},   // half an outcome
+		{"case_id\tOS_event\tOS_days\nA\t1\t-4\n", data.ErrTime}, // checked as in a split file
+		{"case_id\tslide_id\tOS_event\tOS_days\nA\tA-1\t1\t30\nA\tA-2\t\t\n", data.ErrDuplicate},
+	} {
+		if _, err := data.ReadCaseList(write(bad.body)); !errors.Is(err, bad.want) {
+			t.Errorf("%q: err = %v, want %v", bad.body, err, bad.want)
+		}
+	}
+	// A split file still needs its outcome and fold columns.
+	if _, err := data.ReadSplits(write("case_id\nA\n")); !errors.Is(err, data.ErrFormat) {
+		t.Fatalf("ReadSplits of a case list: %v", err)
 	}
 }

@@ -13,6 +13,7 @@
 //	model     model summary: modules, shapes, parameters
 //	train     train one model on a fold and write run.json
 //	evaluate  re-score a saved model under the masking scenarios
+//	predict   risks and survival curves of new patients from a saved model
 //	protocol  the whole evaluation protocol of one cohort and method
 //	sweep     run a grid of runs, or one shard of it
 //	collect   merge run results into one table
@@ -46,6 +47,7 @@ var commands = map[string]command{
 	"model":     {"model summary: modules, shapes, parameters", runModel},
 	"protocol":  {"the whole evaluation protocol of one cohort and method", runProtocol},
 	"evaluate":  {"re-score a saved model under the masking scenarios", runEvaluate},
+	"predict":   {"risks and survival curves of new patients from a saved model", runPredict},
 	"sweep":     {"run a grid of runs, or one shard of it", runSweep},
 	"collect":   {"merge run results into one table (CSV and JSON)", runCollect},
 	"reproduce": {"every figure and table of the notebooks, without Jupyter", runReproduce},

@@ -4,12 +4,10 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/parachute-surv/goparachute/data"
@@ -93,27 +91,16 @@ func runEvaluate(args []string, stdout, stderr io.Writer) error {
 	if *dir == "" {
 		return errors.New("--run is required")
 	}
-	raw, err := os.ReadFile(filepath.Join(*dir, "run.json"))
-	if err != nil {
-		return err
-	}
-	var rec experiment.RunRecord
-	if err := json.Unmarshal(raw, &rec); err != nil {
-		return fmt.Errorf("%s/run.json: %w", *dir, err)
-	}
-	c, err := data.Open(rec.CohortSpec)
-	if err != nil {
-		return err
-	}
 	b, err := backend.New()
 	if err != nil {
 		return err
 	}
-	t, err := experiment.NewTrainer(b, c, rec.Config)
+	t, rec, err := experiment.OpenRun(b, *dir)
 	if err != nil {
 		return err
 	}
-	if _, _, err := t.LoadCheckpoint(filepath.Join(*dir, "checkpoint.gob")); err != nil {
+	c, err := data.Open(rec.CohortSpec)
+	if err != nil {
 		return err
 	}
 	eval := experiment.EvalProfile(rec.Config.Profile)

@@ -52,6 +52,11 @@ type Trainer struct {
 func NewTrainer(b backends.Backend, c *data.Cohort, cfg TrainConfig) (*Trainer, error) {
 	cfg.Model.PathologyWidth = c.Pathology.Width
 	cfg.Model.RadiologyWidth = c.Radiology.Width
+	return newTrainer(b, cfg)
+}
+
+// newTrainer is NewTrainer with the input widths already in cfg.Model.
+func newTrainer(b backends.Backend, cfg TrainConfig) (*Trainer, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}

@@ -126,6 +126,9 @@ func ReadCSV(path string, needRisk bool) (*Table, error) {
 			}
 			return v, nil
 		}
+		if strings.TrimSpace(rec[col["time"]]) == "" && strings.TrimSpace(rec[col["event"]]) == "" {
+			return nil, fmt.Errorf("%s: time and event are empty (an outcome not known yet, as \"parachute predict\" leaves it): fill them in or drop the row", where)
+		}
 		t, err := num("time", col["time"])
 		if err != nil {
 			return nil, err
@@ -177,7 +180,9 @@ func parseEvent(s string) (bool, error) {
 // WriteCSV writes predictions in the layout of [Table]: patient, time, event
 // (1/0) and risk (when p has risks), then one S_<t> column per time with
 // surv[k][i] = S(times[k] | x_i) (none when times is empty). p.Patients may
-// be nil (the column is then left out).
+// be nil (the column is then left out). A NaN time is an outcome not known
+// yet: its time and event cells are left empty, and [ReadCSV] rejects the
+// row, naming it, until they are filled in.
 func WriteCSV(w io.Writer, p Predictions, times []float64, surv [][]float64) error {
 	n := p.Outcomes.Len()
 	if len(p.Patients) != 0 && len(p.Patients) != n || p.Risk != nil && len(p.Risk) != n || len(surv) != len(times) {
@@ -209,7 +214,11 @@ func WriteCSV(w io.Writer, p Predictions, times []float64, surv [][]float64) err
 		if p.Outcomes.Event[i] {
 			ev = "1"
 		}
-		rec = append(rec, formatFloat(p.Outcomes.Time[i]), ev)
+		if math.IsNaN(p.Outcomes.Time[i]) {
+			rec = append(rec, "", "")
+		} else {
+			rec = append(rec, formatFloat(p.Outcomes.Time[i]), ev)
+		}
 		if p.Risk != nil {
 			rec = append(rec, formatFloat(p.Risk[i]))
 		}
