@@ -7,6 +7,7 @@ import (
 
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/layers"
 )
 
 // crossAttention is one multi-head cross-attention block of the fusion
@@ -21,19 +22,49 @@ import (
 // 1/(d/h)), masked softmax over the keys (a fully masked row gives zeros,
 // never NaN), dropout on the attention weights.
 func (m *Model) crossAttention(ctx *context.Context, q, k, v, keyMask *Node) *Node {
+	normed := func(name string, x *Node) *Node {
+		return m.step(ctx.In("norm_"+name), x, m.layerNorm(ctx.In("norm_"+name), x))
+	}
+	att := m.multiHead(ctx, q, k, v, keyMask, m.Dropout, normed)
+	x := m.step(ctx.In("residual1"), q, Add(q, att))
+	f := ctx.In("ffn")
+	n := m.step(f.In("norm"), x, m.layerNorm(f.In("norm"), x))
+	hidden := m.step(f.In("linear1"), n, m.dropout(f, relu(m.dense(f.In("linear1"), n, m.FFN))))
+	y := m.step(ctx.In("residual2"), x, Add(x, m.step(f.In("linear2"), hidden, m.dropout(f, m.dense(f.In("linear2"), hidden, m.Dim)))))
+	m.trace(ctx, q, y)
+	return y
+}
+
+// authorsAttentionDropout is the dropout on the attention weights of the
+// authors' fusion layer (nn.MultiheadAttention(dropout=0.25)).
+const authorsAttentionDropout = 0.25
+
+// plainAttention is a block of the authors' fusion layer
+// (CompatPlainFusion): a bare nn.MultiheadAttention, y = Wo · MHA(q, k, v),
+// without LayerNorm, residual or feed-forward network, with dropout 0.25 on
+// the attention weights.
+func (m *Model) plainAttention(ctx *context.Context, q, k, v, keyMask *Node) *Node {
+	y := m.multiHead(ctx, q, k, v, keyMask, authorsAttentionDropout, nil)
+	m.trace(ctx, q, y)
+	return y
+}
+
+// multiHead is PyTorch's multi-head attention: per-head projections of q
+// [B, Kq, d], k and v [B, Kk, d] with bias, logits scaled by 1/√(d/h),
+// softmax over the keys where keyMask [B, Kk] is true (a fully masked row
+// gives zeros), dropout at rate on the weights, and the output projection.
+// prepare, when not nil, maps each input ("query", "key", "value") before its
+// projection (the pre-LN of crossAttention).
+func (m *Model) multiHead(ctx *context.Context, q, k, v, keyMask *Node, rate float64, prepare func(name string, x *Node) *Node) *Node {
 	dims := q.Shape().Dimensions
 	b, nq, d := dims[0], dims[1], dims[2]
 	nk := k.Shape().Dimensions[1]
 	h, dh := m.Heads, m.Dim/m.Heads
-	// step records one step of the block in the trace (Summary.Block, the
-	// inside of supplement Figure 4a) and returns its output.
-	step := func(c *context.Context, in, out *Node) *Node {
-		m.trace(c, in, out)
-		return out
-	}
 	project := func(name string, x *Node, n int) *Node {
-		normed := step(ctx.In("norm_"+name), x, m.layerNorm(ctx.In("norm_"+name), x))
-		return step(ctx.In(name), normed, Reshape(m.dense(ctx.In(name), normed, d), b, n, h, dh))
+		if prepare != nil {
+			x = prepare(name, x)
+		}
+		return m.step(ctx.In(name), x, Reshape(m.dense(ctx.In(name), x, d), b, n, h, dh))
 	}
 	qh, kh, vh := project("query", q, nq), project("key", k, nk), project("value", v, nk)
 	logits := MulScalar(Einsum("bqhd,bkhd->bhqk", qh, kh), 1/math.Sqrt(float64(dh)))
@@ -42,13 +73,14 @@ func (m *Model) crossAttention(ctx *context.Context, q, k, v, keyMask *Node) *No
 	if m.Attention != nil {
 		*m.Attention = append(*m.Attention, probs)
 	}
-	weights := step(ctx.In("attention"), qh, m.dropout(ctx, probs))
-	att := step(ctx.In("heads"), weights, Reshape(Einsum("bhqk,bkhd->bqhd", weights, vh), b, nq, d))
-	x := step(ctx.In("residual1"), q, Add(q, step(ctx.In("output"), att, m.dense(ctx.In("output"), att, d))))
-	f := ctx.In("ffn")
-	normed := step(f.In("norm"), x, m.layerNorm(f.In("norm"), x))
-	hidden := step(f.In("linear1"), normed, m.dropout(f, relu(m.dense(f.In("linear1"), normed, m.FFN))))
-	y := step(ctx.In("residual2"), x, Add(x, step(f.In("linear2"), hidden, m.dropout(f, m.dense(f.In("linear2"), hidden, d)))))
-	m.trace(ctx, q, y)
-	return y
+	weights := m.step(ctx.In("attention"), qh, layers.DropoutStatic(ctx, probs, rate))
+	att := m.step(ctx.In("heads"), weights, Reshape(Einsum("bhqk,bkhd->bqhd", weights, vh), b, nq, d))
+	return m.step(ctx.In("output"), att, m.dense(ctx.In("output"), att, d))
+}
+
+// step records one step of a block in the trace (Summary.Block, the inside
+// of supplement Figure 4a) and returns its output.
+func (m *Model) step(ctx *context.Context, in, out *Node) *Node {
+	m.trace(ctx, in, out)
+	return out
 }

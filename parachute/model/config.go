@@ -42,6 +42,29 @@ type Config struct {
 	// patients of a batch (each patient one token). Off by default: then a
 	// patient's prediction never depends on the rest of its batch.
 	CompatBatchAttention bool `json:"compat_batch_attention"`
+	// CompatPlainFusion reproduces the authors' fusion_layer: each of the four
+	// blocks is a bare nn.MultiheadAttention (no LayerNorm, residual or
+	// feed-forward network; dropout 0.25 on the attention weights), and blocks
+	// 1 and 2 share one set of weights (their cross_att1 is called twice).
+	// Off by default: the supplement's Figure 4a draws full pre-LN blocks.
+	CompatPlainFusion bool `json:"compat_plain_fusion,omitempty"`
+	// CompatBatchNorm reproduces the authors' radiology adapters, which
+	// normalise with BatchNorm1d: in training with the statistics of the
+	// batch's real series (all their slices), in evaluation with running
+	// statistics updated at each training forward pass with momentum 0.1
+	// (unbiased variance), as PyTorch does. Off by default: LayerNorm keeps
+	// a patient's output independent of its batch, in training too.
+	CompatBatchNorm bool `json:"compat_batch_norm,omitempty"`
+}
+
+// AuthorsCompat returns c with every switch that makes the network the
+// authors' PaRaChuteModel (their commit 8ff4575) on: attention across the
+// batch, the plain shared-weight fusion layer and BatchNorm in the radiology
+// adapters. Their parameter count at this configuration is ours plus one
+// (their unused γ of Gradient Curvature Steering lives in the model).
+func (c Config) AuthorsCompat() Config {
+	c.CompatBatchAttention, c.CompatPlainFusion, c.CompatBatchNorm = true, true, true
+	return c
 }
 
 // PaperConfig is the supplement's network: d = d_int = 256, h = 4,

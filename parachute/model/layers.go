@@ -98,6 +98,71 @@ func (m *Model) layerNorm(ctx *context.Context, x *Node) *Node {
 	return Add(Mul(y, ExpandLeftToRank(gain, y.Rank())), ExpandLeftToRank(offset, y.Rank()))
 }
 
+// Names of BatchNorm's running statistics (not trainable).
+const (
+	RunningMeanName = "running_mean"
+	RunningVarName  = "running_var"
+)
+
+// batchNormMomentum and batchNormEpsilon are nn.BatchNorm1d's defaults.
+const (
+	batchNormMomentum = 0.1
+	batchNormEpsilon  = 1e-5
+)
+
+// channelNorm normalises the channels (last axis) of x [N, S, C]: LayerNorm,
+// or with CompatBatchNorm BatchNorm1d over the rows where rows [N] is true.
+func (m *Model) channelNorm(ctx *context.Context, x, rows *Node) *Node {
+	if !m.CompatBatchNorm {
+		return m.layerNorm(ctx, x)
+	}
+	return m.batchNorm(ctx, x, rows)
+}
+
+// batchNorm is nn.BatchNorm1d over the channels (last axis) of x [N, S, C]:
+// y = (x − μ)/√(σ² + 1e-5)·gain + offset. In training μ and σ² are the mean
+// and biased variance over the S positions of the rows where rows [N] is
+// true (the real series of the batch), and the running statistics move
+// towards them with momentum 0.1, the variance unbiased (n/(n−1)), as
+// PyTorch updates them; with fewer than two values they stay. In evaluation
+// μ and σ² are the running statistics (initially 0 and 1).
+func (m *Model) batchNorm(ctx *context.Context, x, rows *Node) *Node {
+	dims := x.Shape().Dimensions
+	s, c := dims[1], dims[2]
+	gain := m.param(ctx, GainName, initConst, 1, c)
+	offset := m.param(ctx, OffsetName, initConst, 0, c)
+	runMean := m.statistic(ctx, RunningMeanName, 0, c)
+	runVar := m.statistic(ctx, RunningVarName, 1, c)
+	var mean, variance *Node
+	if ctx.IsTraining(m.g) {
+		w := Reshape(ConvertDType(rows, m.DType), dims[0], 1, 1)
+		n := MulScalar(ReduceAllSum(w), float64(s))
+		denom := Max(n, ScalarOne(m.g, m.DType))
+		mean = Div(ReduceSum(Mul(x, w), 0, 1), denom)
+		variance = Div(ReduceSum(Mul(Square(Sub(x, ExpandLeftToRank(mean, 3))), w), 0, 1), denom)
+		enough := GreaterThan(n, ScalarOne(m.g, m.DType))
+		unbiased := Div(Mul(variance, n), Max(SubScalar(n, 1), ScalarOne(m.g, m.DType)))
+		update := func(name string, old, batch *Node) {
+			next := Add(MulScalar(old, 1-batchNormMomentum), MulScalar(StopGradient(batch), batchNormMomentum))
+			ctx.InspectVariableInScope(name).SetValueGraph(Where(BroadcastToDims(enough, c), next, old))
+		}
+		update(RunningMeanName, runMean, mean)
+		update(RunningVarName, runVar, unbiased)
+	} else {
+		mean, variance = runMean, runVar
+	}
+	y := Div(Sub(x, ExpandLeftToRank(mean, 3)), ExpandLeftToRank(Sqrt(AddScalar(variance, batchNormEpsilon)), 3))
+	return Add(Mul(y, ExpandLeftToRank(gain, 3)), ExpandLeftToRank(offset, 3))
+}
+
+// statistic returns the non-trainable variable ctx.Scope()/name of width c,
+// created with the constant value on first use.
+func (m *Model) statistic(ctx *context.Context, name string, value float64, c int) *Node {
+	node := m.param(ctx, name, initConst, value, c)
+	ctx.InspectVariableInScope(name).Trainable = false
+	return node
+}
+
 func (m *Model) dropout(ctx *context.Context, x *Node) *Node {
 	return layers.DropoutStatic(ctx, x, m.Dropout)
 }

@@ -77,9 +77,11 @@ func (m *Model) FusionEncoder(ctx *context.Context, in Inputs) *Node {
 	hasHisto := ReduceLogicalOr(in.SlideMask, 1) // [B]
 	hasRad := ReduceLogicalOr(in.SeriesMask, 1)  // [B]
 	anyMissing := LogicalNot(LogicalAnd(hasHisto, hasRad))
+	// realSeries [B, K] marks the series of real patients (BatchNorm's batch).
+	realSeries := LogicalAnd(in.SeriesMask, InsertAxes(in.Valid, -1))
 
 	// Contextual path: pooled adapter outputs, or the missing tokens.
-	radCtx := maskedMean(m.radiologyAdapter(ctx.In("rad_ctx"), in.Series, false), in.SeriesMask)
+	radCtx := maskedMean(m.radiologyAdapter(ctx.In("rad_ctx"), in.Series, realSeries, false), in.SeriesMask)
 	radCtx = orToken(hasRad, radCtx, m.token(ctx.In("missing").In("rad_ctx"), initNormal, m.Inter))
 	histoCtx := maskedMean(m.pathologyAdapter(ctx.In("histo_ctx"), in.Slides, m.Inter), in.SlideMask)
 	histoCtx = orToken(hasHisto, histoCtx, m.token(ctx.In("missing").In("histo_ctx"), initNormal, m.Inter))
@@ -91,7 +93,7 @@ func (m *Model) FusionEncoder(ctx *context.Context, in Inputs) *Node {
 
 	// Fusion tokens, one per series and per slide; an absent modality is one
 	// learned token.
-	radTok := m.radiologyAdapter(ctx.In("rad_tok"), in.Series, true)
+	radTok := m.radiologyAdapter(ctx.In("rad_tok"), in.Series, realSeries, true)
 	radTok, radMask := tokensOrMissing(hasRad, radTok, in.SeriesMask, m.token(ctx.In("missing").In("rad_tok"), initNormal, m.Dim))
 	histoTok := m.pathologyAdapter(ctx.In("histo_tok"), in.Slides, m.Dim)
 	histoTok, histoMask := tokensOrMissing(hasHisto, histoTok, in.SlideMask, m.token(ctx.In("missing").In("histo_tok"), initNormal, m.Dim))
@@ -100,11 +102,12 @@ func (m *Model) FusionEncoder(ctx *context.Context, in Inputs) *Node {
 	if m.CompatBatchAttention {
 		return m.fuseAcrossBatch(fctx, radTok, radMask, histoTok, histoMask, pe, in.Valid)
 	}
+	attend, block2 := m.fusionBlocks(fctx)
 	enriched := Add(histoTok, InsertAxes(Sigmoid(pe), 1))
-	f1 := m.crossAttention(fctx.In("block1"), radTok, histoTok, enriched, histoMask)
-	f2 := m.crossAttention(fctx.In("block2"), radTok, histoTok, histoTok, histoMask)
-	f3 := m.crossAttention(fctx.In("block3"), histoTok, radTok, radTok, radMask)
-	f4 := m.crossAttention(fctx.In("block4"), f3, f2, f1, radMask)
+	f1 := attend(fctx.In("block1"), radTok, histoTok, enriched, histoMask)
+	f2 := attend(block2, radTok, histoTok, histoTok, histoMask)
+	f3 := attend(fctx.In("block3"), histoTok, radTok, radTok, radMask)
+	f4 := attend(fctx.In("block4"), f3, f2, f1, radMask)
 	pooled := maskedMean(f4, histoMask)
 	fused := Add(m.layerNorm(fctx.In("norm_pooled"), pooled), m.layerNorm(fctx.In("norm_context"), pe))
 	m.trace(fctx, f4, fused)
@@ -118,13 +121,25 @@ func (m *Model) fuseAcrossBatch(fctx *context.Context, radTok, radMask, histoTok
 	rad := InsertAxes(maskedMean(radTok, radMask), 0)       // [1, B, d]
 	histo := InsertAxes(maskedMean(histoTok, histoMask), 0) // [1, B, d]
 	keys := InsertAxes(valid, 0)                            // [1, B]
+	attend, block2 := m.fusionBlocks(fctx)
 	enriched := Add(histo, InsertAxes(Sigmoid(pe), 0))
-	f1 := m.crossAttention(fctx.In("block1"), rad, histo, enriched, keys)
-	f2 := m.crossAttention(fctx.In("block2"), rad, histo, histo, keys)
-	f3 := m.crossAttention(fctx.In("block3"), histo, rad, rad, keys)
-	f4 := m.crossAttention(fctx.In("block4"), f3, f2, f1, keys)
+	f1 := attend(fctx.In("block1"), rad, histo, enriched, keys)
+	f2 := attend(block2, rad, histo, histo, keys)
+	f3 := attend(fctx.In("block3"), histo, rad, rad, keys)
+	f4 := attend(fctx.In("block4"), f3, f2, f1, keys)
 	pooled := Squeeze(f4, 0)
 	return Add(m.layerNorm(fctx.In("norm_pooled"), pooled), m.layerNorm(fctx.In("norm_context"), pe))
+}
+
+// fusionBlocks returns the block function of the fusion and the scope of
+// block 2: full cross-attention blocks with their own weights, or with
+// CompatPlainFusion the authors' bare attention, block 2 reusing block 1's
+// weights.
+func (m *Model) fusionBlocks(fctx *context.Context) (func(ctx *context.Context, q, k, v, keyMask *Node) *Node, *context.Context) {
+	if m.CompatPlainFusion {
+		return m.plainAttention, fctx.In("block1")
+	}
+	return m.crossAttention, fctx.In("block2")
 }
 
 // orToken returns x [B, w] where present [B] is true and the token [w]
@@ -151,18 +166,21 @@ func tokensOrMissing(present, tokens, mask, token *Node) (*Node, *Node) {
 // 1-D convolutions over the slices (kernel 3, padding 1, each followed by
 // ReLU, dropout and LayerNorm over channels), then the mean over slices. For
 // the fusion tokens (toTokens) it then applies Linear(d_int→d_int), GELU,
-// dropout, Linear(d_int→d) and LayerNorm.
+// dropout, Linear(d_int→d) and LayerNorm. real [B, K] marks the series of
+// real patients.
 //
-// The authors normalise with BatchNorm1d; LayerNorm keeps every patient
-// independent of its batch, in training too, with the same parameter count.
-func (m *Model) radiologyAdapter(ctx *context.Context, series *Node, toTokens bool) *Node {
+// The authors normalise with BatchNorm1d (CompatBatchNorm); LayerNorm keeps
+// every patient independent of its batch, in training too, with the same
+// parameter count.
+func (m *Model) radiologyAdapter(ctx *context.Context, series, real *Node, toTokens bool) *Node {
 	dims := series.Shape().Dimensions
 	b, k, s, w := dims[0], dims[1], dims[2], dims[3]
 	x := Reshape(series, b*k, s, w)
+	rows := Reshape(real, b*k)
 	x = m.conv1d(ctx.In("conv1"), x, m.Inter)
-	x = m.layerNorm(ctx.In("norm1"), m.dropout(ctx, relu(x)))
+	x = m.channelNorm(ctx.In("norm1"), m.dropout(ctx, relu(x)), rows)
 	x = m.conv1d(ctx.In("conv2"), x, m.Inter)
-	x = m.layerNorm(ctx.In("norm2"), m.dropout(ctx, relu(x)))
+	x = m.channelNorm(ctx.In("norm2"), m.dropout(ctx, relu(x)), rows)
 	x = ReduceMean(x, 1)
 	if toTokens {
 		x = m.dense(ctx.In("linear1"), x, m.Inter)

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
@@ -230,5 +231,35 @@ func TestSetSeriesResamplesLinearly(t *testing.T) {
 	}
 	if err := b.SetSeries(0, 2, 3, 2, []float32{0, 10, 1, 20, 2, 30}); err == nil {
 		t.Fatal("a third series in a batch of two: no error")
+	}
+}
+
+// TestAuthorsCompatParameterCount: with the switches that make the network
+// the authors' PaRaChuteModel, the paper configuration has their count at
+// inter_dim = token_dim = 256 (4,345,602, counted with PyTorch from their
+// commit 8ff4575 by tools/authors/equivalence.py) less their unused GCS γ:
+// the plain fusion layer holds 3 × (4·256² + 4·256) = 789,504 parameters
+// (block 2 shares block 1's), the BatchNorms as many as the LayerNorms
+// they replace.
+func TestAuthorsCompatParameterCount(t *testing.T) {
+	b, err := backend.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := model.Summarize(b, model.PaperConfig().AuthorsCompat(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.TotalParams != 4345602-1 {
+		t.Fatalf("authors-compat paper model has %d parameters, want 4,345,601", s.TotalParams)
+	}
+	fusion := 0
+	for _, m := range s.Modules {
+		if strings.HasPrefix(m.Module, "fusion/block") {
+			fusion += m.Params
+		}
+	}
+	if fusion != 789504 {
+		t.Fatalf("plain fusion blocks hold %d parameters, want 789,504", fusion)
 	}
 }

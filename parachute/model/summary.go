@@ -80,12 +80,17 @@ const blockScope = "/" + Scope + "/fusion/block1/"
 // (one slide and one series), runs it once in inference mode, and returns its
 // summary.
 func Summarize(backend backends.Backend, cfg Config, seed uint64) (*Summary, error) {
+	return SummarizeIn(backend, context.New().Checked(false), cfg, seed)
+}
+
+// SummarizeIn is Summarize on a given context, which holds the model's
+// variables (initial values, under Scope) afterwards.
+func SummarizeIn(backend backends.Backend, ctx *context.Context, cfg Config, seed uint64) (*Summary, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	var trace []ModuleTrace
 	m := &Model{Config: cfg, Seed: seed, Trace: &trace}
-	ctx := context.New().Checked(false)
 	batch := NewBatch(cfg, 1)
 	batch.SetPatient(0, 1, true)
 	if err := batch.SetSlide(0, 0, make([]float32, cfg.PathologyWidth)); err != nil {
