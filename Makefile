@@ -11,13 +11,21 @@
 #   make mutants     plant each committed bug (tools/mutants) and check a test catches it
 #   make bench       benchmarks (speed targets are measured here, never in tests)
 #   make references  regenerate the R reference values (needs R; go test does not)
+#   make authors-equivalence AUTHORS=DIR  the authors' PaRaChuteModel (a checkout of
+#                    PietroCaforio/parachute) on our weights and batch (python3-torch)
+#   make authors-training AUTHORS=DIR     their scripts/train.py and ours on the same
+#                    synthetic folds (EPOCHS=100, SEEDS=0,1,2; hours on 2 cores)
 
 export GOMLX_BACKEND ?= go:ops_sequential
 export GOMLX_NO_AUTO_INSTALL ?= 1
 
 PROFILE ?= quick
+PYTHON ?= /usr/bin/python3
+AUTHORS_RESULTS := bench/results/authors-8ff4575
+EPOCHS ?= 100
+SEEDS ?= 0,1,2
 
-.PHONY: reproduce publish-notebooks setup test test-short mutants bench references check
+.PHONY: reproduce publish-notebooks setup test test-short mutants bench references check authors-equivalence authors-training
 
 reproduce:
 	@jupyter="$$(tools/setup | tail -n 1)" && \
@@ -55,3 +63,12 @@ references:
 check:
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt: files above need formatting"; exit 1; }
 	go vet ./...
+
+authors-equivalence:
+	@test -n "$(AUTHORS)" || { echo "usage: make authors-equivalence AUTHORS=<checkout of PietroCaforio/parachute>"; exit 2; }
+	go run ./cmd/parachute fidelity export --out out/authors-equivalence
+	$(PYTHON) tools/authors/equivalence.py --authors "$(AUTHORS)" --in out/authors-equivalence --out $(AUTHORS_RESULTS)/authors-equivalence.json
+
+authors-training:
+	@test -n "$(AUTHORS)" || { echo "usage: make authors-training AUTHORS=<checkout of PietroCaforio/parachute>"; exit 2; }
+	$(PYTHON) tools/authors/train_side_by_side.py --authors "$(AUTHORS)" --epochs $(EPOCHS) --seeds $(SEEDS) --out $(AUTHORS_RESULTS)/authors-training

@@ -29,6 +29,9 @@
 //     profiles, the training loop, checkpoints, the evaluation protocol
 //     (masking scenarios, cached run files named by config hash), sweeps
 //     with shards, the benchmark workload.
+//   - [github.com/parachute-surv/goparachute/parachute/fidelity]: the
+//     authors' PyTorch model side by side with ours (our weights under their
+//     state-dict names, a batch and our risks), for tools/authors.
 //   - [github.com/parachute-surv/goparachute/parachute/figures]: the data
 //     behind each supplementary figure and table and each tutorial, one file
 //     each, one call from its notebook.
@@ -52,7 +55,7 @@
 // groups, cell densities, tumour morphology).
 //
 // Dependency direction: notebooks and tutorials → plotting, figures →
-// experiment, data → model, optim, losses, baselines, landscape, interpret,
+// experiment, fidelity, data → model, optim, losses, baselines, landscape, interpret,
 // scoring → GoMLX and gonum. survival and landscape import only the standard
 // library and gonum, scoring only those and survival; nothing under
 // parachute imports plotting. parachute/testutil's layout test enforces

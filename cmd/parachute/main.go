@@ -19,6 +19,7 @@
 //	collect   merge run results into one table
 //	reproduce every figure and table of the notebooks, without Jupyter
 //	backends  which GoMLX backend is selected and why
+//	fidelity  export a network for a side-by-side run of the authors' code
 //	bench     time the fixed benchmark workload on the selected backend (JSON)
 //
 // Run "parachute <command> -h" for the flags of a command. Errors are printed
@@ -52,6 +53,7 @@ var commands = map[string]command{
 	"collect":   {"merge run results into one table (CSV and JSON)", runCollect},
 	"reproduce": {"every figure and table of the notebooks, without Jupyter", runReproduce},
 	"backends":  {"which GoMLX backend is selected and why", runBackends},
+	"fidelity":  {"export a network for a side-by-side run of the authors' code", runFidelity},
 	"bench":     {"time the fixed benchmark workload on the selected backend (JSON)", runBench},
 }
 
