@@ -174,3 +174,42 @@ func TestModelSummaryJSON(t *testing.T) {
 		t.Fatalf("table:\n%s", table)
 	}
 }
+
+// TestTrainCompatAuthors: --compat-authors turns on every switch that
+// reproduces the authors' code, and the run trains (BatchNorm's running
+// statistics are saved with the checkpoint).
+func TestTrainCompatAuthors(t *testing.T) {
+	out := t.TempDir()
+	if _, errOut, status := runCommand(t, "train", "--cohort", "synth:ucec", "--fold", "1", "--epochs", "1", "--optimizer", "gcs",
+		"--compat-authors", "--out", out); status != 0 {
+		t.Fatalf("status %d: %s", status, errOut)
+	}
+	raw, err := os.ReadFile(filepath.Join(out, "run.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var run struct {
+		Config struct {
+			CompatInvertedEvents bool `json:"compat_inverted_events"`
+			CompatDecayAll       bool `json:"compat_decay_all"`
+			Model                struct {
+				Batch bool `json:"compat_batch_attention"`
+				Plain bool `json:"compat_plain_fusion"`
+				Norm  bool `json:"compat_batch_norm"`
+			} `json:"model"`
+			Methods struct {
+				GCS struct {
+					Compat bool `json:"compat"`
+				} `json:"gcs"`
+			} `json:"methods"`
+		} `json:"config"`
+		TestC *float64 `json:"test_harrell_c"`
+	}
+	if err := json.Unmarshal(raw, &run); err != nil {
+		t.Fatal(err)
+	}
+	c := run.Config
+	if !c.CompatInvertedEvents || !c.CompatDecayAll || !c.Model.Batch || !c.Model.Plain || !c.Model.Norm || !c.Methods.GCS.Compat || run.TestC == nil {
+		t.Fatalf("run.json %s", raw)
+	}
+}

@@ -28,6 +28,10 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	compatGCS := fs.Bool("compat-gcs", false, "authors' GCS: sign(g) probe, gate and γ at a fixed random initialisation")
 	compatEvents := fs.Bool("compat-inverted-events", false, "authors' loss defect: censored patients as events")
 	compatAttention := fs.Bool("compat-batch-attention", false, "authors' attention across the patients of a batch")
+	compatFusion := fs.Bool("compat-plain-fusion", false, "authors' fusion layer: bare attention blocks, blocks 1 and 2 sharing weights")
+	compatBatchNorm := fs.Bool("compat-batch-norm", false, "authors' BatchNorm in the radiology adapters")
+	compatDecay := fs.Bool("compat-decay-all", false, "authors' weight decay on every parameter")
+	compatAuthors := fs.Bool("compat-authors", false, "every compat switch above: the authors' released code (use with --optimizer gcs, which their trainer always applies)")
 	if err := parseFlags(fs, args, stderr, "usage: parachute train --cohort synth:pda|DIR --fold K --profile quick|paper|authors --pmiss P --seed S [--optimizer adamw|gcs|sam|crsam|gradvac] --out DIR\n\n"+
 		"Trains one model on a fold and writes DIR/run.json (config, per-epoch history,\n"+
 		"test_harrell_c, per-patient risks) and DIR/checkpoint.gob. A killed run resumes from\n"+
@@ -47,8 +51,12 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	cfg.PMiss, cfg.Seed, cfg.Optimizer = *pmiss, *seed, *optimizer
+	if *compatAuthors {
+		*compatGCS, *compatEvents, *compatAttention, *compatFusion, *compatBatchNorm, *compatDecay = true, true, true, true, true, true
+	}
 	cfg.Methods.GCS.Compat, cfg.Methods.GCS.CompatSeed = *compatGCS, *seed
-	cfg.CompatInvertedEvents, cfg.Model.CompatBatchAttention = *compatEvents, *compatAttention
+	cfg.CompatInvertedEvents, cfg.CompatDecayAll = *compatEvents, *compatDecay
+	cfg.Model.CompatBatchAttention, cfg.Model.CompatPlainFusion, cfg.Model.CompatBatchNorm = *compatAttention, *compatFusion, *compatBatchNorm
 	if *epochs > 0 {
 		cfg.Epochs = *epochs
 	}
