@@ -14,6 +14,7 @@ import (
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/experiment"
 	"github.com/parachute-surv/goparachute/parachute/scoring"
+	"github.com/parachute-surv/goparachute/parachute/survival"
 )
 
 // trainOnFolder writes a small synthetic ucec cohort to a folder, trains two
@@ -88,8 +89,14 @@ func TestPredictMatchesTheRunAndFeedsMetrics(t *testing.T) {
 			t.Fatalf("log H0(400) differs: %v vs %v", logH(i), logH(0))
 		}
 	}
-	if len(train.Risk) == 0 {
-		t.Fatal("no training risks in run.json")
+	// H0 is the Breslow baseline of the run's training patients (risks in
+	// evaluation mode), as "parachute evaluate" uses.
+	h0, err := survival.BreslowBaseline(train.Outcomes, train.Risk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := math.Log(h0.At(400)); math.Abs(logH(0)-want) > 1e-9 {
+		t.Fatalf("log H0(400) from the predictions %v, from the run's training patients %v", logH(0), want)
 	}
 	if _, errOut, status := runCommand(t, "metrics", "--test", out, "--train", trainCSV); status != 0 && status != 1 {
 		t.Fatalf("metrics: %d %s", status, errOut)
