@@ -65,7 +65,13 @@ func TestPredictMatchesTheRunAndFeedsMetrics(t *testing.T) {
 	if len(tab.Risk) != 34 || len(recorded) != 34 {
 		t.Fatalf("%d predictions, %d recorded risks", len(tab.Risk), len(recorded))
 	}
-	train := rec.TrainingPredictions()
+	var train survival.Outcomes
+	var trainRisk []float64
+	for _, r := range rec.Risks {
+		if r.Split == "train" {
+			train.Time, train.Event, trainRisk = append(train.Time, r.Time), append(train.Event, r.Event), append(trainRisk, r.Risk)
+		}
+	}
 	for i, id := range tab.Patients {
 		if math.Abs(tab.Risk[i]-recorded[id]) > 1e-6 {
 			t.Fatalf("patient %s: predicted risk %v, the run recorded %v", id, tab.Risk[i], recorded[id])
@@ -91,7 +97,7 @@ func TestPredictMatchesTheRunAndFeedsMetrics(t *testing.T) {
 	}
 	// H0 is the Breslow baseline of the run's training patients (risks in
 	// evaluation mode), as "parachute evaluate" uses.
-	h0, err := survival.BreslowBaseline(train.Outcomes, train.Risk)
+	h0, err := survival.BreslowBaseline(train, trainRisk)
 	if err != nil {
 		t.Fatal(err)
 	}
