@@ -117,9 +117,20 @@ type Counts struct {
 // Counts returns the Table 4 counts of the cohort: images (slides, CT
 // series) and patients per modality, plus patients, events and folds.
 func (c *Cohort) Counts() Counts {
-	n := Counts{Patients: len(c.Patients), Events: c.Events(), Folds: len(c.Folds)}
-	for i := range c.Patients {
-		p := &c.Patients[i]
+	n := countPatients(c.Patients)
+	n.Folds = len(c.Folds)
+	return n
+}
+
+// countPatients returns the counts of patients, without folds; events are
+// counted among the patients whose outcome is known.
+func countPatients(patients []Patient) Counts {
+	n := Counts{Patients: len(patients)}
+	for i := range patients {
+		p := &patients[i]
+		if p.Event && p.HasOutcome() {
+			n.Events++
+		}
 		n.HistoImages += len(p.Slides)
 		n.RadImages += len(p.Series)
 		if p.HasPathology() {

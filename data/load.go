@@ -96,6 +96,15 @@ type LoadReport struct {
 	Missing []string `json:"missing"`
 }
 
+// newLoadReport starts the report of reading table's cases from dir, with
+// empty (not nil) lists, so that the JSON shows [] rather than null.
+func newLoadReport(dir, cohort string, table *SplitTable, pathEnc, radEnc Encoder) *LoadReport {
+	return &LoadReport{Dir: dir, Cohort: cohort, SplitFile: table.Path, SplitFormat: table.Format.String(),
+		SplitCases: len(table.Cases), Pathology: pathEnc.Name, Radiology: radEnc.Name,
+		RowsWithoutFeatures: []string{}, ExcludedZeroTime: []string{}, SlidesWithoutFile: []string{},
+		FilesWithoutSplitRow: []string{}, EmptySeriesFolders: []string{}, Missing: []string{}}
+}
+
 // Load assembles a cohort from the authors' folder layout under dir (see
 // the path list above); cohort is a short name (pda, ucec, ccrcc) or a
 // folder name. It reads the split file, the slide features of the
@@ -125,10 +134,7 @@ func Load(dir, cohort string, opts *LoadOptions) (*Cohort, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep := &LoadReport{Dir: dir, Cohort: name, SplitFile: table.Path, SplitFormat: table.Format.String(),
-		SplitCases: len(table.Cases), Pathology: pathEnc.Name, Radiology: radEnc.Name,
-		RowsWithoutFeatures: []string{}, ExcludedZeroTime: []string{}, SlidesWithoutFile: []string{},
-		FilesWithoutSplitRow: []string{}, EmptySeriesFolders: []string{}, Missing: []string{}}
+	rep := newLoadReport(dir, name, table, pathEnc, radEnc)
 	c := &Cohort{Name: name, Pathology: pathEnc, Radiology: radEnc, Report: rep}
 
 	slides, err := loadSlides(dir, name, pathEnc, table, rep)

@@ -55,7 +55,7 @@ func LoadNewPatients(dir, cohort string, opts *LoadOptions) (*NewPatients, error
 		return nil, err
 	}
 	if cohort == "" {
-		if cohort, err = onlyFeatureCohort(dir); err != nil {
+		if cohort, err = onlySubfolder(dir, "features"); err != nil {
 			return nil, err
 		}
 	}
@@ -71,10 +71,7 @@ func LoadNewPatients(dir, cohort string, opts *LoadOptions) (*NewPatients, error
 	} else if table, np.SlidesAsPatients, err = casesFromFiles(dir, name, pathEnc, radEnc); err != nil {
 		return nil, err
 	}
-	rep := &LoadReport{Dir: dir, Cohort: name, SplitFile: np.CaseList, SplitFormat: table.Format.String(),
-		SplitCases: len(table.Cases), Pathology: pathEnc.Name, Radiology: radEnc.Name,
-		RowsWithoutFeatures: []string{}, ExcludedZeroTime: []string{}, SlidesWithoutFile: []string{},
-		FilesWithoutSplitRow: []string{}, EmptySeriesFolders: []string{}, Missing: []string{}}
+	rep := newLoadReport(dir, name, table, pathEnc, radEnc)
 	np.Report = rep
 	slides, err := loadSlides(dir, name, pathEnc, table, rep)
 	if err != nil {
@@ -96,24 +93,7 @@ func LoadNewPatients(dir, cohort string, opts *LoadOptions) (*NewPatients, error
 		return nil, &FileError{Path: featureDir(dir, name, ""), Err: faultf(ErrNoModality,
 			"no patient has %s or %s features", pathEnc.Folder, radEnc.Folder)}
 	}
-	for i := range np.Patients {
-		p := &np.Patients[i]
-		rep.Patients++
-		rep.HistoImages += len(p.Slides)
-		rep.RadImages += len(p.Series)
-		if p.HasPathology() {
-			rep.HistoPatients++
-		}
-		if p.HasRadiology() {
-			rep.RadPatients++
-		}
-		if p.HasPathology() && p.HasRadiology() {
-			rep.BothPatients++
-		}
-		if p.HasOutcome() && p.Event {
-			rep.Events++
-		}
-	}
+	rep.Counts = countPatients(np.Patients)
 	return np, nil
 }
 
@@ -154,22 +134,4 @@ func casesFromFiles(dir, cohort string, pathEnc, radEnc Encoder) (*SplitTable, [
 			"no %s case folders and no %s slide files", radEnc.Folder, pathEnc.Folder)}
 	}
 	return t, own, nil
-}
-
-// onlyFeatureCohort returns the one cohort under dir/features.
-func onlyFeatureCohort(dir string) (string, error) {
-	entries, err := os.ReadDir(filepath.Join(dir, "features"))
-	if err != nil {
-		return "", fmt.Errorf("%s is not a data folder in the authors' layout (features/<COHORT>/...): %w", dir, err)
-	}
-	var names []string
-	for _, e := range entries {
-		if e.IsDir() {
-			names = append(names, e.Name())
-		}
-	}
-	if len(names) != 1 {
-		return "", fmt.Errorf("%s/features holds %d cohorts %v: choose one by name", dir, len(names), names)
-	}
-	return names[0], nil
 }

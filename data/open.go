@@ -42,10 +42,13 @@ func Open(s CohortSpec) (*Cohort, error) {
 }
 
 // OnlyCohort returns the one cohort under dir/labels_splits.
-func OnlyCohort(dir string) (string, error) {
-	entries, err := os.ReadDir(filepath.Join(dir, "labels_splits"))
+func OnlyCohort(dir string) (string, error) { return onlySubfolder(dir, "labels_splits") }
+
+// onlySubfolder returns the one cohort folder under dir/sub.
+func onlySubfolder(dir, sub string) (string, error) {
+	entries, err := os.ReadDir(filepath.Join(dir, sub))
 	if err != nil {
-		return "", fmt.Errorf("%s is not a data folder in the authors' layout: %w", dir, err)
+		return "", fmt.Errorf("%s is not a data folder in the authors' layout (%s/<COHORT>): %w", dir, sub, err)
 	}
 	var names []string
 	for _, e := range entries {
@@ -54,7 +57,7 @@ func OnlyCohort(dir string) (string, error) {
 		}
 	}
 	if len(names) != 1 {
-		return "", fmt.Errorf("%s/labels_splits holds %d cohorts %v: choose one by name", dir, len(names), names)
+		return "", fmt.Errorf("%s/%s holds %d cohorts %v: choose one by name", dir, sub, len(names), names)
 	}
 	return names[0], nil
 }
