@@ -65,7 +65,25 @@ cases <- list(
   fit_case("ovarian-monotone", "ovarian", c("sep", "age"), "breslow"),
   fit_case("lung-singular", "lung", c("age", "age2", "sex"), "efron")
 )
-writeLines(toJSON(list(source = sprintf("R %s, survival %s", getRversion(), packageVersion("survival")), cases = cases),
-                  digits = I(17), auto_unbox = TRUE, pretty = TRUE, na = "null"),
+sha256 <- function(path) strsplit(system2("sha256sum", path, stdout = TRUE), " ")[[1]][1]
+csvs <- file.path("data", paste0(names(datasets), ".csv"))
+header <- list(
+  tool = "R survival",
+  tool_version = list(R = R.version.string, survival = as.character(packageVersion("survival")),
+                      jsonlite = as.character(packageVersion("jsonlite"))),
+  call = list(
+    fit = "coxph(Surv(time, event) ~ x1 + x2 + ..., data, ties = ties)",
+    ridge = "coxph(Surv(time, event) ~ ridge(x1, x2, ..., theta = ridge, scale = FALSE), data, ties = ties)",
+    se = "sqrt(diag(fit$var))", loglik = "fit$loglik (null, final; without the penalty)",
+    penalty = "fit$penalty[2]", iterations = "the last element of fit$iter",
+    warnings = "every warning coxph raised (withCallingHandlers)"),
+  dataset = list(
+    source = "R survival package datasets lung (complete cases of the listed columns, event = status == 2), ovarian (event = fustat, time = futime) and veteran (event = status); columns age2 = 2 age (lung) and sep = futime < 300 and fustat == 1 (ovarian) added",
+    csv = paste0("parachute/baselines/linear/testdata/", csvs),
+    sha256 = unname(sapply(csvs, sha256))),
+  convention_notes = "coef[j] is null (NA) for a column R drops as collinear; event 1 = death; R's default eps 1e-9 and iter.max 20",
+  generator = "parachute/baselines/linear/testdata/gen/coxph.R",
+  date = format(Sys.Date()))
+writeLines(toJSON(list(header = header, cases = cases), digits = NA, auto_unbox = TRUE, pretty = TRUE, na = "null"),
            file.path("reference", "coxph.json"))
 cat("reference/coxph.json:", length(cases), "fits\n")
