@@ -73,3 +73,40 @@ func TestCoxPHCommandErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestCoxNetCommand fits the lasso path of the glmnet reference
+// lung-lasso-standardized and checks one coefficient against glmnet's.
+func TestCoxNetCommand(t *testing.T) {
+	data := filepath.Join("..", "..", "parachute", "baselines", "linear", "testdata", "data", "lung.csv")
+	stdout, errOut, status := runCommand(t, "coxnet", "--data", data, "--covariates", "age,sex,ph.ecog,ph.karno,wt.loss",
+		"--alpha", "1", "--lambda", "0.2,0.1,0.05,0.02,0.005")
+	if status != 0 {
+		t.Fatalf("status %d: %s", status, errOut)
+	}
+	var out struct {
+		Fits []struct {
+			Lambda float64            `json:"lambda"`
+			Coef   map[string]float64 `json:"coef"`
+		} `json:"fits"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(filepath.Join("..", "..", "parachute", "baselines", "linear", "testdata", "reference", "coxnet.json"))
+	var ref struct {
+		Cases []struct {
+			Name string      `json:"name"`
+			Coef [][]float64 `json:"coef"`
+		} `json:"cases"`
+	}
+	json.Unmarshal(raw, &ref)
+	for _, c := range ref.Cases {
+		if c.Name == "lung-lasso-standardized" {
+			if len(out.Fits) != 5 || math.Abs(out.Fits[3].Coef["sex"]-c.Coef[3][1]) > 1e-5*math.Abs(c.Coef[3][1]) {
+				t.Fatalf("fits %+v; glmnet sex at λ 0.02: %v", out.Fits, c.Coef[3][1])
+			}
+			return
+		}
+	}
+	t.Fatal("no lung-lasso-standardized reference")
+}

@@ -11,6 +11,7 @@
 //	data      cohorts: fetch-splits, synth, summary
 //	metrics   survival metrics of risk predictions read from CSV
 //	coxph     fit a Cox model to a CSV as R's coxph does
+//	coxnet    fit an elastic-net Cox path to a CSV as R's glmnet does
 //	model     model summary: modules, shapes, parameters
 //	train     train one model on a fold and write run.json
 //	evaluate  re-score a saved model under the masking scenarios
@@ -45,6 +46,7 @@ type command struct {
 var commands = map[string]command{
 	"metrics":   {"survival metrics of risk predictions read from CSV", runMetrics},
 	"coxph":     {"fit a Cox model to a CSV as R's coxph does (JSON)", runCoxPH},
+	"coxnet":    {"fit an elastic-net Cox path to a CSV as R's glmnet does (JSON)", runCoxNet},
 	"data":      {"cohorts: fetch the split files, write synthetic cohorts, summarise", runData},
 	"train":     {"train one model on a fold and write run.json", runTrain},
 	"model":     {"model summary: modules, shapes, parameters", runModel},

@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package linear
+
+import (
+	"fmt"
+	"math"
+)
+
+// CoxNetOptions configures [FitCoxNet].
+type CoxNetOptions struct {
+	// Alpha is the elastic-net mixing α in [0, 1]: 1 is the lasso, 0 ridge.
+	Alpha float64
+	// Lambdas is the path of penalties, fitted in the given order with warm
+	// starts (glmnet expects it decreasing). Empty: glmnet's default path,
+	// NLambda values log-spaced from λ_max down to LambdaMinRatio·λ_max.
+	Lambdas []float64
+	// NLambda and LambdaMinRatio shape the default path (0: 100, and 1e-4
+	// when n > p, else 1e-2, as glmnet).
+	NLambda        int
+	LambdaMinRatio float64
+	// NoStandardize fits on the covariates as given; by default each is
+	// centred and scaled to unit variance (1/n) for the fit, and the
+	// coefficients are returned on the original scale (glmnet's
+	// standardize = TRUE).
+	NoStandardize bool
+	// PenaltyFactor scales the penalty of each covariate (nil: all 1; 0
+	// leaves a covariate unpenalised); rescaled to sum to p, as glmnet does.
+	PenaltyFactor []float64
+	// Tol is the convergence threshold of the coordinate descent on the
+	// largest weighted coefficient change (0: 1e-12), and MaxIter bounds the
+	// quadratic approximations per λ (0: 1000).
+	Tol     float64
+	MaxIter int
+}
+
+// CoxNetFit is an elastic-net Cox path.
+type CoxNetFit struct {
+	Lambdas []float64
+	// Coef[k] are the coefficients at Lambdas[k], on the original scale.
+	Coef [][]float64
+	// LambdaMax is the smallest λ at which every penalised coefficient is 0.
+	LambdaMax float64
+	// Iterations[k] counts the quadratic approximations at Lambdas[k].
+	Iterations []int
+}
+
+// FitCoxNet fits the elastic-net Cox model along a path of penalties λ,
+// minimising glmnet's objective
+//
+//	−ℓ(β)/n + λ Σ_j v_j (α|β_j| + (1−α)/2 β_j²)
+//
+// with ℓ the Breslow log partial likelihood (a censoring at a death time in
+// that death's risk set), v the penalty factors, on standardised covariates
+// unless NoStandardize. The algorithm is glmnet's (Simon, Friedman, Hastie
+// and Tibshirani 2011): at the current β, the partial likelihood is replaced
+// by its quadratic approximation in η = Xβ with the diagonal of its Hessian
+// (weights w_i and working responses z_i), which cyclic coordinate descent
+// with soft-thresholding minimises over the active set; a step that would
+// raise the objective is halved until it does not (a safeguard glmnet lacks);
+// at convergence every inactive covariate is checked against the
+// Karush–Kuhn–Tucker condition |∂ℓ/∂β_j|/n ≤ λαv_j and violators join the
+// active set. Warm starts run down the path. Constant covariates get 0.
+//
+// Agrees with R glmnet 4.1-6 (thresh = 1e-14) to 1e-5 relative on R's lung,
+// veteran and pbc data, with and without standardisation, with penalty
+// factors (testdata/reference/coxnet.json, gen/coxnet.R).
+func FitCoxNet(x [][]float64, time []float64, event []bool, opts *CoxNetOptions) (*CoxNetFit, error) {
+	if opts == nil {
+		opts = &CoxNetOptions{Alpha: 1}
+	}
+	if opts.Alpha < 0 || opts.Alpha > 1 || math.IsNaN(opts.Alpha) {
+		return nil, fmt.Errorf("linear: alpha %v outside [0, 1]", opts.Alpha)
+	}
+	d, err := newCoxData(x, time, event)
+	if err != nil {
+		return nil, err
+	}
+	n, p := d.n, d.p
+	tol, maxIter := opts.Tol, opts.MaxIter
+	if tol == 0 {
+		tol = 1e-12
+	}
+	if maxIter == 0 {
+		maxIter = 1000
+	}
+	// newCoxData centred the covariates; scale them (1/n variance).
+	scale := make([]float64, p)
+	constant := make([]bool, p)
+	for j := range p {
+		ss := 0.0
+		for i := range n {
+			ss += d.x[i][j] * d.x[i][j]
+		}
+		sd := math.Sqrt(ss / float64(n))
+		constant[j] = sd <= 1e-10*(1+maxAbsColumn(x, j))
+		scale[j] = 1
+		if !opts.NoStandardize && !constant[j] {
+			scale[j] = sd
+			for i := range n {
+				d.x[i][j] /= sd
+			}
+		}
+	}
+	vp := make([]float64, p)
+	for j := range vp {
+		vp[j] = 1
+		if opts.PenaltyFactor != nil {
+			if len(opts.PenaltyFactor) != p {
+				return nil, fmt.Errorf("linear: %d penalty factors for %d covariates", len(opts.PenaltyFactor), p)
+			}
+			if opts.PenaltyFactor[j] < 0 || math.IsNaN(opts.PenaltyFactor[j]) {
+				return nil, fmt.Errorf("linear: penalty factor %d = %v must be ≥ 0", j+1, opts.PenaltyFactor[j])
+			}
+			vp[j] = opts.PenaltyFactor[j]
+		}
+	}
+	sum := 0.0
+	for _, v := range vp {
+		sum += v
+	}
+	if sum == 0 {
+		return nil, fmt.Errorf("linear: every penalty factor is 0")
+	}
+	for j := range vp {
+		vp[j] *= float64(p) / sum
+	}
+	s := &coxnetSolver{d: d, n: float64(n), vp: vp, alpha: opts.Alpha, constant: constant,
+		beta: make([]float64, p), eta: make([]float64, n), tol: tol, maxIter: maxIter}
+	// λ_max: every penalised coefficient 0 (unpenalised ones fitted first).
+	s.active = make([]bool, p)
+	for j := range p {
+		s.active[j] = vp[j] == 0 && !constant[j]
+	}
+	if _, err := s.solveActive(0); err != nil {
+		return nil, err
+	}
+	grad := s.gradient()
+	fit := &CoxNetFit{}
+	am := math.Max(opts.Alpha, 1e-3) // glmnet's λ_max for ridge uses α = 0.001
+	for j := range p {
+		if vp[j] > 0 && !constant[j] {
+			fit.LambdaMax = math.Max(fit.LambdaMax, math.Abs(grad[j])/(am*vp[j]))
+		}
+	}
+	lambdas := opts.Lambdas
+	if len(lambdas) == 0 {
+		nl, ratio := opts.NLambda, opts.LambdaMinRatio
+		if nl == 0 {
+			nl = 100
+		}
+		if ratio == 0 {
+			ratio = 1e-2
+			if n > p {
+				ratio = 1e-4
+			}
+		}
+		for k := range nl {
+			lambdas = append(lambdas, fit.LambdaMax*math.Pow(ratio, float64(k)/float64(max(nl-1, 1))))
+		}
+	}
+	for _, lam := range lambdas {
+		if !(lam >= 0) || math.IsInf(lam, 0) {
+			return nil, fmt.Errorf("linear: lambda %v must be finite and ≥ 0", lam)
+		}
+		iters, err := s.solve(lam)
+		if err != nil {
+			return nil, fmt.Errorf("linear: lambda %v: %w", lam, err)
+		}
+		coef := make([]float64, p)
+		for j := range p {
+			coef[j] = s.beta[j] / scale[j]
+		}
+		fit.Lambdas = append(fit.Lambdas, lam)
+		fit.Coef = append(fit.Coef, coef)
+		fit.Iterations = append(fit.Iterations, iters)
+	}
+	return fit, nil
+}
+
+func maxAbsColumn(x [][]float64, j int) float64 {
+	m := 0.0
+	for _, row := range x {
+		m = math.Max(m, math.Abs(row[j]))
+	}
+	return m
+}
+
+// coxnetSolver holds the state of the path: the standardised data, the
+// coefficients (standardised scale), η = Xβ and the active set.
+type coxnetSolver struct {
+	d        *coxData
+	n        float64
+	vp       []float64
+	alpha    float64
+	constant []bool
+	beta     []float64
+	eta      []float64
+	active   []bool
+	tol      float64
+	maxIter  int
+}
+
+// penalty is Σ_j v_j (α|β_j| + (1−α)/2 β_j²) times λ.
+func (s *coxnetSolver) penalty(lam float64, beta []float64) float64 {
+	p := 0.0
+	for j, b := range beta {
+		p += s.vp[j] * (s.alpha*math.Abs(b) + (1-s.alpha)/2*b*b)
+	}
+	return lam * p
+}
+
+// objective is −ℓ/n + penalty at beta (η recomputed).
+func (s *coxnetSolver) objective(lam float64, beta []float64) float64 {
+	eta := s.linear(beta)
+	ll, _, _ := breslowEta(s.d, eta)
+	return -ll/s.n + s.penalty(lam, beta)
+}
+
+func (s *coxnetSolver) linear(beta []float64) []float64 {
+	eta := make([]float64, s.d.n)
+	for i, row := range s.d.x {
+		for j, b := range beta {
+			if b != 0 {
+				eta[i] += row[j] * b
+			}
+		}
+	}
+	return eta
+}
+
+// gradient returns (1/n) ∂ℓ/∂β_j at the current β.
+func (s *coxnetSolver) gradient() []float64 {
+	_, g, _ := breslowEta(s.d, s.eta)
+	out := make([]float64, s.d.p)
+	for i, row := range s.d.x {
+		for j := range out {
+			out[j] += row[j] * g[i]
+		}
+	}
+	for j := range out {
+		out[j] /= s.n
+	}
+	return out
+}
+
+// solve minimises the objective at λ from the current β, adding KKT
+// violators to the active set until there are none; it returns the number
+// of quadratic approximations.
+func (s *coxnetSolver) solve(lam float64) (int, error) {
+	total := 0
+	for {
+		iters, err := s.solveActive(lam)
+		total += iters
+		if err != nil {
+			return total, err
+		}
+		grad := s.gradient()
+		added := false
+		for j := range s.beta {
+			if s.active[j] || s.constant[j] {
+				continue
+			}
+			if math.Abs(grad[j]) > lam*s.alpha*s.vp[j]*(1+1e-9)+1e-13 {
+				s.active[j], added = true, true
+			}
+		}
+		if !added {
+			return total, nil
+		}
+	}
+}
+
+// solveActive runs the outer quadratic approximations over the active set.
+func (s *coxnetSolver) solveActive(lam float64) (int, error) {
+	d := s.d
+	n, p := d.n, d.p
+	w := make([]float64, n)
+	r := make([]float64, n) // weighted working residual z − η
+	old := make([]float64, p)
+	for iter := 1; iter <= s.maxIter; iter++ {
+		_, g, h := breslowEta(d, s.eta)
+		for i := range n {
+			w[i] = -h[i]
+			if w[i] < 1e-300 {
+				w[i] = 1e-300
+			}
+			r[i] = g[i] / w[i]
+		}
+		copy(old, s.beta)
+		f0 := s.objective(lam, old)
+		// Coordinate descent on (1/2n) Σ w (z − η)² + penalty.
+		for sweep := 0; sweep < 100000; sweep++ {
+			change := 0.0
+			for j := range p {
+				if !s.active[j] || s.constant[j] {
+					continue
+				}
+				num, den := 0.0, 0.0
+				for i := range n {
+					xij := d.x[i][j]
+					num += w[i] * xij * r[i]
+					den += w[i] * xij * xij
+				}
+				num /= float64(n)
+				den /= float64(n)
+				bj := s.beta[j]
+				next := softThreshold(num+den*bj, lam*s.alpha*s.vp[j]) / (den + lam*(1-s.alpha)*s.vp[j])
+				if delta := next - bj; delta != 0 {
+					for i := range n {
+						r[i] -= delta * d.x[i][j]
+					}
+					s.beta[j] = next
+					change = math.Max(change, den*delta*delta)
+				}
+			}
+			if change < s.tol*s.tol {
+				break
+			}
+		}
+		// Safeguard: halve the step while the objective rises.
+		step := 1.0
+		for f := s.objective(lam, s.beta); f > f0+1e-15*math.Abs(f0) && step > 1e-10; f = s.objective(lam, s.beta) {
+			step /= 2
+			for j := range p {
+				s.beta[j] = old[j] + step*(s.beta[j]-old[j])
+			}
+		}
+		s.eta = s.linear(s.beta)
+		change := 0.0
+		for j := range p {
+			delta := s.beta[j] - old[j]
+			change = math.Max(change, math.Abs(delta)*(1+math.Abs(old[j])))
+		}
+		if change < s.tol {
+			return iter, nil
+		}
+	}
+	return s.maxIter, fmt.Errorf("no convergence in %d quadratic approximations", s.maxIter)
+}
+
+func softThreshold(z, g float64) float64 {
+	switch {
+	case z > g:
+		return z - g
+	case z < -g:
+		return z + g
+	}
+	return 0
+}
+
+// breslowEta returns the Breslow log partial likelihood at η (rows of d in
+// d's order), its gradient g_i = ∂ℓ/∂η_i and the diagonal of its Hessian
+// h_i = ∂²ℓ/∂η_i²: with r = e^η, S_k the risk-set sum at death time k and
+// d_k its deaths, g_i = δ_i − r_i Σ_{k: i∈R_k} d_k/S_k and
+// h_i = −r_i Σ d_k/S_k + r_i² Σ d_k/S_k².
+func breslowEta(d *coxData, eta []float64) (ll float64, g, h []float64) {
+	n := d.n
+	shift := math.Inf(-1)
+	for _, e := range eta {
+		shift = math.Max(shift, e)
+	}
+	r := make([]float64, n)
+	for i, e := range eta {
+		r[i] = math.Exp(e - shift)
+	}
+	// Rows are sorted by descending time: accumulate the risk sets from the
+	// latest time, then walk back up accumulating Σ d_k/S_k from the earliest.
+	type group struct {
+		start, end int
+		deaths     float64
+		sum        float64
+	}
+	var groups []group
+	s0 := 0.0
+	for i := 0; i < n; {
+		end, deaths := i, 0.0
+		for ; end < n && d.time[end] == d.time[i]; end++ {
+			s0 += r[end]
+			if d.event[end] {
+				deaths++
+				ll += eta[end]
+			}
+		}
+		if deaths > 0 {
+			ll -= deaths * (math.Log(s0) + shift)
+		}
+		groups = append(groups, group{start: i, end: end, deaths: deaths, sum: s0})
+		i = end
+	}
+	g, h = make([]float64, n), make([]float64, n)
+	a, b := 0.0, 0.0 // Σ d_k/S_k and Σ d_k/S_k² over death times at or before the row's time
+	for k := len(groups) - 1; k >= 0; k-- {
+		gr := groups[k]
+		if gr.deaths > 0 {
+			a += gr.deaths / gr.sum
+			b += gr.deaths / (gr.sum * gr.sum)
+		}
+		for i := gr.start; i < gr.end; i++ {
+			delta := 0.0
+			if d.event[i] {
+				delta = 1
+			}
+			g[i] = delta - r[i]*a
+			h[i] = -r[i]*a + r[i]*r[i]*b
+		}
+	}
+	return ll, g, h
+}
