@@ -22,6 +22,10 @@ type RunResult struct {
 	Params  int       `json:"params"`
 	Seconds float64   `json:"seconds"`
 	History []Epoch   `json:"history"`
+	// Warnings are a linear baseline's fit warnings (R's, for CoxPH), and
+	// Lambda CoxNet's penalty chosen inside the training fold.
+	Warnings []string `json:"warnings,omitempty"`
+	Lambda   float64  `json:"lambda,omitempty"`
 	Evaluation
 	// OracleC is the generator's oracle C of a synthetic cohort's test fold.
 	OracleC *float64 `json:"oracle_c,omitempty"`
@@ -80,24 +84,34 @@ func RunOrLoad(root string, cfg RunConfig, opts RunOptions) (*RunResult, bool, e
 	if cfg.Fold >= len(c.Folds) {
 		return nil, false, fmt.Errorf("experiment: fold %d of cohort %s with %d folds", cfg.Fold, c.Name, len(c.Folds))
 	}
+	r := &RunResult{Config: cfg, Hash: cfg.Hash()}
+	var model Predictor
 	to := opts.TrainOptions
 	to.Checkpoint = filepath.Join(root, "checkpoints", cfg.Hash()+".gob")
-	if to.CheckpointEvery == 0 {
-		to.CheckpointEvery = 10
+	if IsLinear(cfg.Method) {
+		m, err := FitLinear(c, cfg.Fold, cfg.Method, cfg.Train)
+		if err != nil {
+			return nil, false, err
+		}
+		model, r.Params, r.Warnings, r.Lambda = m, len(m.Coef), m.Warnings, m.Lambda
+	} else {
+		if to.CheckpointEvery == 0 {
+			to.CheckpointEvery = 10
+		}
+		res, err := Train(c, cfg.Fold, cfg.Train, to)
+		if err != nil {
+			return nil, false, err
+		}
+		if !res.Done {
+			return nil, false, fmt.Errorf("experiment: run %s stopped early", cfg.Hash())
+		}
+		model, r.Params, r.History = res.Trainer, res.Trainer.ParameterCount(), res.History
 	}
-	res, err := Train(c, cfg.Fold, cfg.Train, to)
+	ev, err := Evaluate(model, cfg.Train.PMiss, c, cfg.Fold, cfg.Eval)
 	if err != nil {
 		return nil, false, err
 	}
-	if !res.Done {
-		return nil, false, fmt.Errorf("experiment: run %s stopped early", cfg.Hash())
-	}
-	ev, err := Evaluate(res.Trainer, cfg.Train.PMiss, c, cfg.Fold, cfg.Eval)
-	if err != nil {
-		return nil, false, err
-	}
-	r := &RunResult{Config: cfg, Hash: cfg.Hash(), Params: res.Trainer.ParameterCount(), History: res.History,
-		Evaluation: *ev, Seconds: time.Since(began).Seconds()}
+	r.Evaluation, r.Seconds = *ev, time.Since(began).Seconds()
 	if c.Synthetic != nil {
 		oc := harrell(c.OutcomesOf(c.Folds[cfg.Fold].Test), pick(c.Synthetic.LogHazard, c.Folds[cfg.Fold].Test))
 		f := float64(oc)

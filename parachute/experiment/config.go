@@ -16,9 +16,10 @@ import (
 const MethodParachute = "parachute"
 
 // Methods lists every method the protocol can run, the order in which
-// tables list them. Only PARACHUTE exists so far; each method baseline adds
-// its name here, and the figures that compare methods (Table 5) pick it up.
-var Methods = []string{MethodParachute}
+// tables list them: PARACHUTE, then the linear baselines. Each method
+// baseline adds its name here, and the figures that compare methods
+// (Table 5) pick it up.
+var Methods = append([]string{MethodParachute}, LinearMethods...)
 
 // EvalConfig fixes how a trained model is scored.
 type EvalConfig struct {
@@ -70,6 +71,9 @@ func (c RunConfig) Validate() error {
 	}
 	if c.Fold < 0 {
 		return fmt.Errorf("experiment: fold %d", c.Fold)
+	}
+	if IsLinear(c.Method) != (c.Train.Linear != nil) {
+		return fmt.Errorf("experiment: method %s with linear settings %v (use WithMethodDefaults)", c.Method, c.Train.Linear)
 	}
 	if c.Eval.Repeats < 1 || c.Eval.CalibrationBins < 1 {
 		return fmt.Errorf("experiment: evaluation repeats %d and calibration bins %d must be ≥ 1", c.Eval.Repeats, c.Eval.CalibrationBins)

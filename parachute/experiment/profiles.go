@@ -50,6 +50,9 @@ type TrainConfig struct {
 	// (each followed by AdamW); Methods holds each one's hyperparameters.
 	Optimizer string       `json:"optimizer"`
 	Methods   MethodParams `json:"methods"`
+	// Linear holds a linear baseline's settings (nil for PARACHUTE); see
+	// [WithMethodDefaults].
+	Linear *LinearParams `json:"linear,omitempty"`
 }
 
 // MethodParams are the hyperparameters of the training steps, with their

@@ -17,9 +17,13 @@ import (
 var MissingRatios = []float64{0, 0.05, 0.15, 0.30}
 
 // ProtocolRuns returns the runs of the whole protocol for one cohort and
-// method: every fold of the cohort at every missing ratio, in that order.
+// method: every fold of the cohort at every missing ratio, in that order,
+// with the method's default settings ([WithMethodDefaults]).
 func ProtocolRuns(spec data.CohortSpec, folds int, method string, base TrainConfig, eval EvalConfig) []RunConfig {
 	var runs []RunConfig
+	if b, err := WithMethodDefaults(method, base); err == nil {
+		base = b
+	}
 	for _, p := range MissingRatios {
 		for f := range folds {
 			tc := base

@@ -99,6 +99,9 @@ func (g Grid) Runs(cohorts *CohortCache) ([]RunConfig, error) {
 							return nil, err
 						}
 						tc.Optimizer, tc.Seed = opt, seed
+						if tc, err = WithMethodDefaults(method, tc); err != nil {
+							return nil, err
+						}
 						eval := EvalProfile(prof)
 						eval.Seed = seed
 						if g.Repeats > 0 {

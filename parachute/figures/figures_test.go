@@ -135,10 +135,14 @@ func TestFigure5ComparesOnTheSameUnits(t *testing.T) {
 	if c := r.ClaimsBeside(); !strings.Contains(c, "4.21") || !strings.Contains(c, "Not measured here") {
 		t.Errorf("claims %q", c)
 	}
-	// Table 5 of the same cohort, methods and seeds reuses every run.
+	// Table 5 of the same cohort, PARACHUTE variants and seeds reuses every
+	// run; by default it also has the linear baselines' rows.
+	if v := figures.MethodVariants(); len(v) != 6 || v[0].Label != "PARACHUTE (AdamW)" || v[1].Optimizer != "gcs" || v[2].Method != "coxph" {
+		t.Errorf("method variants %+v", v)
+	}
 	var progress strings.Builder
 	opts.Progress = &progress
-	t5, err := figures.Table5(figures.Table5Options{Options: opts.Options, Seeds: opts.Seeds})
+	t5, err := figures.Table5(figures.Table5Options{Options: opts.Options, Seeds: opts.Seeds, Methods: figures.MethodVariants()[:2]})
 	if err != nil {
 		t.Fatal(err)
 	}

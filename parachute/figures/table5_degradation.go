@@ -29,7 +29,11 @@ func MethodVariants() []MethodVariant {
 			out = append(out, MethodVariant{"PARACHUTE (AdamW)", m, "adamw"}, MethodVariant{"PARACHUTE (GCS)", m, "gcs"})
 			continue
 		}
-		out = append(out, MethodVariant{m, m, "adamw"})
+		label := experiment.MethodLabels[m]
+		if label == "" {
+			label = m
+		}
+		out = append(out, MethodVariant{label, m, "adamw"})
 	}
 	return out
 }

@@ -34,6 +34,18 @@ type CoxNetOptions struct {
 	MaxIter int
 }
 
+// glmnet's rules for stopping a default path early, as its Cox code applies
+// them (glmnet.control's fdev = 1e-5 and devmax = 0.999, which coxnet turns
+// into 100·fdev and 0.99·devmax/0.999): after at least pathMinLength values,
+// stop when the fraction of deviance explained grew by less than
+// pathMinGain (relative) over the last pathMinLength values, or exceeds
+// pathMaxDevRatio.
+const (
+	pathMinLength   = 5
+	pathMinGain     = 1e-3
+	pathMaxDevRatio = 0.99
+)
+
 // CoxNetFit is an elastic-net Cox path.
 type CoxNetFit struct {
 	Lambdas []float64
@@ -43,6 +55,13 @@ type CoxNetFit struct {
 	LambdaMax float64
 	// Iterations[k] counts the quadratic approximations at Lambdas[k].
 	Iterations []int
+	// DevRatio[k] is the fraction of the null deviance explained at
+	// Lambdas[k]: (ℓ(β) − ℓ(0)) / (ℓ_sat − ℓ(0)), with the saturated Breslow
+	// log-likelihood ℓ_sat = −Σ_k d_k log d_k over the death times.
+	DevRatio []float64
+	// Warnings say where the path stopped before its last λ: a λ whose fit
+	// did not converge (the path keeps the larger ones, as glmnet does).
+	Warnings []string
 }
 
 // FitCoxNet fits the elastic-net Cox model along a path of penalties λ,
@@ -163,19 +182,54 @@ func FitCoxNet(x [][]float64, time []float64, event []bool, opts *CoxNetOptions)
 		if !(lam >= 0) || math.IsInf(lam, 0) {
 			return nil, fmt.Errorf("linear: lambda %v must be finite and ≥ 0", lam)
 		}
+	}
+	nullLL, _ := breslowEta(d, make([]float64, n))
+	satLL := saturatedLogLik(d)
+	for k, lam := range lambdas {
 		iters, err := s.solve(lam)
 		if err != nil {
-			return nil, fmt.Errorf("linear: lambda %v: %w", lam, err)
+			if k == 0 {
+				return nil, fmt.Errorf("linear: lambda %v: %w", lam, err)
+			}
+			fit.Warnings = append(fit.Warnings, fmt.Sprintf("lambda %v: %v; the path stops at lambda %v", lam, err, lambdas[k-1]))
+			break
 		}
 		coef := make([]float64, p)
 		for j := range p {
 			coef[j] = s.beta[j] / scale[j]
 		}
+		ll, _ := breslowEta(d, s.eta)
+		ratio := (ll - nullLL) / (satLL - nullLL)
 		fit.Lambdas = append(fit.Lambdas, lam)
 		fit.Coef = append(fit.Coef, coef)
 		fit.Iterations = append(fit.Iterations, iters)
+		fit.DevRatio = append(fit.DevRatio, ratio)
+		if len(opts.Lambdas) == 0 && k+1 >= pathMinLength {
+			if ratio > pathMaxDevRatio || (ratio-fit.DevRatio[k+1-pathMinLength])/ratio < pathMinGain {
+				break
+			}
+		}
 	}
 	return fit, nil
+}
+
+// saturatedLogLik is the Breslow log partial likelihood of a model that
+// fits every death: −Σ_k d_k log d_k over the death times (0 without ties).
+func saturatedLogLik(d *coxData) float64 {
+	ll := 0.0
+	for i := 0; i < d.n; {
+		deaths, end := 0.0, i
+		for ; end < d.n && d.time[end] == d.time[i]; end++ {
+			if d.event[end] {
+				deaths++
+			}
+		}
+		if deaths > 1 {
+			ll -= deaths * math.Log(deaths)
+		}
+		i = end
+	}
+	return ll
 }
 
 func maxAbsColumn(x [][]float64, j int) float64 {
@@ -213,7 +267,7 @@ func (s *coxnetSolver) penalty(lam float64, beta []float64) float64 {
 // objective is −ℓ/n + penalty at beta (η recomputed).
 func (s *coxnetSolver) objective(lam float64, beta []float64) float64 {
 	eta := s.linear(beta)
-	ll, _, _ := breslowEta(s.d, eta)
+	ll, _ := breslowEta(s.d, eta)
 	return -ll/s.n + s.penalty(lam, beta)
 }
 
@@ -231,7 +285,7 @@ func (s *coxnetSolver) linear(beta []float64) []float64 {
 
 // gradient returns (1/n) ∂ℓ/∂β_j at the current β.
 func (s *coxnetSolver) gradient() []float64 {
-	_, g, _ := breslowEta(s.d, s.eta)
+	_, g := breslowEta(s.d, s.eta)
 	out := make([]float64, s.d.p)
 	for i, row := range s.d.x {
 		for j := range out {
@@ -271,72 +325,149 @@ func (s *coxnetSolver) solve(lam float64) (int, error) {
 	}
 }
 
-// solveActive runs the outer quadratic approximations over the active set.
+// solveActive minimises the objective over the active coordinates by
+// proximal Newton steps: at β, the partial likelihood is replaced by its
+// second-order expansion with the exact gradient and information matrix of
+// the active columns, cyclic coordinate descent with soft-thresholding
+// minimises that quadratic plus the penalty, and the step is halved while
+// the true objective rises. It returns the number of quadratic
+// approximations.
 func (s *coxnetSolver) solveActive(lam float64) (int, error) {
 	d := s.d
-	n, p := d.n, d.p
-	w := make([]float64, n)
-	r := make([]float64, n) // weighted working residual z − η
-	old := make([]float64, p)
+	var act []int
+	for j := range s.beta {
+		if s.active[j] && !s.constant[j] {
+			act = append(act, j)
+		}
+	}
+	if len(act) == 0 {
+		return 0, nil
+	}
+	m := len(act)
+	old := make([]float64, len(s.beta))
+	next := make([]float64, m)
+	hd := make([]float64, m)
+	// The inner descent needs no more accuracy than the outer step reaches:
+	// its tolerance follows the last step, down to Tol.
+	innerTol := 1e-3
 	for iter := 1; iter <= s.maxIter; iter++ {
-		_, g, h := breslowEta(d, s.eta)
-		for i := range n {
-			w[i] = -h[i]
-			if w[i] < 1e-300 {
-				w[i] = 1e-300
+		grad, info := activeDerivatives(d, s.eta, act)
+		for a := range m {
+			grad[a] /= s.n
+			for b := range m {
+				info[a][b] /= s.n
 			}
-			r[i] = g[i] / w[i]
 		}
 		copy(old, s.beta)
 		f0 := s.objective(lam, old)
-		// Coordinate descent on (1/2n) Σ w (z − η)² + penalty.
+		// Coordinate descent on −Gᵀδ + ½ δᵀHδ + penalty(β + δ); hd = Hδ.
+		for a, j := range act {
+			next[a] = old[j]
+			hd[a] = 0
+		}
 		for sweep := 0; sweep < 100000; sweep++ {
 			change := 0.0
-			for j := range p {
-				if !s.active[j] || s.constant[j] {
-					continue
-				}
-				num, den := 0.0, 0.0
-				for i := range n {
-					xij := d.x[i][j]
-					num += w[i] * xij * r[i]
-					den += w[i] * xij * xij
-				}
-				num /= float64(n)
-				den /= float64(n)
-				bj := s.beta[j]
-				next := softThreshold(num+den*bj, lam*s.alpha*s.vp[j]) / (den + lam*(1-s.alpha)*s.vp[j])
-				if delta := next - bj; delta != 0 {
-					for i := range n {
-						r[i] -= delta * d.x[i][j]
+			for a, j := range act {
+				h := info[a][a]
+				partial := -grad[a] + hd[a]
+				cur := next[a]
+				nb := softThreshold(h*cur-partial, lam*s.alpha*s.vp[j]) / (h + lam*(1-s.alpha)*s.vp[j])
+				if delta := nb - cur; delta != 0 {
+					for b := range m {
+						hd[b] += info[b][a] * delta
 					}
-					s.beta[j] = next
-					change = math.Max(change, den*delta*delta)
+					next[a] = nb
+					change = math.Max(change, h*delta*delta)
 				}
 			}
-			if change < s.tol*s.tol {
+			if change < innerTol*innerTol {
 				break
 			}
+		}
+		for a, j := range act {
+			s.beta[j] = next[a]
 		}
 		// Safeguard: halve the step while the objective rises.
 		step := 1.0
 		for f := s.objective(lam, s.beta); f > f0+1e-15*math.Abs(f0) && step > 1e-10; f = s.objective(lam, s.beta) {
 			step /= 2
-			for j := range p {
+			for _, j := range act {
 				s.beta[j] = old[j] + step*(s.beta[j]-old[j])
 			}
 		}
 		s.eta = s.linear(s.beta)
 		change := 0.0
-		for j := range p {
-			delta := s.beta[j] - old[j]
-			change = math.Max(change, math.Abs(delta)*(1+math.Abs(old[j])))
+		for _, j := range act {
+			change = math.Max(change, math.Abs(s.beta[j]-old[j])/(1+math.Abs(old[j])))
 		}
 		if change < s.tol {
 			return iter, nil
 		}
+		innerTol = math.Max(s.tol, math.Min(innerTol, 1e-3*change))
 	}
 	return s.maxIter, fmt.Errorf("no convergence in %d quadratic approximations", s.maxIter)
+}
+
+// activeDerivatives returns the gradient of the Breslow log partial
+// likelihood in the columns act and its information matrix there:
+// u = Σ_deaths (x_i − x̄_k) and I = Σ_k d_k (S2_k/S_k − x̄_k x̄_kᵀ), with S_k,
+// x̄_k and S2_k the risk set's Σ r, Σ r x / S and Σ r x xᵀ at death time k.
+func activeDerivatives(d *coxData, eta []float64, act []int) ([]float64, [][]float64) {
+	m := len(act)
+	shift := math.Inf(-1)
+	for _, e := range eta {
+		shift = math.Max(shift, e)
+	}
+	u := make([]float64, m)
+	info := make([][]float64, m)
+	s2 := make([][]float64, m)
+	for a := range m {
+		info[a] = make([]float64, m)
+		s2[a] = make([]float64, m)
+	}
+	s1 := make([]float64, m)
+	xbar := make([]float64, m)
+	s0 := 0.0
+	for i := 0; i < d.n; {
+		end, deaths := i, 0.0
+		for ; end < d.n && d.time[end] == d.time[i]; end++ {
+			r := math.Exp(eta[end] - shift)
+			row := d.x[end]
+			s0 += r
+			for a, j := range act {
+				xa := r * row[j]
+				s1[a] += xa
+				for b := a; b < m; b++ {
+					s2[a][b] += xa * row[act[b]]
+				}
+			}
+			if d.event[end] {
+				deaths++
+				for a, j := range act {
+					u[a] += row[j]
+				}
+			}
+		}
+		i = end
+		if deaths == 0 {
+			continue
+		}
+		for a := range m {
+			xbar[a] = s1[a] / s0
+			u[a] -= deaths * xbar[a]
+		}
+		for a := range m {
+			for b := a; b < m; b++ {
+				info[a][b] += deaths * (s2[a][b]/s0 - xbar[a]*xbar[b])
+			}
+		}
+	}
+	for a := range m {
+		for b := 0; b < a; b++ {
+			info[a][b] = info[b][a]
+		}
+	}
+	return u, info
 }
 
 func softThreshold(z, g float64) float64 {
@@ -350,11 +481,9 @@ func softThreshold(z, g float64) float64 {
 }
 
 // breslowEta returns the Breslow log partial likelihood at η (rows of d in
-// d's order), its gradient g_i = ∂ℓ/∂η_i and the diagonal of its Hessian
-// h_i = ∂²ℓ/∂η_i²: with r = e^η, S_k the risk-set sum at death time k and
-// d_k its deaths, g_i = δ_i − r_i Σ_{k: i∈R_k} d_k/S_k and
-// h_i = −r_i Σ d_k/S_k + r_i² Σ d_k/S_k².
-func breslowEta(d *coxData, eta []float64) (ll float64, g, h []float64) {
+// d's order) and its gradient g_i = ∂ℓ/∂η_i: with r = e^η, S_k the risk-set
+// sum at death time k and d_k its deaths, g_i = δ_i − r_i Σ_{k: i∈R_k} d_k/S_k.
+func breslowEta(d *coxData, eta []float64) (ll float64, g []float64) {
 	n := d.n
 	shift := math.Inf(-1)
 	for _, e := range eta {
@@ -388,13 +517,12 @@ func breslowEta(d *coxData, eta []float64) (ll float64, g, h []float64) {
 		groups = append(groups, group{start: i, end: end, deaths: deaths, sum: s0})
 		i = end
 	}
-	g, h = make([]float64, n), make([]float64, n)
-	a, b := 0.0, 0.0 // Σ d_k/S_k and Σ d_k/S_k² over death times at or before the row's time
+	g = make([]float64, n)
+	a := 0.0 // Σ d_k/S_k over the death times at or before the row's time
 	for k := len(groups) - 1; k >= 0; k-- {
 		gr := groups[k]
 		if gr.deaths > 0 {
 			a += gr.deaths / gr.sum
-			b += gr.deaths / (gr.sum * gr.sum)
 		}
 		for i := gr.start; i < gr.end; i++ {
 			delta := 0.0
@@ -402,10 +530,9 @@ func breslowEta(d *coxData, eta []float64) (ll float64, g, h []float64) {
 				delta = 1
 			}
 			g[i] = delta - r[i]*a
-			h[i] = -r[i]*a + r[i]*r[i]*b
 		}
 	}
-	return ll, g, h
+	return ll, g
 }
 
 // CoxNetCV is a cross-validated elastic-net path.
@@ -502,6 +629,6 @@ func BreslowLogLik(x [][]float64, time []float64, event []bool, beta []float64) 
 			eta[i] += row[j] * b
 		}
 	}
-	ll, _, _ := breslowEta(d, eta)
+	ll, _ := breslowEta(d, eta)
 	return ll, nil
 }
