@@ -82,7 +82,6 @@ func DegradationSpeeds(r *figures.Table5Result, t Theme) (*Figure, error) {
 			cohorts = append(cohorts, d.Cohort)
 		}
 	}
-	paperOf := map[string]string{"synth:pda": "CPTAC-PDA", "synth:ucec": "CPTAC-UCEC", "synth:ccrcc": "MMIST-ccRCC"}
 	ticks := make([]plot.Tick, 3)
 	for k, n := range speedNames {
 		ticks[k] = plot.Tick{Value: float64(k + 1), Label: n}
@@ -124,7 +123,7 @@ func DegradationSpeeds(r *figures.Table5Result, t Theme) (*Figure, error) {
 			}
 		}
 		for _, d := range r.Paper {
-			if d.Cohort != paperOf[c] || !strings.HasPrefix(d.Method, "PARACHUTE") {
+			if d.Cohort != paperCohort[c] || !strings.HasPrefix(d.Method, "PARACHUTE") {
 				continue
 			}
 			xy := make(plotter.XYs, 3)

@@ -433,3 +433,49 @@ func TestOptimizersVsMissingGolden(t *testing.T) {
 	fig, err := plotting.OptimizersVsMissing(r, plotting.DefaultTheme)
 	golden(t, "optimizers_vs_missing", fig, err)
 }
+
+func section4Result() *figures.Section4Result {
+	r := &figures.Section4Result{Cohorts: []string{"synth:pda", "synth:ucec"}, Paper: figures.PaperSection4()}
+	for _, m := range figures.Section4Methods() {
+		r.Methods = append(r.Methods, m.Label)
+	}
+	for c, cohort := range r.Cohorts {
+		var row []figures.Section4Cell
+		for j, m := range r.Methods {
+			full := 0.75 - 0.06*float64(j) - 0.02*float64(c)
+			row = append(row, figures.Section4Cell{Cohort: cohort, Method: m, Full: full, FullSD: 0.05, Mixed30: full - 0.03,
+				Mixed30SD: 0.06, FullC: make([]float64, 15), Mixed30C: make([]float64, 15)})
+		}
+		r.Cells = append(r.Cells, row)
+	}
+	return r
+}
+
+func TestSection4Golden(t *testing.T) {
+	fig, err := plotting.Section4(section4Result(), plotting.DefaultTheme)
+	golden(t, "section4", fig, err)
+}
+
+func TestSection4Markdown(t *testing.T) {
+	md := plotting.Section4Table(section4Result())
+	for _, want := range []string{"| CPTAC-PDA (synthetic) | PARACHUTE (GCS) | 0.750 ± 0.050 | 0.720 ± 0.060 | 15 |",
+		"| CPTAC-PDA (supplement) | CoxNet (concatenation) | 0.6114 | not quoted | — |",
+		"| CPTAC-UCEC (supplement) | PARACHUTE | 0.8367 | 30 % mixed: \"remains above 0.74\" | — |"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Section 4 table lacks %q:\n%s", want, md)
+		}
+	}
+}
+
+func TestMethodsTableMarkdown(t *testing.T) {
+	r := &figures.MethodsTableResult{Cohorts: []string{"synth:pda"}, Methods: []string{"A", "B"},
+		Columns: []figures.MethodsColumn{{PMiss: 0, Scenario: "full"}, {PMiss: 0.3, Scenario: "mixed_missing"}},
+		Cells: [][][]figures.MethodsCell{{{{Mean: 0.7, SD: 0.1, Best: true}, {Mean: 0.6, SD: 0.1}}, {{Mean: 0.65, SD: 0.05}, {Mean: 0.62, SD: 0.02, Best: true}}}}}
+	md := plotting.MethodsTable(r)
+	for _, want := range []string{"**CPTAC-PDA (synthetic)**", "| Method | 0 % all | 30 % mixed |", "| A | **0.700 ± 0.100** | 0.600 ± 0.100 |",
+		"| B | 0.650 ± 0.050 | **0.620 ± 0.020** |"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("methods table lacks %q:\n%s", want, md)
+		}
+	}
+}

@@ -105,6 +105,24 @@ var artifacts = []artifact{
 		f, err := plotting.DegradationSpeeds(r, plotting.DefaultTheme)
 		return []product{{name: "table5_degradation", table: plotting.Table5(r)}, {name: "table5_degradation_speeds", fig: f}}, err
 	}},
+	{"section4_naive_concatenation", func(o figures.Options) ([]product, error) {
+		r, err := figures.Section4(figures.Section4Options{Options: o})
+		if err != nil {
+			return nil, err
+		}
+		f, err := plotting.Section4(r, plotting.DefaultTheme)
+		return []product{{name: "section4_naive_concatenation", fig: f},
+			{name: "section4_table", table: plotting.Section4Table(r)},
+			{name: "section4_comparisons", table: plotting.PairedComparisons(r.Comparisons) + "\n" + r.Verdict()}}, err
+	}},
+	{"methods_table", func(o figures.Options) ([]product, error) {
+		r, err := figures.MethodsTable(figures.MethodsTableOptions{Options: o})
+		if err != nil {
+			return nil, err
+		}
+		return []product{{name: "methods_table", table: plotting.MethodsTable(r)},
+			{name: "methods_comparisons", table: plotting.PairedComparisons(r.Comparisons) + "\n" + r.Verdict()}}, nil
+	}},
 	{"tutorial01_kaplan_meier", func(figures.Options) ([]product, error) {
 		c, err := tutorialCohort()
 		if err != nil {
