@@ -470,7 +470,7 @@ func TestSection4Markdown(t *testing.T) {
 func TestMethodsTableMarkdown(t *testing.T) {
 	r := &figures.MethodsTableResult{Cohorts: []string{"synth:pda"}, Methods: []string{"A", "B"},
 		Columns: []figures.MethodsColumn{{PMiss: 0, Scenario: "full"}, {PMiss: 0.3, Scenario: "mixed_missing"}},
-		Cells: [][][]figures.MethodsCell{{{{Mean: 0.7, SD: 0.1, Best: true}, {Mean: 0.6, SD: 0.1}}, {{Mean: 0.65, SD: 0.05}, {Mean: 0.62, SD: 0.02, Best: true}}}}}
+		Cells:   [][][]figures.MethodsCell{{{{Mean: 0.7, SD: 0.1, Best: true}, {Mean: 0.6, SD: 0.1}}, {{Mean: 0.65, SD: 0.05}, {Mean: 0.62, SD: 0.02, Best: true}}}}}
 	md := plotting.MethodsTable(r)
 	for _, want := range []string{"**CPTAC-PDA (synthetic)**", "| Method | 0 % all | 30 % mixed |", "| A | **0.700 ± 0.100** | 0.600 ± 0.100 |",
 		"| B | 0.650 ± 0.050 | **0.620 ± 0.020** |"} {
