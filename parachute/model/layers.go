@@ -25,23 +25,39 @@ const (
 	TokenName   = "token"
 )
 
-// initKind is how a parameter is initialised, following PyTorch's defaults
-// for the corresponding module of the authors' code.
-type initKind int
+// Init is how a parameter is initialised, following PyTorch's defaults for
+// the corresponding module of the authors' code.
+type Init int
 
 const (
-	initUniform initKind = iota // U(−bound, bound)
-	initNormal                  // N(0, 1) (missing-modality tokens: torch.randn)
-	initConst                   // a constant
+	InitUniform Init = iota // U(−bound, bound)
+	InitNormal              // N(0, 1) (missing-modality tokens: torch.randn)
+	InitConst               // a constant
 )
 
-// param returns the variable ctx.Scope()/name, creating it on first use with
-// values drawn on the host from a PCG seeded by the model seed and the
-// variable's full name, so that initial values do not depend on the order of
-// creation or on GoMLX's random generator.
-func (m *Model) param(ctx *context.Context, name string, kind initKind, value float64, dims ...int) *Node {
+// The network's own short names for the kinds.
+const (
+	initUniform = InitUniform
+	initNormal  = InitNormal
+	initConst   = InitConst
+)
+
+// Builder creates parameters and PyTorch-style layers in a graph, for the
+// PARACHUTE network and the deep baselines alike. Initial values are drawn
+// on the host from a PCG seeded by Seed and the variable's full name, so
+// they do not depend on the order of creation or on GoMLX's random
+// generator; they are stored in DType. G is the graph being built.
+type Builder struct {
+	Seed  uint64
+	DType dtypes.DType
+	G     *Graph
+}
+
+// Param returns the variable ctx.Scope()/name, creating it on first use (see
+// Builder).
+func (b *Builder) Param(ctx *context.Context, name string, kind Init, value float64, dims ...int) *Node {
 	if v := ctx.InspectVariableInScope(name); v != nil {
-		return v.ValueGraph(m.g)
+		return v.ValueGraph(b.G)
 	}
 	n := 1
 	for _, d := range dims {
@@ -49,20 +65,20 @@ func (m *Model) param(ctx *context.Context, name string, kind initKind, value fl
 	}
 	h := fnv.New64a()
 	fmt.Fprintf(h, "%s/%s", ctx.Scope(), name)
-	rng := rand.New(rand.NewPCG(m.Seed, h.Sum64()))
+	rng := rand.New(rand.NewPCG(b.Seed, h.Sum64()))
 	vals := make([]float64, n)
 	for i := range vals {
 		switch kind {
-		case initUniform:
+		case InitUniform:
 			vals[i] = (2*rng.Float64() - 1) * value
-		case initNormal:
+		case InitNormal:
 			vals[i] = rng.NormFloat64()
-		case initConst:
+		case InitConst:
 			vals[i] = value
 		}
 	}
 	var t *tensors.Tensor
-	if m.DType == dtypes.Float64 {
+	if b.DType == dtypes.Float64 {
 		t = tensors.FromFlatDataAndDimensions(vals, dims...)
 	} else {
 		f := make([]float32, n)
@@ -71,32 +87,55 @@ func (m *Model) param(ctx *context.Context, name string, kind initKind, value fl
 		}
 		t = tensors.FromFlatDataAndDimensions(f, dims...)
 	}
-	return ctx.VariableWithValue(name, t).ValueGraph(m.g)
+	return ctx.VariableWithValue(name, t).ValueGraph(b.G)
 }
 
-// dense applies y = x W + b over the last axis of x, W [in, out], with
+// Dense applies y = x W + b over the last axis of x, W [in, out], with
 // PyTorch's nn.Linear initialisation U(±1/√in) for W and b.
-func (m *Model) dense(ctx *context.Context, x *Node, out int) *Node {
+func (b *Builder) Dense(ctx *context.Context, x *Node, out int) *Node {
 	in := x.Shape().Dimensions[x.Rank()-1]
 	bound := 1 / math.Sqrt(float64(in))
-	w := m.param(ctx, WeightsName, initUniform, bound, in, out)
-	b := m.param(ctx, BiasesName, initUniform, bound, out)
+	w := b.Param(ctx, WeightsName, InitUniform, bound, in, out)
+	bias := b.Param(ctx, BiasesName, InitUniform, bound, out)
 	y := DotGeneral(x, []int{x.Rank() - 1}, nil, w, []int{0}, nil)
-	return Add(y, ExpandLeftToRank(b, y.Rank()))
+	return Add(y, ExpandLeftToRank(bias, y.Rank()))
 }
 
-// layerNorm normalises the last axis: (x − mean)/√(var + 1e-5)·gain + offset
+// LayerNorm normalises the last axis: (x − mean)/√(var + 1e-5)·gain + offset
 // (PyTorch's nn.LayerNorm defaults).
-func (m *Model) layerNorm(ctx *context.Context, x *Node) *Node {
+func (b *Builder) LayerNorm(ctx *context.Context, x *Node) *Node {
 	d := x.Shape().Dimensions[x.Rank()-1]
 	mean := ReduceAndKeep(x, ReduceMean, -1)
 	centred := Sub(x, mean)
 	variance := ReduceAndKeep(Square(centred), ReduceMean, -1)
 	y := Div(centred, Sqrt(AddScalar(variance, 1e-5)))
-	gain := m.param(ctx, GainName, initConst, 1, d)
-	offset := m.param(ctx, OffsetName, initConst, 0, d)
+	gain := b.Param(ctx, GainName, InitConst, 1, d)
+	offset := b.Param(ctx, OffsetName, InitConst, 0, d)
 	return Add(Mul(y, ExpandLeftToRank(gain, y.Rank())), ExpandLeftToRank(offset, y.Rank()))
 }
+
+// Token returns a learned [d] vector (a missing-modality or class token).
+func (b *Builder) Token(ctx *context.Context, kind Init, d int) *Node {
+	return b.Param(ctx, TokenName, kind, 0, d)
+}
+
+// Dropout applies dropout at rate when ctx is training.
+func Dropout(ctx *context.Context, x *Node, rate float64) *Node {
+	return layers.DropoutStatic(ctx, x, rate)
+}
+
+// builder returns the Builder of the network's settings.
+func (m *Model) builder() *Builder { return &Builder{Seed: m.Seed, DType: m.DType, G: m.g} }
+
+func (m *Model) param(ctx *context.Context, name string, kind Init, value float64, dims ...int) *Node {
+	return m.builder().Param(ctx, name, kind, value, dims...)
+}
+
+func (m *Model) dense(ctx *context.Context, x *Node, out int) *Node {
+	return m.builder().Dense(ctx, x, out)
+}
+
+func (m *Model) layerNorm(ctx *context.Context, x *Node) *Node { return m.builder().LayerNorm(ctx, x) }
 
 // Names of BatchNorm's running statistics (not trainable).
 const (
@@ -163,11 +202,12 @@ func (m *Model) statistic(ctx *context.Context, name string, value float64, c in
 	return node
 }
 
-func (m *Model) dropout(ctx *context.Context, x *Node) *Node {
-	return layers.DropoutStatic(ctx, x, m.Dropout)
-}
+func (m *Model) dropout(ctx *context.Context, x *Node) *Node { return Dropout(ctx, x, m.Dropout) }
 
-func gelu(x *Node) *Node { return activations.Gelu(x) }
+// Gelu is PyTorch's exact GELU, x·Φ(x).
+func Gelu(x *Node) *Node { return activations.Gelu(x) }
+
+func gelu(x *Node) *Node { return Gelu(x) }
 
 // relu is max(x, 0) with PyTorch's gradient: 1 where x > 0, else 0 (also at
 // x = 0). It is written as Where(x > 0, x, 0): GoMLX's activations.Relu is
@@ -175,13 +215,18 @@ func gelu(x *Node) *Node { return activations.Gelu(x) }
 // (two of them Sign) per ReLU in the backward pass instead of one.
 func relu(x *Node) *Node { return Where(GreaterThan(x, ZerosLike(x)), x, ZerosLike(x)) }
 
+// Relu is max(x, 0) with PyTorch's gradient (see relu).
+func Relu(x *Node) *Node { return relu(x) }
+
 // token returns a learned [d] vector (a missing-modality token).
-func (m *Model) token(ctx *context.Context, kind initKind, d int) *Node {
-	return m.param(ctx, TokenName, kind, 0, d)
+func (m *Model) token(ctx *context.Context, kind Init, d int) *Node {
+	return m.builder().Token(ctx, kind, d)
 }
 
-// maskedMean averages x [B, K, d] over K where mask [B, K] is true; rows with
-// no true entry give 0.
+// MaskedMean averages x [B, K, d] over K where mask [B, K] is true; rows
+// with no true entry give 0.
+func MaskedMean(x, mask *Node) *Node { return maskedMean(x, mask) }
+
 func maskedMean(x, mask *Node) *Node {
 	dtype := x.DType()
 	w := ConvertDType(mask, dtype)
