@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/atomicfile"
@@ -19,7 +20,7 @@ import (
 func runProtocol(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("protocol", flag.ContinueOnError)
 	cohortSpec := cohortFlags(fs, "data-seed")
-	method := fs.String("method", experiment.MethodParachute, "parachute, coxph, coxnet, coxnet-path or coxnet-rad")
+	method := fs.String("method", experiment.MethodParachute, "one of "+strings.Join(experiment.Methods, ", "))
 	optimizer := fs.String("optimizer", "adamw", "training step: adamw, gcs, sam, crsam or gradvac")
 	profile := fs.String("profile", experiment.ProfileQuick, "quick, paper or authors")
 	seed := fs.Uint64("seed", 1, "training and evaluation seed")
@@ -27,7 +28,7 @@ func runProtocol(args []string, stdout, stderr io.Writer) error {
 	workers := fs.Int("workers", 1, "runs trained at a time")
 	epochs := fs.Int("epochs", 0, "override the profile's epochs (smoke runs)")
 	out := fs.String("out", "", "folder for runs/, checkpoints/ and summary.json (required)")
-	if err := parseFlags(fs, args, stderr, "usage: parachute protocol --cohort synth:pda|DIR [--method parachute|coxph|coxnet|coxnet-path|coxnet-rad] [--optimizer gcs] --profile quick|paper [--seed S] --out DIR\n\n"+
+	if err := parseFlags(fs, args, stderr, "usage: parachute protocol --cohort synth:pda|DIR [--method M] [--optimizer gcs] --profile quick|paper [--seed S] --out DIR\n\n"+
 		"Runs the whole protocol for one cohort and method: every fold at p_miss 0, 0.05, 0.15,\n"+
 		"0.30, each scored with all modalities and, for p_miss > 0, under radiology-missing,\n"+
 		"WSI-missing and mixed-missing masks at that ratio. Finished runs are reused from\n"+

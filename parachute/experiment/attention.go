@@ -38,6 +38,9 @@ var blockTokens = [4][2]string{{"radiology", "pathology"}, {"radiology", "pathol
 // same inputs as Predict). Not available with CompatBatchAttention, whose
 // attention runs across the patients of a batch.
 func (t *Trainer) Attention(p *data.Patient, mask Masking) ([]AttentionMap, error) {
+	if t.Model == nil {
+		return nil, fmt.Errorf("experiment: attention maps are the PARACHUTE network's; this trainer trains %s", t.Config.Network)
+	}
 	if t.Config.Model.CompatBatchAttention {
 		return nil, fmt.Errorf("experiment: attention maps are per patient; CompatBatchAttention attends across the batch")
 	}

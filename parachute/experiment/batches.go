@@ -14,6 +14,18 @@ type Masking struct {
 	DropPathology, DropRadiology bool
 }
 
+// onlyModality adds to m the masking of every modality but the one named
+// ("pathology" or "radiology"): a unimodal network never sees the other.
+func onlyModality(m Masking, modality string) Masking {
+	switch modality {
+	case "pathology":
+		m.DropRadiology = true
+	case "radiology":
+		m.DropPathology = true
+	}
+	return m
+}
+
 // trainingMask draws the runtime masking of the supplement: for a patient
 // with both modalities each is dropped with probability p, independently;
 // if both draws drop, one modality, chosen uniformly, is kept. Patients with

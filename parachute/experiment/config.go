@@ -10,16 +10,23 @@ import (
 	"slices"
 
 	"github.com/parachute-surv/goparachute/data"
+	"github.com/parachute-surv/goparachute/parachute/baselines/deep"
 )
 
-// MethodParachute names the PARACHUTE network, the protocol's method.
-const MethodParachute = "parachute"
+// MethodParachute names the PARACHUTE network, the protocol's method;
+// MethodParachutePathology and MethodParachuteRadiology are unimodal
+// PARACHUTE, trained and evaluated on one modality (TrainConfig.Modality).
+const (
+	MethodParachute          = "parachute"
+	MethodParachutePathology = "parachute-path"
+	MethodParachuteRadiology = "parachute-rad"
+)
 
 // Methods lists every method the protocol can run, the order in which
-// tables list them: PARACHUTE, then the linear baselines. Each method
-// baseline adds its name here, and the figures that compare methods
-// (Table 5) pick it up.
-var Methods = append([]string{MethodParachute}, LinearMethods...)
+// tables list them: PARACHUTE, the linear baselines, the deep baselines.
+// The figures that compare methods (Table 5, the methods table) pick them
+// up from here.
+var Methods = slices.Concat([]string{MethodParachute, MethodParachutePathology, MethodParachuteRadiology}, LinearMethods, deep.Names)
 
 // EvalConfig fixes how a trained model is scored.
 type EvalConfig struct {
@@ -74,6 +81,12 @@ func (c RunConfig) Validate() error {
 	}
 	if IsLinear(c.Method) != (c.Train.Linear != nil) {
 		return fmt.Errorf("experiment: method %s with linear settings %v (use WithMethodDefaults)", c.Method, c.Train.Linear)
+	}
+	if deepMethod := slices.Contains(deep.Names, c.Method); deepMethod != (c.Train.Network == c.Method) || !deepMethod && c.Train.Network != "" {
+		return fmt.Errorf("experiment: method %s trains network %q (use WithMethodDefaults)", c.Method, c.Train.Network)
+	}
+	if want, _ := WithMethodDefaults(c.Method, TrainConfig{}); c.Train.Modality != want.Modality {
+		return fmt.Errorf("experiment: method %s with modality %q (use WithMethodDefaults)", c.Method, c.Train.Modality)
 	}
 	if c.Eval.Repeats < 1 || c.Eval.CalibrationBins < 1 {
 		return fmt.Errorf("experiment: evaluation repeats %d and calibration bins %d must be ≥ 1", c.Eval.Repeats, c.Eval.CalibrationBins)

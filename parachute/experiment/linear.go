@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/parachute-surv/goparachute/data"
+	"github.com/parachute-surv/goparachute/parachute/baselines/deep"
 	"github.com/parachute-surv/goparachute/parachute/baselines/linear"
 )
 
@@ -47,11 +48,17 @@ type LinearParams struct {
 
 // MethodLabels names each method as tables and figures show it.
 var MethodLabels = map[string]string{
-	MethodParachute:       "PARACHUTE",
-	MethodCoxPH:           "CoxPH",
-	MethodCoxNet:          "CoxNet (concatenation)",
-	MethodCoxNetPathology: "CoxNet (pathology only)",
-	MethodCoxNetRadiology: "CoxNet (radiology only)",
+	MethodParachute:          "PARACHUTE",
+	MethodParachutePathology: "PARACHUTE (pathology only)",
+	MethodParachuteRadiology: "PARACHUTE (radiology only)",
+	MethodCoxPH:              "CoxPH",
+	MethodCoxNet:             "CoxNet (concatenation)",
+	MethodCoxNetPathology:    "CoxNet (pathology only)",
+	MethodCoxNetRadiology:    "CoxNet (radiology only)",
+	deep.DRIM:                "DRIM",
+	deep.AttentionMOI:        "AttentionMOI",
+	deep.MMD:                 "MMD",
+	deep.ShaSpec:             "ShaSpec",
 }
 
 // LinearMethods lists the linear baselines.
@@ -87,9 +94,23 @@ func DefaultLinear(method string) (LinearParams, error) {
 }
 
 // WithMethodDefaults returns the training configuration of a method: a
-// linear baseline gets its default LinearParams unless set; PARACHUTE has
-// none.
+// linear baseline gets its default LinearParams unless set, a deep baseline
+// its network name, unimodal PARACHUTE its modality; PARACHUTE has none of
+// these.
 func WithMethodDefaults(method string, cfg TrainConfig) (TrainConfig, error) {
+	cfg.Network, cfg.Modality = "", ""
+	switch method {
+	case MethodParachutePathology:
+		cfg.Linear, cfg.Modality = nil, "pathology"
+		return cfg, nil
+	case MethodParachuteRadiology:
+		cfg.Linear, cfg.Modality = nil, "radiology"
+		return cfg, nil
+	}
+	if slices.Contains(deep.Names, method) {
+		cfg.Linear, cfg.Network = nil, method
+		return cfg, nil
+	}
 	if !IsLinear(method) {
 		cfg.Linear = nil
 		return cfg, nil

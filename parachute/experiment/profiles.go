@@ -53,6 +53,13 @@ type TrainConfig struct {
 	// Linear holds a linear baseline's settings (nil for PARACHUTE); see
 	// [WithMethodDefaults].
 	Linear *LinearParams `json:"linear,omitempty"`
+	// Network names a deep baseline (package baselines/deep) trained in
+	// place of the PARACHUTE network ("" for PARACHUTE).
+	Network string `json:"network,omitempty"`
+	// Modality, "pathology" or "radiology", trains and evaluates the
+	// network on that modality alone (the other is always hidden, and the
+	// runtime masking is off): unimodal PARACHUTE. "" for both.
+	Modality string `json:"modality,omitempty"`
 }
 
 // MethodParams are the hyperparameters of the training steps, with their
@@ -132,6 +139,9 @@ func (c TrainConfig) Validate() error {
 	}
 	if _, err := c.Method(); err != nil {
 		return err
+	}
+	if c.Modality != "" && c.Modality != "pathology" && c.Modality != "radiology" {
+		return fmt.Errorf("experiment: modality %q (want pathology, radiology or empty)", c.Modality)
 	}
 	if c.Epochs < 1 || c.BatchSize < 2 || c.WeightDecay < 0 || c.PMiss < 0 || c.PMiss >= 1 {
 		return fmt.Errorf("experiment: epochs %d, batch %d, weight decay %v, p_miss %v: need epochs ≥ 1, batch ≥ 2, decay ≥ 0, 0 ≤ p_miss < 1",

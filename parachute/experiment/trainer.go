@@ -23,7 +23,10 @@ import (
 // context, and the compiled training and prediction steps.
 type Trainer struct {
 	Config TrainConfig
+	// Model is the PARACHUTE network (nil when a deep baseline trains);
+	// net is what trains.
 	Model  *model.Model
+	net    Network
 	ctx    *context.Context
 	pcg    *rand.PCG
 	rng    *rand.Rand
@@ -60,12 +63,15 @@ func newTrainer(b backends.Backend, cfg TrainConfig) (*Trainer, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	t := &Trainer{Config: cfg, Model: &model.Model{Config: cfg.Model, Seed: cfg.Seed},
+	net, m, err := networkOf(cfg)
+	if err != nil {
+		return nil, err
+	}
+	t := &Trainer{Config: cfg, Model: m, net: net,
 		ctx: context.New().Checked(false), pcg: rand.NewPCG(cfg.Seed, 0x7a1), opt: optim.NewAdamW(), backend: b}
 	t.rng = rand.New(t.pcg)
 	t.opt.WeightDecay, t.opt.DecayAll = cfg.WeightDecay, cfg.CompatDecayAll
 	_, t.adamwOnHost = b.(*simplego.Backend)
-	var err error
 	if t.method, err = cfg.Method(); err != nil {
 		return nil, err
 	}
@@ -109,20 +115,32 @@ func (t *Trainer) trainGraph(ctx *context.Context, inputs []*Node) []*Node {
 	return out
 }
 
-// problem wraps the model and the Cox loss for the training steps.
+// problem wraps the network and the Cox loss for the training steps. A
+// network's auxiliary loss (the deep baselines') joins the loss over the
+// whole batch, the one every step differentiates (not GradVac's per-modality
+// subsets); it is the one built by the latest encoder pass (SAM's second).
 func (t *Trainer) problem(in model.Inputs, time, event *Node) *optim.Problem {
 	coxOpts := &losses.CoxOptions{CompatInvertedEvents: t.Config.CompatInvertedEvents}
+	var aux *Node
 	return &optim.Problem{
-		Encoder: func(ctx *context.Context) *Node { return t.Model.FusionEncoder(ctx.In(model.Scope), in) },
+		Encoder: func(ctx *context.Context) *Node {
+			fused, a := t.net.Encode(ctx.In(model.Scope), in)
+			aux = a
+			return fused
+		},
 		Head: func(ctx *context.Context, fused *Node) *Node {
-			return t.Model.HazardNet(ctx.In(model.Scope).In(model.HeadScope), fused)
+			return t.net.Head(ctx.In(model.Scope).In(model.HeadScope), fused)
 		},
 		Loss: func(risk, subset *Node) *Node {
 			valid := in.Valid
 			if subset != nil {
 				valid = LogicalAnd(valid, subset)
 			}
-			return losses.CoxNLL(risk, time, event, valid, coxOpts)
+			loss := losses.CoxNLL(risk, time, event, valid, coxOpts)
+			if aux != nil && subset == nil {
+				loss = Add(loss, ConvertDType(aux, loss.DType()))
+			}
+			return loss
 		},
 		CurvatureOfLoss: func(risk *Node) *Node { return losses.CoxHessianDiagonal(risk, time, event, in.Valid, coxOpts) },
 		Missing:         LogicalNot(LogicalAnd(ReduceLogicalOr(in.SlideMask, 1), ReduceLogicalOr(in.SeriesMask, 1))),
@@ -134,8 +152,8 @@ func (t *Trainer) problem(in model.Inputs, time, event *Node) *optim.Problem {
 
 func (t *Trainer) evalGraph(ctx *context.Context, inputs []*Node) *Node {
 	ctx.SetTraining(inputs[0].Graph(), false)
-	_, risk := t.Model.Forward(ctx.In(model.Scope), model.InputsFromNodes(inputs))
-	return risk
+	fused, _ := t.net.Encode(ctx.In(model.Scope), model.InputsFromNodes(inputs))
+	return t.net.Head(ctx.In(model.Scope).In(model.HeadScope), fused)
 }
 
 // StepResult is what one training step returns.
@@ -154,6 +172,10 @@ func (t *Trainer) Step(patients []*data.Patient, lr float64) (StepResult, error)
 	b := model.NewBatch(t.Config.Model, t.Config.BatchSize)
 	masks := make([]Masking, len(patients))
 	for i, p := range patients {
+		if t.Config.Modality != "" {
+			masks[i] = onlyModality(Masking{}, t.Config.Modality)
+			continue
+		}
 		masks[i] = trainingMask(p, t.Config.PMiss, t.rng)
 	}
 	if err := fillBatch(b, patients, masks, t.rng); err != nil {
@@ -189,7 +211,8 @@ func (t *Trainer) Step(patients []*data.Patient, lr float64) (StepResult, error)
 
 // Predict returns the model's log-risk of each patient in evaluation mode
 // (no dropout, no sampling: the first MaxSlides slides and MaxSeries series),
-// with the modalities masks says to hide (nil: none).
+// with the modalities masks says to hide (nil: none); a unimodal
+// configuration (TrainConfig.Modality) also hides the other modality.
 func (t *Trainer) Predict(patients []*data.Patient, masks []Masking) ([]float64, error) {
 	bs := t.Config.BatchSize
 	out := make([]float64, 0, len(patients))
@@ -199,6 +222,15 @@ func (t *Trainer) Predict(patients []*data.Patient, masks []Masking) ([]float64,
 		var m []Masking
 		if masks != nil {
 			m = masks[start:end]
+		}
+		if t.Config.Modality != "" {
+			m = make([]Masking, end-start)
+			for i := range m {
+				if masks != nil {
+					m[i] = masks[start+i]
+				}
+				m[i] = onlyModality(m[i], t.Config.Modality)
+			}
 		}
 		if err := fillBatch(b, patients[start:end], m, nil); err != nil {
 			return nil, err

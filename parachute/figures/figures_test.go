@@ -137,7 +137,8 @@ func TestFigure5ComparesOnTheSameUnits(t *testing.T) {
 	}
 	// Table 5 of the same cohort, PARACHUTE variants and seeds reuses every
 	// run; by default it also has the linear baselines' rows.
-	if v := figures.MethodVariants(); len(v) != 6 || v[0].Label != "PARACHUTE (AdamW)" || v[1].Optimizer != "gcs" || v[2].Method != "coxph" {
+	if v := figures.MethodVariants(); len(v) != len(experiment.Methods)+1 || v[0].Label != "PARACHUTE (AdamW)" || v[1].Optimizer != "gcs" ||
+		v[2].Label != "PARACHUTE (pathology only)" || v[4].Method != "coxph" || v[len(v)-1].Label != "ShaSpec" {
 		t.Errorf("method variants %+v", v)
 	}
 	var progress strings.Builder
