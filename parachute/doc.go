@@ -20,6 +20,13 @@
 //   - [github.com/parachute-surv/goparachute/parachute/optim]: AdamW, the
 //     cosine schedule of the supplement's Eq. 11, Gradient Curvature Steering
 //     and the optimizer baselines SAM, CR-SAM and GradVac.
+//   - [github.com/parachute-surv/goparachute/parachute/baselines/linear]:
+//     the linear baselines, CoxPH (R's coxph algorithm) and CoxNet (glmnet's
+//     elastic-net path), and their feature maps, checked against R. Imports
+//     no GoMLX.
+//   - [github.com/parachute-surv/goparachute/parachute/baselines/deep]: the
+//     deep baselines DRIM, AttentionMOI, MMD and ShaSpec, adapted to slide
+//     and series embeddings and a Cox head.
 //   - [github.com/parachute-surv/goparachute/parachute/scoring]: one scoring
 //     path from predictions to every reported metric (horizons, τ, the
 //     training fold's censoring distribution, Breslow baseline and median),
@@ -50,9 +57,8 @@
 //   - [github.com/parachute-surv/goparachute/parachute/testutil]: named
 //     tolerances and reference loaders, for tests only.
 //
-// Not written yet: baselines (the method baselines), landscape
-// (Hessian-vector products, Lanczos, loss surfaces) and interpret (risk
-// groups, cell densities, tumour morphology).
+// Not written yet: landscape (Hessian-vector products, Lanczos, loss
+// surfaces) and interpret (risk groups, cell densities, tumour morphology).
 //
 // Dependency direction: notebooks and tutorials → plotting, figures →
 // experiment, fidelity, data → model, optim, losses, baselines, landscape, interpret,
