@@ -28,7 +28,7 @@ func (g grid) X(c int) float64    { return g.s.X[c] }
 func (g grid) Y(r int) float64    { return g.s.Y[r] }
 
 // HeatMap draws a surface as a heat map with `levels` contour lines and a
-// star at the origin (the unperturbed optimum of a loss landscape).
+// star (★) at the origin (the unperturbed optimum of a loss landscape).
 func HeatMap(title, xlabel, ylabel string, s Surface, levels int, t Theme) (*Figure, error) {
 	if len(s.Y) != len(s.Values) || len(s.X) == 0 || len(s.Values[0]) != len(s.X) {
 		return nil, fmt.Errorf("plotting: surface of %d×%d values for %d x and %d y", len(s.Values), len(s.Values[0]), len(s.X), len(s.Y))
@@ -59,8 +59,32 @@ func HeatMap(title, xlabel, ylabel string, s Surface, levels int, t Theme) (*Fig
 	if err != nil {
 		return nil, err
 	}
-	star.Shape, star.Radius, star.Color = draw.PyramidGlyph{}, vg.Points(4), t.Color(7)
+	star.Shape, star.Radius, star.Color = starGlyph{}, vg.Points(6), t.Color(7)
 	p.Add(star)
 	p.Title.Text = fmt.Sprintf("%s\nloss from %.3g (blue) to %.3g (red)", title, lo, hi)
 	return Single(p, ColumnWidth*1.2, ColumnWidth*1.1), nil
+}
+
+// starGlyph is a filled five-pointed star (★) of outer radius sty.Radius.
+type starGlyph struct{}
+
+// DrawGlyph implements draw.GlyphDrawer.
+func (starGlyph) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+	var p vg.Path
+	for k := range 10 {
+		r := sty.Radius
+		if k%2 == 1 {
+			r *= 0.4
+		}
+		a := math.Pi/2 + float64(k)*math.Pi/5
+		q := vg.Point{X: pt.X + r*vg.Length(math.Cos(a)), Y: pt.Y + r*vg.Length(math.Sin(a))}
+		if k == 0 {
+			p.Move(q)
+		} else {
+			p.Line(q)
+		}
+	}
+	p.Close()
+	c.SetColor(sty.Color)
+	c.Fill(p)
 }
