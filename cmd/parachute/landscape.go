@@ -96,4 +96,3 @@ func runLandscape(args []string, stdout, stderr io.Writer) error {
 		r.Seconds.Eigen, r.LanczosProducts, r.Converged, r.Seconds.Trace, r.TraceProbes, *grid, *grid, r.Seconds.Surface)
 	return nil
 }
-

@@ -141,7 +141,7 @@ type Result struct {
 	// error (NaN when skipped); TraceProbes the probes used.
 	Trace       Number `json:"trace"`
 	TraceSE     Number `json:"trace_se"`
-	TraceProbes int     `json:"trace_probes"`
+	TraceProbes int    `json:"trace_probes"`
 	// Directions names the plane; Alphas and Betas are the grid, and
 	// Loss[i][j] is L(θ + Alphas[i] d₁ + Betas[j] d₂).
 	Directions string      `json:"directions"`
