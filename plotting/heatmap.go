@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/plot"
+
 	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -30,20 +32,48 @@ func (g grid) Y(r int) float64    { return g.s.Y[r] }
 // HeatMap draws a surface as a heat map with `levels` contour lines and a
 // star (★) at the origin (the unperturbed optimum of a loss landscape).
 func HeatMap(title, xlabel, ylabel string, s Surface, levels int, t Theme) (*Figure, error) {
-	if len(s.Y) != len(s.Values) || len(s.X) == 0 || len(s.Values[0]) != len(s.X) {
-		return nil, fmt.Errorf("plotting: surface of %d×%d values for %d x and %d y", len(s.Values), len(s.Values[0]), len(s.X), len(s.Y))
+	if err := s.check(); err != nil {
+		return nil, err
 	}
-	lo, hi := math.Inf(1), math.Inf(-1)
+	lo, hi := s.bounds()
+	p, err := heatMapPlot(title, xlabel, ylabel, s, levels, lo, hi, t)
+	if err != nil {
+		return nil, err
+	}
+	p.Title.Text = fmt.Sprintf("%s\nloss from %.3g (blue) to %.3g (red)", title, lo, hi)
+	return Single(p, ColumnWidth*1.2, ColumnWidth*1.1), nil
+}
+
+func (s Surface) check() error {
+	if len(s.Y) != len(s.Values) || len(s.X) == 0 || len(s.Values) == 0 || len(s.Values[0]) != len(s.X) {
+		return fmt.Errorf("plotting: surface of %d rows for %d x and %d y", len(s.Values), len(s.X), len(s.Y))
+	}
+	return nil
+}
+
+// bounds returns the smallest and largest values.
+func (s Surface) bounds() (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
 	for _, row := range s.Values {
 		for _, v := range row {
 			lo, hi = math.Min(lo, v), math.Max(hi, v)
 		}
+	}
+	return lo, hi
+}
+
+// heatMapPlot draws the heat map with colours from lo (blue) to hi (red),
+// so that several panels can share one scale.
+func heatMapPlot(title, xlabel, ylabel string, s Surface, levels int, lo, hi float64, t Theme) (*plot.Plot, error) {
+	if hi <= lo {
+		hi = lo + 1e-9*math.Max(1, math.Abs(lo))
 	}
 	p := t.newPlot(title, xlabel, ylabel)
 	pal := moreland.SmoothBlueRed()
 	pal.SetMin(lo)
 	pal.SetMax(hi)
 	h := plotter.NewHeatMap(grid{s}, pal.Palette(64))
+	h.Min, h.Max = lo, hi
 	p.Add(h)
 	if levels > 0 {
 		var ls []float64
@@ -61,8 +91,7 @@ func HeatMap(title, xlabel, ylabel string, s Surface, levels int, t Theme) (*Fig
 	}
 	star.Shape, star.Radius, star.Color = starGlyph{}, vg.Points(6), t.Color(7)
 	p.Add(star)
-	p.Title.Text = fmt.Sprintf("%s\nloss from %.3g (blue) to %.3g (red)", title, lo, hi)
-	return Single(p, ColumnWidth*1.2, ColumnWidth*1.1), nil
+	return p, nil
 }
 
 // starGlyph is a filled five-pointed star (★) of outer radius sty.Radius.

@@ -75,6 +75,15 @@ var artifacts = []artifact{
 			{name: "figure5_at_30_percent", table: plotting.PairedComparisons(r.AtHighest)},
 			{name: "figure5_pooled", table: plotting.PairedComparisons(r.Pooled) + "\n" + r.Verdict() + "\n\n" + r.ClaimsBeside()}}, err
 	}},
+	{"figure6_landscape", func(o figures.Options) ([]product, error) {
+		r, err := figures.Figure6(figures.Figure6Options{Options: o})
+		if err != nil {
+			return nil, err
+		}
+		f, err := plotting.Figure6(r, plotting.DefaultTheme)
+		return []product{{name: "figure6_landscape", fig: f},
+			{name: "figure6_sharpness", table: plotting.Figure6Table(r) + "\n" + r.Verdict()}}, err
+	}},
 	{"figure7_encoders", func(o figures.Options) ([]product, error) {
 		o.Cohorts = nil // Figure 7's own default cohort
 		r, err := figures.Figure7(figures.Figure7Options{Options: o})
