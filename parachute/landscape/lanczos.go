@@ -360,3 +360,30 @@ func (l *lanczos) ritzVector(s *mat.Dense, i int) []float64 {
 	scale(1/norm(y), y)
 	return y
 }
+
+// RitzHistory runs single-vector Lanczos (full re-orthogonalisation) from a
+// random start for the given number of steps and returns the Ritz values,
+// descending, after each step: row k holds the k + 1 eigenvalues of the
+// (k + 1) × (k + 1) tridiagonal T. It shows how Lanczos works: the extreme
+// eigenvalues converge first, long before the space is complete.
+func RitzHistory(op Operator, steps int, seed uint64) ([][]float64, error) {
+	if steps < 1 || steps > op.Dim() {
+		return nil, fmt.Errorf("landscape: %d Lanczos steps on dimension %d", steps, op.Dim())
+	}
+	l := newLanczos(op, seed)
+	if err := l.start(l.randomBlock(1)); err != nil {
+		return nil, err
+	}
+	var out [][]float64
+	for len(l.basis) < steps && !l.exhausted {
+		if err := l.step(); err != nil {
+			return nil, err
+		}
+		vals, _, err := l.ritz()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, vals)
+	}
+	return out, nil
+}

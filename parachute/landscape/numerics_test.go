@@ -282,3 +282,25 @@ func TestSLQ(t *testing.T) {
 		t.Errorf("density integrates to %v", integral)
 	}
 }
+
+// Ritz values interlace and approach the extreme eigenvalues from inside:
+// θ₁ never exceeds λ₁ and grows with the steps; the full run is exact.
+func TestRitzHistory(t *testing.T) {
+	lambda := spectrum(30)
+	a, _ := knownSpectrum(t, lambda, 13)
+	h, err := RitzHistory(a, 30, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h) != 30 || len(h[29]) != 30 {
+		t.Fatalf("%d steps, last with %d values", len(h), len(h[len(h)-1]))
+	}
+	for k := range h {
+		if h[k][0] > 10+1e-12 || (k > 0 && h[k][0] < h[k-1][0]-1e-12) {
+			t.Errorf("step %d: θ₁ = %v after %v", k, h[k][0], h[max(k-1, 0)][0])
+		}
+	}
+	if math.Abs(h[29][0]-10) > 1e-10 || math.Abs(h[29][29]+2) > 1e-10 {
+		t.Errorf("full run: extremes %v and %v, want 10 and −2", h[29][0], h[29][29])
+	}
+}
