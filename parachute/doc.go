@@ -39,6 +39,13 @@
 //   - [github.com/parachute-surv/goparachute/parachute/fidelity]: the
 //     authors' PyTorch model side by side with ours (our weights under their
 //     state-dict names, a batch and our risks), for tools/authors.
+//   - [github.com/parachute-surv/goparachute/parachute/landscape]: the
+//     Hessian seen through products Hv (an Operator): block Lanczos with
+//     full re-orthogonalisation, power iteration, Hutchinson's trace,
+//     stochastic Lanczos quadrature, loss surfaces along eigenvectors or
+//     filter-normalised random directions (Figure 6). Pure Go and gonum;
+//     experiment.LossFunction is the operator of a trained network's Cox
+//     loss (double backprop).
 //   - [github.com/parachute-surv/goparachute/parachute/figures]: the data
 //     behind each supplementary figure and table and each tutorial, one file
 //     each, one call from its notebook.
@@ -57,8 +64,8 @@
 //   - [github.com/parachute-surv/goparachute/parachute/testutil]: named
 //     tolerances and reference loaders, for tests only.
 //
-// Not written yet: landscape (Hessian-vector products, Lanczos, loss
-// surfaces) and interpret (risk groups, cell densities, tumour morphology).
+// Not written yet: interpret (risk groups, cell densities, tumour
+// morphology).
 //
 // Dependency direction: notebooks and tutorials → plotting, figures →
 // experiment, fidelity, data → model, optim, losses, baselines, landscape, interpret,

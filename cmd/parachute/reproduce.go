@@ -197,6 +197,25 @@ var artifacts = []artifact{
 		return []product{{name: "tutorial03_trajectories", fig: paths}, {name: "tutorial03_end_points", table: plotting.EndPoints(r)},
 			{name: "tutorial03_gate", fig: gate}, {name: "tutorial03_line11", table: plotting.ProbeTable(r.Probes)}}, err
 	}},
+	{"tutorial04_hessians", func(o figures.Options) ([]product, error) {
+		r, err := figures.Tutorial04(figures.Tutorial04Options{Seed: o.Seed})
+		if err != nil {
+			return nil, err
+		}
+		var out []product
+		for _, p := range []struct {
+			name string
+			draw func(*figures.Tutorial04Result, plotting.Theme) (*plotting.Figure, error)
+		}{{"tutorial04_hvp", plotting.HVPCheck}, {"tutorial04_lanczos", plotting.RitzConvergence},
+			{"tutorial04_slices", plotting.LossSlices}, {"tutorial04_density", plotting.SpectralDensity}} {
+			f, err := p.draw(r, plotting.DefaultTheme)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, product{name: p.name, fig: f})
+		}
+		return append(out, product{name: "tutorial04_summary", table: plotting.HessianSummary(r)}), nil
+	}},
 }
 
 // tutorialCohort is the cohort of tutorials/01: the synthetic pda preset.
