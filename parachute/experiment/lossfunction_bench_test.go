@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package experiment
+
+import (
+	"testing"
+
+	"github.com/parachute-surv/goparachute/data"
+	"github.com/parachute-surv/goparachute/parachute/backend"
+)
+
+// landscapeWorkload is a freshly initialised network of the profile over
+// the training patients of synthetic PDA fold 0 (76 patients): the loss the
+// landscape command analyses. Timings do not depend on training.
+func landscapeWorkload(b *testing.B, profile string) *LossFunction {
+	b.Helper()
+	bk, err := backend.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := data.Open(data.CohortSpec{Source: "synth:pda", Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg, err := Profile(profile)
+	if err != nil {
+		b.Fatal(err)
+	}
+	t, err := NewTrainer(bk, c, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	obj, err := t.Objective(patientsOf(c, c.Folds[0].Train))
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, err := NewLossFunction(obj)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return f
+}
+
+// BenchmarkLandscape times one Hessian-vector product (double backprop) and
+// one loss evaluation of a surface (8 points per graph call) for the quick
+// and the paper-size network; Lanczos for the top two eigenpairs takes about
+// 20 products, Hutchinson 30, a 41 × 41 grid 1,681 evaluations. Run:
+// go test -run '^$' -bench Landscape -benchtime 3x ./parachute/experiment
+func BenchmarkLandscape(b *testing.B) {
+	for _, profile := range []string{ProfileQuick, ProfilePaper} {
+		b.Run(profile, func(b *testing.B) { benchmarkLandscape(b, profile) })
+	}
+}
+
+func benchmarkLandscape(b *testing.B, profile string) {
+	f := landscapeWorkload(b, profile)
+	v, hv := randomVector(f.Dim(), 1), make([]float64, f.Dim())
+	if err := f.Apply(hv, v); err != nil { // compile
+		b.Fatal(err)
+	}
+	b.Run("hvp", func(b *testing.B) {
+		for b.Loop() {
+			if err := f.Apply(hv, v); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(f.Dim()), "params")
+		b.ReportMetric(PeakRSSMB(), "peakRSS-MB")
+	})
+	d1, d2 := randomVector(f.Dim(), 2), randomVector(f.Dim(), 3)
+	alphas, betas := make([]float64, 8), make([]float64, 8)
+	if _, err := f.Losses(d1, d2, alphas, betas); err != nil { // compile
+		b.Fatal(err)
+	}
+	b.Run("surface-8-points", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := f.Losses(d1, d2, alphas, betas); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Seconds())/float64(b.N)/8*1681, "s/41x41-grid")
+	})
+}
