@@ -73,6 +73,10 @@ func TestSingleVoxel(t *testing.T) {
 	if math.Abs(m.MeshVolumeMM3-1.0/6) > 1e-15 || math.Abs(m.SurfaceMM2-math.Sqrt(3)) > 1e-15 {
 		t.Errorf("octahedron: volume %v (want 1/6), area %v (want √3)", m.MeshVolumeMM3, m.SurfaceMM2)
 	}
+	// Sphericity π^{1/3} (6V)^{2/3} / A of the regular octahedron: π^{1/3}/√3.
+	if want := math.Cbrt(math.Pi) / math.Sqrt(3); math.Abs(m.Sphericity-want) > 1e-15 {
+		t.Errorf("octahedron sphericity %v, want %v", m.Sphericity, want)
+	}
 	m, err = Measure(&Volume{Dims: [3]int{1, 1, 1}, Spacing: [3]float64{2, 3, 4}, Voxels: []uint8{1}})
 	if err != nil {
 		t.Fatal(err)
