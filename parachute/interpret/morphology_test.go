@@ -73,9 +73,14 @@ func TestSingleVoxel(t *testing.T) {
 	if math.Abs(m.MeshVolumeMM3-1.0/6) > 1e-15 || math.Abs(m.SurfaceMM2-math.Sqrt(3)) > 1e-15 {
 		t.Errorf("octahedron: volume %v (want 1/6), area %v (want √3)", m.MeshVolumeMM3, m.SurfaceMM2)
 	}
-	// Sphericity π^{1/3} (6V)^{2/3} / A of the regular octahedron: π^{1/3}/√3.
-	if want := math.Cbrt(math.Pi) / math.Sqrt(3); math.Abs(m.Sphericity-want) > 1e-15 {
-		t.Errorf("octahedron sphericity %v, want %v", m.Sphericity, want)
+	// Sphericity π^{1/3} (6V)^{2/3} / A of the regular octahedron, whatever
+	// its size: π^{1/3}/√3 (at 2 mm: V = 4/3, A = 4√3).
+	m2, err := Measure(&Volume{Dims: [3]int{1, 1, 1}, Spacing: [3]float64{2, 2, 2}, Voxels: []uint8{1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := math.Cbrt(math.Pi) / math.Sqrt(3); math.Abs(m.Sphericity-want) > 1e-15 || math.Abs(m2.Sphericity-want) > 1e-15 {
+		t.Errorf("octahedron sphericity %v and %v at 2 mm, want %v", m.Sphericity, m2.Sphericity, want)
 	}
 	m, err = Measure(&Volume{Dims: [3]int{1, 1, 1}, Spacing: [3]float64{2, 3, 4}, Voxels: []uint8{1}})
 	if err != nil {
