@@ -481,12 +481,15 @@ var (
 
 // tumourMask draws a 3-D tumour for standardised risk r: an ellipsoid with
 // semi-axes R, 0.85R, 0.75R (R = 10 mm·e^{0.2r}, at most 20 mm) whose
-// radius is modulated by three random cosine lobes of amplitude
-// 0.05 + 0.25·σ(r), so that higher risk gives larger and more irregular
-// (less spherical) tumours.
+// radius is modulated by three random cosine lobes, each of amplitude
+// a/2 with a = 0.05 + 0.6·σ(r), so that higher risk gives larger and more
+// irregular (less spherical) tumours: the sphericity of the masks falls
+// from about 0.84 at r = −2 to about 0.70 at r = 2 (figures'
+// TestSyntheticMasksVaryWithRisk). These are assumptions of the generator,
+// not biology.
 func tumourMask(rng *rand.Rand, r float64) *Mask {
 	R := math.Min(20, 10*math.Exp(0.2*r))
-	amp := 0.05 + 0.25/(1+math.Exp(-r))
+	amp := 0.05 + 0.6/(1+math.Exp(-r))
 	type lobe struct {
 		dir         [3]float64
 		freq, phase float64
@@ -515,7 +518,7 @@ func tumourMask(rng *rand.Rand, r float64) *Mask {
 				scale := 1.0
 				for _, l := range lobes {
 					cos := (p[0]*l.dir[0] + p[1]*l.dir[1] + p[2]*l.dir[2]) / dist
-					scale += amp / 3 * math.Cos(l.freq*math.Acos(cos)+l.phase)
+					scale += amp / 2 * math.Cos(l.freq*math.Acos(cos)+l.phase)
 				}
 				e := (p[0]*p[0])/(axes[0]*axes[0]) + (p[1]*p[1])/(axes[1]*axes[1]) + (p[2]*p[2])/(axes[2]*axes[2])
 				if math.Sqrt(e) <= scale {
