@@ -168,6 +168,15 @@ type BoxGroup struct {
 // BoxPlots draws box plots side by side (for example a feature in the high-
 // and low-risk groups, supplement Figure 10), with the y label and title.
 func BoxPlots(title, ylabel string, groups []BoxGroup, t Theme) (*Figure, error) {
+	p, err := t.boxPlot(title, ylabel, groups)
+	if err != nil {
+		return nil, err
+	}
+	return Single(p, ColumnWidth, 2.8*vg.Inch), nil
+}
+
+// boxPlot is BoxPlots' plot: one box per group, coloured by position.
+func (t Theme) boxPlot(title, ylabel string, groups []BoxGroup) (*plot.Plot, error) {
 	p := t.newPlot(title, "", ylabel)
 	var names []string
 	for k, g := range groups {
@@ -183,5 +192,5 @@ func BoxPlots(title, ylabel string, groups []BoxGroup, t Theme) (*Figure, error)
 	}
 	p.NominalX(names...)
 	p.X.Min, p.X.Max = -0.7, float64(len(groups))-0.3
-	return Single(p, ColumnWidth, 2.8*vg.Inch), nil
+	return p, nil
 }
