@@ -88,7 +88,7 @@ func Figure10KM(r *figures.Figure10Result, t Theme) ([]*Figure, error) {
 		if p.Low == nil || p.High == nil {
 			return nil, fmt.Errorf("plotting: %s has an empty risk group", p.Cohort)
 		}
-		f, err := KaplanMeier([]KMGroup{{"low risk", p.Low}, {"high risk", p.High}}, p.LogRankP, nil, t)
+		f, err := KaplanMeier([]KMGroup{{"low risk", p.Low}, {"high risk", p.High}}, float64(p.LogRankP), nil, t)
 		if err != nil {
 			return nil, err
 		}
@@ -113,7 +113,7 @@ func Figure10Table(r *figures.Figure10Result) string {
 				fmt.Sprintf("%.4g", g.MedianLow), fmt.Sprintf("%.4g", g.MedianHigh), fmt.Sprintf("%.0f", g.W),
 				formatP(g.P) + exact, formatP(g.Q)})
 		}
-		rows = append(rows, []string{cohortTitle(p.Cohort), "survival (log-rank)", "", "", "", "", "", formatP(p.LogRankP), ""})
+		rows = append(rows, []string{cohortTitle(p.Cohort), "survival (log-rank)", "", "", "", "", "", formatP(float64(p.LogRankP)), ""})
 	}
 	return Markdown(header, rows)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/experiment"
 	"github.com/parachute-surv/goparachute/parachute/interpret"
+	"github.com/parachute-surv/goparachute/parachute/scoring"
 	"github.com/parachute-surv/goparachute/parachute/survival"
 )
 
@@ -54,15 +55,16 @@ type PatientFeatures struct {
 
 // Figure10Panel is one cohort of Figure 10.
 type Figure10Panel struct {
-	Cohort   string            `json:"cohort"`
-	Patients []PatientFeatures `json:"patients"`
+	Cohort string `json:"cohort"`
+	// Patients are the test patients (written as CSV by WritePatientsCSV).
+	Patients []PatientFeatures `json:"-"`
 	// Tests compare each feature between the groups (Mann–Whitney U,
 	// Benjamini–Hochberg over the features).
 	Tests []interpret.GroupTest `json:"tests"`
 	// Low and High are the groups' Kaplan–Meier curves, LogRankP the
 	// log-rank test between them.
 	Low, High *survival.Curve `json:"-"`
-	LogRankP  float64         `json:"logrank_p"`
+	LogRankP  scoring.Number  `json:"logrank_p"`
 }
 
 // Figure10Result is supplement Figure 10 measured on our cohorts.
@@ -157,10 +159,10 @@ func figure10Panel(c *data.Cohort, cohort string, runs []*experiment.RunResult) 
 	if p.Tests, err = interpret.CompareGroups(Figure10Features, values, high); err != nil {
 		return nil, err
 	}
-	p.LogRankP = math.NaN()
+	p.LogRankP = scoring.Number(math.NaN())
 	if len(lo) > 0 && len(hi) > 0 {
 		if lr, err := survival.LogRankTest(o, groups); err == nil {
-			p.LogRankP = lr.P
+			p.LogRankP = scoring.Number(lr.P)
 		}
 		if p.Low, err = survival.KaplanMeier(o.Subset(lo), nil); err != nil {
 			return nil, err

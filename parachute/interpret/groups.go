@@ -3,6 +3,7 @@
 package interpret
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -87,4 +88,27 @@ func median(x []float64) float64 {
 		return s[n/2]
 	}
 	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// MarshalJSON writes the test with null for the values that are NaN (a
+// median or a p-value of an empty group), which JSON cannot hold.
+func (g GroupTest) MarshalJSON() ([]byte, error) {
+	num := func(v float64) *float64 {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil
+		}
+		return &v
+	}
+	return json.Marshal(struct {
+		Feature    string   `json:"feature"`
+		NLow       int      `json:"n_low"`
+		NHigh      int      `json:"n_high"`
+		Missing    int      `json:"missing"`
+		MedianLow  *float64 `json:"median_low"`
+		MedianHigh *float64 `json:"median_high"`
+		W          float64  `json:"w"`
+		P          *float64 `json:"p"`
+		Q          *float64 `json:"q"`
+		Exact      bool     `json:"exact"`
+	}{g.Feature, g.NLow, g.NHigh, g.Missing, num(g.MedianLow), num(g.MedianHigh), g.W, num(g.P), num(g.Q), g.Exact})
 }

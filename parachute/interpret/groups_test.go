@@ -3,7 +3,9 @@
 package interpret
 
 import (
+	"encoding/json"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/parachute-surv/goparachute/parachute/stats"
@@ -54,5 +56,15 @@ func TestCompareGroups(t *testing.T) {
 	}
 	if _, err := CompareGroups([]string{"a"}, [][]float64{{1}}, []bool{true, false}); err == nil {
 		t.Error("a feature of the wrong length accepted")
+	}
+}
+
+func TestGroupTestJSON(t *testing.T) {
+	raw, err := json.Marshal(GroupTest{Feature: "x", P: math.NaN(), Q: math.NaN(), MedianLow: 1, MedianHigh: math.NaN()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := string(raw); !strings.Contains(s, `"p":null`) || !strings.Contains(s, `"median_low":1`) || !strings.Contains(s, `"median_high":null`) {
+		t.Errorf("%s", s)
 	}
 }
