@@ -46,6 +46,10 @@
 //     filter-normalised random directions (Figure 6). Pure Go and gonum;
 //     experiment.LossFunction is the operator of a trained network's Cox
 //     loss (double backprop).
+//   - [github.com/parachute-surv/goparachute/parachute/interpret]: tumour
+//     morphology from 3-D masks (voxel and marching-cubes mesh volume,
+//     surface area, sphericity, as pyradiomics defines them), cell densities
+//     per mm², group comparisons (Figure 10).
 //   - [github.com/parachute-surv/goparachute/parachute/figures]: the data
 //     behind each supplementary figure and table and each tutorial, one file
 //     each, one call from its notebook.
@@ -63,9 +67,6 @@
 //     start-up (backend.New does).
 //   - [github.com/parachute-surv/goparachute/parachute/testutil]: named
 //     tolerances and reference loaders, for tests only.
-//
-// Not written yet: interpret (risk groups, cell densities, tumour
-// morphology).
 //
 // Dependency direction: notebooks and tutorials → plotting, figures →
 // experiment, fidelity, data → model, optim, losses, baselines, landscape, interpret,

@@ -32,7 +32,7 @@ Benjamini–Hochberg-adjusted over the eight features.
 
 A data folder needs, besides its features and split file,
 features/<COHORT>/CellViT/cells.csv (case_id, slide_id, the five class counts,
-tissue_area_mm2) and masks/<COHORT>/<case>.nii[.gz]; patients without them
+tissue_area_mm2) and features/<COHORT>/TumourMasks/<case>.nii[.gz]; patients without them
 are left out of those features' tests (and counted).
 
 Writes OUT/patients.csv (one row per test patient), OUT/tests.json and

@@ -184,6 +184,23 @@ var artifacts = []artifact{
 			{name: "tutorial02_masking_rates", table: plotting.MaskingRates(r.Rates)}, {name: "tutorial02_dce", fig: dce},
 			{name: "tutorial02_attention", fig: att}, {name: "tutorial02_attention_rad_missing", fig: attMissing}}, err
 	}},
+	{"figure10_interpretability", func(o figures.Options) ([]product, error) {
+		o.Optimizer = "gcs"
+		r, err := figures.Figure10(figures.Figure10Options{Options: o})
+		if err != nil {
+			return nil, err
+		}
+		f, err := plotting.Figure10(r, plotting.DefaultTheme)
+		if err != nil {
+			return nil, err
+		}
+		out := []product{{name: "figure10_interpretability", fig: f}, {name: "figure10_tests", table: plotting.Figure10Table(r)}}
+		km, err := plotting.Figure10KM(r, plotting.DefaultTheme)
+		for i, k := range km {
+			out = append(out, product{name: fmt.Sprintf("figure10_km_%d", i), fig: k})
+		}
+		return out, err
+	}},
 	{"tutorial03_sharpness", func(o figures.Options) ([]product, error) {
 		r, err := figures.Tutorial03(figures.Tutorial03Options{Seed: o.Seed})
 		if err != nil {
