@@ -7,7 +7,9 @@
 // notebooks are kept), $PARACHUTE_PROFILE, $PARACHUTE_CACHE and
 // $PARACHUTE_FIGURES instead. Expectations live
 // in the notebooks as cell metadata, "metadata": {"expect": {"stdout": [...],
-// "mime": [...]}}. Besides those, a notebook fails on an error output or on a
+// "mime": [...], "html": [...]}}: strings the cell's stdout must contain, MIME
+// types some output must have, strings some text/html output must contain.
+// Besides those, a notebook fails on an error output or on a
 // stderr line "exit status N", "signal: ..." or "GoNB Error:", because GoNB
 // reports a panicking cell as a success and nbconvert then exits 0.
 package notebooks_test
@@ -36,6 +38,7 @@ type cell struct {
 		Expect *struct {
 			Stdout []string `json:"stdout"`
 			MIME   []string `json:"mime"`
+			HTML   []string `json:"html"`
 		} `json:"expect"`
 	} `json:"metadata"`
 	Source  multiline `json:"source"`
@@ -235,7 +238,7 @@ func checkOutputs(nb notebook) []string {
 		if c.CellType != "code" {
 			continue
 		}
-		var stdout strings.Builder
+		var stdout, htmlOut strings.Builder
 		var failures []string
 		mimes := map[string]bool{}
 		for _, o := range c.Outputs {
@@ -249,8 +252,14 @@ func checkOutputs(nb notebook) []string {
 					failures = append(failures, tail(string(o.Text), 2000))
 				}
 			case "display_data", "execute_result":
-				for mime := range o.Data {
+				for mime, raw := range o.Data {
 					mimes[mime] = true
+					if mime == "text/html" {
+						var h multiline
+						if json.Unmarshal(raw, &h) == nil {
+							htmlOut.WriteString(string(h))
+						}
+					}
 				}
 			}
 		}
@@ -267,6 +276,11 @@ func checkOutputs(nb notebook) []string {
 			for _, want := range e.MIME {
 				if !mimes[want] {
 					problems = append(problems, fmt.Sprintf("cell %d: no %s output (got %v)", i, want, slices.Sorted(maps.Keys(mimes))))
+				}
+			}
+			for _, want := range e.HTML {
+				if !strings.Contains(htmlOut.String(), want) {
+					problems = append(problems, fmt.Sprintf("cell %d: no HTML output contains %q", i, want))
 				}
 			}
 		}

@@ -13,7 +13,8 @@ import (
 )
 
 // Markdown renders a table as GitHub-flavoured Markdown; numeric columns
-// (every cell parses as a number or is empty) are right-aligned.
+// (every cell, bold marks aside, starts with a number or is empty or "—")
+// are right-aligned.
 func Markdown(header []string, rows [][]string) string {
 	var b strings.Builder
 	b.WriteString("| " + strings.Join(header, " | ") + " |\n|")
@@ -22,7 +23,7 @@ func Markdown(header []string, rows [][]string) string {
 		for _, r := range rows {
 			var f float64
 			if r[j] != "" && r[j] != "—" {
-				if _, err := fmt.Sscan(strings.ReplaceAll(r[j], ",", ""), &f); err != nil {
+				if _, err := fmt.Sscan(strings.NewReplacer(",", "", "**", "").Replace(r[j]), &f); err != nil {
 					numeric = false
 				}
 			}

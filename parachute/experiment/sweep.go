@@ -203,6 +203,33 @@ func RunAll(root string, runs []RunConfig, workers int, progress io.Writer, opts
 	return results, nil
 }
 
+// ProgressEvent is a sweep's state after an epoch of one of its runs, or
+// after a run finished (Finished set, Epoch the run's last).
+type ProgressEvent struct {
+	// RunsDone of RunsTotal have finished (RunsTrained of them trained, the
+	// others read from the cache).
+	RunsDone, RunsTotal, RunsTrained int
+	// Run describes the run the event is about; Epoch (1-based) of Epochs
+	// and its mean training loss.
+	Run           string
+	Epoch, Epochs int
+	Loss          float64
+	// TestC is a finished run's test Harrell C; Cached says it was read
+	// from the cache.
+	Finished bool
+	TestC    float64
+	Cached   bool
+	// Elapsed since the sweep began, and Left its estimate (0 when unknown).
+	Elapsed, Left time.Duration
+}
+
+// ProgressObserver receives a sweep's progress as events: a progress
+// writer given to RunAll (and to the figure builders) that implements it
+// gets every event instead of the text lines (a notebook's live panel).
+type ProgressObserver interface {
+	Observe(ProgressEvent)
+}
+
 // sweepProgress prints runs done of total, each worker's current run and
 // epoch, elapsed and estimated time left: one live line on a terminal, log
 // lines otherwise.
@@ -231,9 +258,34 @@ func (p *sweepProgress) eta() string {
 	if p.trained == 0 {
 		return "?"
 	}
-	// Cached runs take no time: extrapolate from the runs trained so far.
-	left := time.Duration(float64(time.Since(p.began)) / float64(p.trained) * float64(p.total-p.finished))
-	return left.Round(time.Second).String()
+	return p.left().Round(time.Second).String()
+}
+
+// left extrapolates the time left from the runs trained so far (cached runs
+// take no time); 0 before the first.
+func (p *sweepProgress) left() time.Duration {
+	if p.trained == 0 {
+		return 0
+	}
+	return time.Duration(float64(time.Since(p.began)) / float64(p.trained) * float64(p.total-p.finished))
+}
+
+// event sends an event to an observing writer; false when the writer does
+// not observe.
+func (p *sweepProgress) event(e ProgressEvent) bool {
+	o, ok := p.w.(ProgressObserver)
+	if !ok {
+		return false
+	}
+	e.RunsDone, e.RunsTotal, e.RunsTrained = p.finished, p.total, p.trained
+	e.Elapsed, e.Left = time.Since(p.began), p.left()
+	o.Observe(e)
+	return true
+}
+
+// describe names a run for progress: cohort, method, optimizer, fold, p_miss.
+func describe(r RunConfig) string {
+	return fmt.Sprintf("%s %s %s fold %d p_miss %.2f seed %d", r.Cohort.Source, r.Method, r.Train.Optimizer, r.Fold, r.Train.PMiss, r.Train.Seed)
 }
 
 func (p *sweepProgress) epoch(worker int, r RunConfig, e Epoch) {
@@ -242,6 +294,9 @@ func (p *sweepProgress) epoch(worker int, r RunConfig, e Epoch) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.event(ProgressEvent{Run: describe(r), Epoch: e.Epoch + 1, Epochs: r.Train.Epochs, Loss: e.Loss}) {
+		return
+	}
 	p.status[worker] = fmt.Sprintf("fold %d p_miss %.2f epoch %d/%d", r.Fold, r.Train.PMiss, e.Epoch+1, r.Train.Epochs)
 	if p.terminal {
 		var parts []string
@@ -266,6 +321,9 @@ func (p *sweepProgress) done(worker int, r RunConfig, res *RunResult, cached boo
 	}
 	delete(p.status, worker)
 	if p.w == nil {
+		return
+	}
+	if p.event(ProgressEvent{Run: describe(r), Finished: true, TestC: float64(res.Metrics.HarrellC), Cached: cached, Epochs: r.Train.Epochs}) {
 		return
 	}
 	how := "trained"

@@ -51,7 +51,9 @@ func Show(fig *plotting.Figure, name string) ([]string, error) {
 	return paths, nil
 }
 
-// ShowTable displays a Markdown table (text/markdown), writes it to name.md
+// ShowTable displays a Markdown table as one output holding text/html (a
+// styled table: plotting.TableHTML) and text/markdown (the front end picks
+// the HTML; the Markdown stays in the notebook file), writes it to name.md
 // in [plotting.FiguresDir] and prints "saved" with the path.
 func ShowTable(markdown, name string) (string, error) {
 	dir, err := plotting.FiguresDir()
@@ -62,7 +64,10 @@ func ShowTable(markdown, name string) (string, error) {
 	if err := atomicfile.Write(path, []byte(markdown)); err != nil {
 		return "", err
 	}
-	gonbui.DisplayMarkdown(markdown)
+	gonbui.SendData(&protocol.DisplayData{Data: map[protocol.MIMEType]any{
+		protocol.MIMETextHTML:     plotting.TableHTML(markdown),
+		protocol.MIMETextMarkdown: markdown,
+	}})
 	gonbui.Sync()
 	fmt.Println("saved", experiment.ShortPath(path))
 	return path, nil
