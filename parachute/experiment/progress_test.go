@@ -16,8 +16,17 @@ type recorder struct {
 	text   int
 }
 
-func (r *recorder) Write(b []byte) (int, error) { r.mu.Lock(); r.text++; r.mu.Unlock(); return len(b), nil }
-func (r *recorder) Observe(e ProgressEvent)     { r.mu.Lock(); r.events = append(r.events, e); r.mu.Unlock() }
+func (r *recorder) Write(b []byte) (int, error) {
+	r.mu.Lock()
+	r.text++
+	r.mu.Unlock()
+	return len(b), nil
+}
+func (r *recorder) Observe(e ProgressEvent) {
+	r.mu.Lock()
+	r.events = append(r.events, e)
+	r.mu.Unlock()
+}
 
 // A progress writer that observes gets one event per epoch and per
 // finished run, and no text; a second sweep reads every run from the cache.
