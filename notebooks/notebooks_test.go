@@ -170,9 +170,11 @@ func TestNotebooks(t *testing.T) {
 		t.Skip(err)
 	}
 	// Unless told otherwise the notebooks train in the smoke profile, and
-	// their runs and figures go to a temporary folder, not out/.
+	// their runs and figures go to a temporary folder, not out/. nbconvert
+	// runs no JavaScript: widgets are told to draw their defaults and return
+	// (nbdisplay.HeadlessEnv).
 	scratch := t.TempDir()
-	env := os.Environ()
+	env := append(os.Environ(), "PARACHUTE_HEADLESS=1")
 	for k, v := range map[string]string{"PARACHUTE_PROFILE": "smoke", "PARACHUTE_CACHE": filepath.Join(scratch, "cache"),
 		"PARACHUTE_FIGURES": filepath.Join(scratch, "figures")} {
 		if os.Getenv(k) == "" {

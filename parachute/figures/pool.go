@@ -59,27 +59,7 @@ func PoolOutOfFold(results []*experiment.RunResult) (*Pooled, error) {
 
 // foldRuns trains (or loads) every fold of a cohort at the options' p_miss.
 func foldRuns(spec data.CohortSpec, o Options, cohorts *experiment.CohortCache) ([]*experiment.RunResult, error) {
-	c, err := cohorts.Open(spec)
-	if err != nil {
-		return nil, err
-	}
-	base, err := experiment.Profile(o.Profile)
-	if err != nil {
-		return nil, err
-	}
-	base.Optimizer, base.Seed = o.Optimizer, o.Seed
-	eval := experiment.EvalProfile(o.Profile)
-	eval.Seed = o.Seed
-	var runs []experiment.RunConfig
-	for _, r := range experiment.ProtocolRuns(spec, len(c.Folds), experiment.MethodParachute, base, eval) {
-		if r.Train.PMiss == o.PMiss {
-			runs = append(runs, r)
-		}
-	}
-	if len(runs) == 0 {
-		return nil, fmt.Errorf("figures: p_miss %v is not one of the protocol's ratios", o.PMiss)
-	}
-	return experiment.RunAll(o.Root, runs, o.Workers, o.Progress, experiment.RunOptions{Cohorts: cohorts})
+	return methodFoldRuns(spec, o, experiment.MethodParachute, cohorts)
 }
 
 // pooledCohorts completes the options, trains (or loads) every fold of each
