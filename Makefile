@@ -9,6 +9,8 @@
 #   make test        install what the tests need, then run them (CI runs this)
 #   make test-short  the quick library tests only
 #   make mutants     plant each committed bug (tools/mutants) and check a test catches it
+#   make browser-test  the exploration notebook's widgets in headless Chromium
+#                    (Jupyter Notebook server + go-rod; screenshots in out/browser)
 #   make bench       benchmarks (speed targets are measured here, never in tests)
 #   make references  regenerate the R reference values (needs R; go test does not)
 #   make authors-equivalence AUTHORS=DIR  the authors' PaRaChuteModel (a checkout of
@@ -25,7 +27,7 @@ AUTHORS_RESULTS := bench/results/authors-8ff4575
 EPOCHS ?= 100
 SEEDS ?= 0,1,2
 
-.PHONY: reproduce publish-notebooks setup test test-short mutants bench references check authors-equivalence authors-training
+.PHONY: reproduce publish-notebooks setup test test-short mutants browser-test bench references check authors-equivalence authors-training
 
 reproduce:
 	@jupyter="$$(tools/setup | tail -n 1)" && \
@@ -51,13 +53,18 @@ test-short:
 mutants:
 	tools/mutants/run
 
+browser-test:
+	@tools/setup --browser >/dev/null
+	cd tools && PATH="$$(go env GOPATH)/bin:$$PATH" go run ./browser --repo .. --out ../out/browser
+
 bench:
 	go test -run '^$$' -bench . -benchmem ./...
 
 references:
 	cd parachute/survival/testdata && Rscript gen/reference.R
 	cd parachute/scoring/testdata && Rscript gen/scoring.R
-	cd parachute/stats/testdata && Rscript gen/wilcoxon.R
+	cd parachute/stats/testdata && Rscript gen/wilcoxon.R && Rscript gen/mannwhitney.R
+	cd parachute/interpret/testdata && python3 gen/morphology.py
 	cd parachute/experiment/testdata && sh gen/reference.sh
 
 check:

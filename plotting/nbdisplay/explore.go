@@ -60,9 +60,15 @@ func Explore(defaults figures.ExploreSettings) error {
 		return s
 	}
 	figureID, tableID := "explore_figure_"+gonbui.UniqueId(), "explore_table_"+gonbui.UniqueId()
+	var panel *LivePanel
 	draw := func() {
 		s := settings()
-		s.Progress = NewLivePanel(fmt.Sprintf("Runs of %s, %s (%s), p_miss %.2f, %s profile", s.Cohort, s.Method, s.Optimizer, s.PMiss, s.Profile))
+		title := fmt.Sprintf("Runs of %s, %s (%s), p_miss %.2f, %s profile", s.Cohort, s.Method, s.Optimizer, s.PMiss, s.Profile)
+		if panel == nil {
+			panel = NewLivePanel(title)
+		}
+		panel.Reset(title)
+		s.Progress = panel
 		gonbui.UpdateHtml(figureID, `<div id="explore-figure">computing…</div>`)
 		r, err := figures.Explore(s)
 		if err != nil {

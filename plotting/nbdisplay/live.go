@@ -45,6 +45,15 @@ func NewLivePanel(title string) *LivePanel {
 	return &LivePanel{id: "parachute_live_" + gonbui.UniqueId(), title: title}
 }
 
+// Reset starts the panel over with a new title (a new sweep in the same
+// block).
+func (p *LivePanel) Reset(title string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.title, p.seen, p.losses, p.curves, p.note = title, false, nil, nil, ""
+	p.redraw(true)
+}
+
 // Observe implements experiment.ProgressObserver.
 func (p *LivePanel) Observe(e experiment.ProgressEvent) {
 	p.mu.Lock()
