@@ -1,8 +1,10 @@
 # goparachute — common tasks. See README.md.
 #
 #   make reproduce   execute every notebook (quick profile) into out/notebooks,
-#                    writing every figure into out/figures (PROFILE=paper for
-#                    the full protocol, meant for a GPU)
+#                    writing every figure into out/figures, the notebooks as
+#                    HTML into out/html and one page linking all of them,
+#                    out/index.html (PROFILE=paper for the full protocol,
+#                    meant for a GPU)
 #   make publish-notebooks  copy the executed notebooks over the committed ones
 #   make setup       install what both commands need (tools/setup): HDF5, OpenBLAS,
 #                    Jupyter (Debian), gonb and its kernel
@@ -33,9 +35,13 @@ reproduce:
 	@jupyter="$$(tools/setup | tail -n 1)" && \
 	PATH="$$(go env GOPATH)/bin:$$PATH" JUPYTER="$$jupyter" NOTEBOOKS_OUT="$(CURDIR)/out/notebooks" \
 	PARACHUTE_PROFILE=$(PROFILE) PARACHUTE_CACHE="$(CURDIR)/out/cache" PARACHUTE_FIGURES="$(CURDIR)/out/figures" \
-	go test -count=1 -timeout 0 -run 'TestNotebooks$$' -v ./notebooks
-	@echo "== executed notebooks (out/notebooks) and figures (out/figures):"
-	@ls -1 out/notebooks/*/*.ipynb out/figures/*
+	go test -count=1 -timeout 0 -run 'TestNotebooks$$' -v ./notebooks && \
+	for d in notebooks tutorials; do \
+	  ls out/notebooks/$$d/*.ipynb >/dev/null 2>&1 || continue; \
+	  "$$jupyter" nbconvert --to html --log-level WARN --output-dir "$(CURDIR)/out/html/$$d" out/notebooks/$$d/*.ipynb || exit 1; \
+	done
+	@go run ./cmd/parachute index --out out
+	@echo "== executed notebooks (out/notebooks), their HTML (out/html) and figures (out/figures); open out/index.html"
 
 publish-notebooks:
 	cp out/notebooks/notebooks/*.ipynb notebooks/

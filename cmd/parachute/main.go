@@ -57,6 +57,7 @@ var commands = map[string]command{
 	"collect":   {"merge run results into one table (CSV and JSON)", runCollect},
 	"reproduce": {"every figure and table of the notebooks, without Jupyter", runReproduce},
 	"backends":  {"which GoMLX backend is selected and why", runBackends},
+	"index":     {"out/index.html: every executed notebook and figure on one page", runIndex},
 	"interpret": {"Figure 10 on one cohort: risk groups, cell densities, tumour morphology", runInterpret},
 	"landscape": {"loss landscape of a trained network: Hessian eigenvalues, trace, surface", runLandscape},
 	"fidelity":  {"export a network for a side-by-side run of the authors' code", runFidelity},
