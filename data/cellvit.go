@@ -38,7 +38,8 @@ var cellVitHeader = append(append([]string{"case_id", "slide_id"}, CellClasses..
 // one row per slide) and returns the rows by case. Faults name the file, the
 // row and the patient: a missing column, a count that is not a non-negative
 // integer, an area that is not > 0, a slide listed twice.
-func ReadCellCounts(path string) (map[string][]CellCounts, error) {
+func ReadCellCounts(path string) (_ map[string][]CellCounts, err error) {
+	defer guardDecoder(path, &err)
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, &FileError{Path: path, Err: fmt.Errorf("%w: %v", ErrFormat, err)}

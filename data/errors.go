@@ -75,3 +75,13 @@ func trimPrefix(err error) string {
 func faultf(sentinel error, format string, args ...any) error {
 	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), sentinel)
 }
+
+// guardDecoder turns a panic inside a third-party decoder into a FileError
+// naming the file: the last guard of every reader, behind the checks that
+// validate the bytes before handing them over. Use as
+// defer guardDecoder(path, &err).
+func guardDecoder(path string, err *error) {
+	if r := recover(); r != nil {
+		*err = &FileError{Path: path, Err: fmt.Errorf("%w: the decoder failed on this file: %v", ErrFormat, r)}
+	}
+}

@@ -62,6 +62,7 @@ func ReadSlideFeatures(path string) (features []float32, patches int, err error)
 // ReadSlideFile is [ReadSlideFeatures] that also returns the patch
 // coordinates of the "coords" dataset (nil when the file has none).
 func ReadSlideFile(path string) (features []float32, patches int, coords [][2]int64, err error) {
+	defer guardDecoder(path, &err)
 	fault := func(err error) error { return &FileError{Path: path, Err: err} }
 	if _, err := os.Stat(path); err != nil {
 		return nil, 0, nil, fault(fmt.Errorf("%w: %v", ErrFormat, err))

@@ -37,7 +37,8 @@ const nifti1HeaderSize = 348
 // int32, uint32, float32, float64). Spacing comes from pixdim[1..3], converted
 // to mm from the header's spatial unit (metre, mm or µm; unknown units are
 // taken as mm). Errors name the file and the fault.
-func ReadMask(path string) (*Mask, error) {
+func ReadMask(path string) (_ *Mask, err error) {
+	defer guardDecoder(path, &err)
 	fault := func(err error) (*Mask, error) { return nil, &FileError{Path: path, Err: err} }
 	raw, err := os.ReadFile(path)
 	if err != nil {

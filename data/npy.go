@@ -3,7 +3,6 @@
 package data
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/binary"
 	"fmt"
@@ -11,7 +10,10 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 
 	"codeberg.org/sbinet/npyio"
 	"codeberg.org/sbinet/npyio/npy"
@@ -46,13 +48,16 @@ func ReadSeriesFeatures(path string) (slices, width int, features []float32, err
 }
 
 func readNPYSeries(path string) (slices, width int, features []float32, err error) {
+	defer guardDecoder(path, &err)
 	fault := func(err error) error { return &FileError{Path: path, Err: err} }
-	f, err := os.Open(path)
+	raw, err := os.ReadFile(path)
 	if err != nil {
 		return 0, 0, nil, fault(fmt.Errorf("%w: %v", ErrFormat, err))
 	}
-	defer f.Close()
-	r, err := npyio.NewReader(bufio.NewReader(f))
+	if err := checkNPY(raw); err != nil {
+		return 0, 0, nil, fault(fmt.Errorf("%w: not a complete NumPy .npy file: %v", ErrFormat, err))
+	}
+	r, err := npyio.NewReader(bytes.NewReader(raw))
 	if err != nil {
 		return 0, 0, nil, fault(fmt.Errorf("%w: not a NumPy .npy file: %v", ErrFormat, err))
 	}
@@ -103,6 +108,72 @@ func readNPYSeries(path string) (slices, width int, features []float32, err erro
 		}
 	}
 	return slices, width, features, nil
+}
+
+// npyDescr, npyFortran and npyShape find the entries of a .npy header
+// dictionary (NEP 1), in any order.
+var (
+	npyDescr   = regexp.MustCompile(`'descr'\s*:\s*'([<>|=]?)([a-zA-Z])(\d+)'`)
+	npyFortran = regexp.MustCompile(`'fortran_order'\s*:\s*(True|False)`)
+	npyShape   = regexp.MustCompile(`'shape'\s*:\s*\(([\d\s,]*)\)`)
+)
+
+// checkNPY validates a .npy file before the decoder sees it (npyio v0.14.0
+// panics on truncated headers): the magic string, a version of 1, 2 or 3,
+// a header length within the file, a header dictionary with descr,
+// fortran_order and shape, and at least shape × item size bytes of data.
+func checkNPY(raw []byte) error {
+	if len(raw) < 10 || string(raw[:6]) != "\x93NUMPY" {
+		return fmt.Errorf("no .npy magic string (%d bytes)", len(raw))
+	}
+	major := raw[6]
+	var hlen, start int
+	switch major {
+	case 1:
+		hlen, start = int(binary.LittleEndian.Uint16(raw[8:10])), 10
+	case 2, 3:
+		if len(raw) < 12 {
+			return fmt.Errorf("version %d header cut short", major)
+		}
+		hlen, start = int(binary.LittleEndian.Uint32(raw[8:12])), 12
+	default:
+		return fmt.Errorf("unknown .npy version %d", major)
+	}
+	if hlen <= 0 || start+hlen > len(raw) {
+		return fmt.Errorf("header of %d bytes in a file of %d", hlen, len(raw))
+	}
+	header := string(raw[start : start+hlen])
+	d := npyDescr.FindStringSubmatch(header)
+	if d == nil || npyFortran.FindString(header) == "" {
+		return fmt.Errorf("header %q lacks descr or fortran_order", header)
+	}
+	sh := npyShape.FindStringSubmatch(header)
+	if sh == nil {
+		return fmt.Errorf("header %q lacks a shape", header)
+	}
+	n := 1
+	for _, f := range strings.Split(sh[1], ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		k, err := strconv.Atoi(f)
+		if err != nil || k < 0 || k > 1<<31 {
+			return fmt.Errorf("shape %q", sh[1])
+		}
+		n *= k
+		if n > 1<<31 {
+			return fmt.Errorf("shape %q too large", sh[1])
+		}
+	}
+	item, _ := strconv.Atoi(d[3])
+	if item <= 0 || item > 16 {
+		return fmt.Errorf("item size %q", d[3])
+	}
+	if have := len(raw) - start - hlen; have < n*item {
+		return fmt.Errorf("%d data bytes for shape (%s) of %d-byte items: truncated", have, sh[1], item)
+	}
+	return nil
 }
 
 // WriteSeriesFeatures writes [slices, width] row-major float32 features as a

@@ -79,7 +79,8 @@ type SplitTable struct {
 // (Patho-Bench format). A censored case at OS_days = 0 is kept here; [Load]
 // excludes it and counts it in its report, because it is never at risk at
 // any event time.
-func ReadSplits(path string) (*SplitTable, error) {
+func ReadSplits(path string) (_ *SplitTable, err error) {
+	defer guardDecoder(path, &err)
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, &FileError{Path: path, Err: fmt.Errorf("%w: %v", ErrFormat, err)}
@@ -94,7 +95,8 @@ func ReadSplits(path string) (*SplitTable, error) {
 // absent, and a row may leave both outcome values empty. A case whose outcome
 // is unknown gets Time NaN (and Event false); known outcomes are checked as
 // [ReadSplits] checks them, and fold columns are read but not required.
-func ReadCaseList(path string) (*SplitTable, error) {
+func ReadCaseList(path string) (_ *SplitTable, err error) {
+	defer guardDecoder(path, &err)
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, &FileError{Path: path, Err: fmt.Errorf("%w: %v", ErrFormat, err)}

@@ -3,7 +3,9 @@
 package data
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/nlpodyssey/gopickle/pytorch"
@@ -17,9 +19,10 @@ import (
 // storage offset. Unpickling goes through github.com/nlpodyssey/gopickle,
 // which panics on some malformed files; the panic is returned as ErrFormat.
 func readTorchSeries(path string) (slices, width int, features []float32, err error) {
+	defer guardDecoder(path, &err)
 	fault := func(err error) error { return &FileError{Path: path, Err: err} }
-	if _, err := os.Stat(path); err != nil {
-		return 0, 0, nil, fault(fmt.Errorf("%w: %v", ErrFormat, err))
+	if err := checkTorchMagic(path); err != nil {
+		return 0, 0, nil, fault(fmt.Errorf("%w: not a PyTorch file saved with torch.save: %v", ErrFormat, err))
 	}
 	obj, err := loadTorch(path)
 	if err != nil {
@@ -71,6 +74,29 @@ func readTorchSeries(path string) (slices, width int, features []float32, err er
 		}
 	}
 	return slices, width, features, nil
+}
+
+// torchLegacyMagic opens a legacy torch.save file: pickle protocol 2 and
+// the pickled magic number 0x1950a86a20f9469cfc6c.
+var torchLegacyMagic = []byte("\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19")
+
+// checkTorchMagic accepts only the two layouts torch.save writes, a zip
+// archive or the legacy pickle stream, before gopickle sees the file:
+// gopickle v0.3.0 loops forever on a file that reads as an empty tar
+// archive (an empty file, or zeros).
+func checkTorchMagic(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	head := make([]byte, len(torchLegacyMagic))
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	if bytes.HasPrefix(head, []byte("PK\x03\x04")) || bytes.Equal(head, torchLegacyMagic) {
+		return nil
+	}
+	return fmt.Errorf("starts with % x, neither a zip archive nor a legacy torch pickle", head[:min(n, 8)])
 }
 
 // loadTorch unpickles a torch.save file, turning a panic of the unpickler
