@@ -6,6 +6,12 @@
 package atomicfile
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 )
@@ -21,10 +27,18 @@ func Write(path string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	if _, err := tmp.Write(data); err != nil {
+	fail := func(err error) error {
 		tmp.Close()
 		os.Remove(tmp.Name())
-		return err
+		return fmt.Errorf("writing %s: %w (the previous file, if any, is unchanged)", path, err)
+	}
+	if _, err := writeData(tmp, data); err != nil {
+		return fail(err)
+	}
+	// Flush to the disk before the rename, so that a power loss leaves the
+	// old file or the new one, never a renamed empty one.
+	if err := tmp.Sync(); err != nil {
+		return fail(err)
 	}
 	if err := tmp.Close(); err != nil {
 		os.Remove(tmp.Name())
@@ -35,4 +49,49 @@ func Write(path string, data []byte) error {
 		return err
 	}
 	return nil
+}
+
+// writeData writes to the temporary file; tests replace it to inject a
+// full disk.
+var writeData = func(w io.Writer, data []byte) (int, error) { return w.Write(data) }
+
+// ErrCorrupt is returned by ReadChecked for a file whose trailer is missing
+// or does not match its content (a truncated or damaged file).
+var ErrCorrupt = errors.New("atomicfile: file is truncated or corrupt")
+
+// checkedMagic opens the 48-byte trailer WriteChecked appends: the magic,
+// the payload's length (8 bytes, little endian) and its SHA-256.
+const checkedMagic = "PRCHSUM1"
+
+// WriteChecked writes data followed by a trailer holding its length and
+// SHA-256, atomically (see Write); ReadChecked verifies it.
+func WriteChecked(path string, data []byte) error {
+	sum := sha256.Sum256(data)
+	out := make([]byte, 0, len(data)+48)
+	out = append(out, data...)
+	out = append(out, checkedMagic...)
+	out = binary.LittleEndian.AppendUint64(out, uint64(len(data)))
+	out = append(out, sum[:]...)
+	return Write(path, out)
+}
+
+// ReadChecked reads a file written by WriteChecked and returns its data, or
+// an error wrapping ErrCorrupt when the trailer is missing or does not
+// match (and the error of os.ReadFile when the file cannot be read).
+func ReadChecked(path string) ([]byte, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	n := len(raw) - 48
+	if n < 0 || string(raw[n:n+8]) != checkedMagic {
+		return nil, fmt.Errorf("%s: %w: no checksum trailer", path, ErrCorrupt)
+	}
+	if l := binary.LittleEndian.Uint64(raw[n+8 : n+16]); l != uint64(n) {
+		return nil, fmt.Errorf("%s: %w: %d bytes, the trailer says %d", path, ErrCorrupt, n, l)
+	}
+	if sum := sha256.Sum256(raw[:n]); !bytes.Equal(sum[:], raw[n+16:]) {
+		return nil, fmt.Errorf("%s: %w: checksum mismatch", path, ErrCorrupt)
+	}
+	return raw[:n], nil
 }

@@ -1,20 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 
-package atomicfile_test
+package atomicfile
 
 import (
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
-
-	"github.com/parachute-surv/goparachute/parachute/atomicfile"
 )
 
 func TestWriteReplacesAndLeavesNoTemporaryFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "a", "b.json")
 	for _, content := range []string{"first", "second"} {
-		if err := atomicfile.Write(path, []byte(content)); err != nil {
+		if err := Write(path, []byte(content)); err != nil {
 			t.Fatal(err)
 		}
 		got, _ := os.ReadFile(path)
@@ -27,10 +29,61 @@ func TestWriteReplacesAndLeavesNoTemporaryFile(t *testing.T) {
 		t.Fatalf("%d entries left in the folder", len(entries))
 	}
 	// A folder in the way: the write fails and nothing is left behind.
-	if err := atomicfile.Write(filepath.Join(dir, "a"), []byte("x")); err == nil {
+	if err := Write(filepath.Join(dir, "a"), []byte("x")); err == nil {
 		t.Fatal("renaming over a folder succeeded")
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Fatalf("%d entries after a failed write", len(entries))
+	}
+}
+
+// A full disk in the middle of a write: the error is reported and the
+// previous file stays as it was, with no temporary file left.
+func TestFullDiskKeepsThePreviousFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "run.json")
+	if err := Write(path, []byte("previous result")); err != nil {
+		t.Fatal(err)
+	}
+	saved := writeData
+	defer func() { writeData = saved }()
+	writeData = func(w io.Writer, data []byte) (int, error) {
+		n, _ := w.Write(data[:len(data)/2])
+		return n, syscall.ENOSPC
+	}
+	err := Write(path, []byte("a new result that does not fit"))
+	if !errors.Is(err, syscall.ENOSPC) || !strings.Contains(err.Error(), "run.json") {
+		t.Fatalf("error %v", err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "previous result" {
+		t.Fatalf("the previous file became %q", got)
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(path)); len(entries) != 1 {
+		t.Fatalf("%d entries left", len(entries))
+	}
+}
+
+// ReadChecked returns what WriteChecked wrote and refuses a truncated, a
+// flipped or a plain file.
+func TestChecked(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ck.gob")
+	data := []byte("checkpoint bytes, any content")
+	if err := WriteChecked(path, data); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadChecked(path)
+	if err != nil || string(got) != string(data) {
+		t.Fatalf("%q %v", got, err)
+	}
+	raw, _ := os.ReadFile(path)
+	for name, bad := range map[string][]byte{
+		"truncated": raw[:len(raw)-10],
+		"cut short": raw[:20],
+		"flipped":   append([]byte{raw[0] ^ 1}, raw[1:]...),
+		"plain":     data,
+	} {
+		os.WriteFile(path, bad, 0o644)
+		if _, err := ReadChecked(path); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("%s file: %v", name, err)
+		}
 	}
 }

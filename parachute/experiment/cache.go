@@ -3,6 +3,8 @@
 package experiment
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -29,6 +31,36 @@ type RunResult struct {
 	Evaluation
 	// OracleC is the generator's oracle C of a synthetic cohort's test fold.
 	OracleC *float64 `json:"oracle_c,omitempty"`
+	// Checksum is the SHA-256 of the file's JSON with this field empty: a
+	// damaged file (power loss, a full disk, an edit) is retrained, never
+	// read. Files written before the field existed have none and are read
+	// as they are.
+	Checksum string `json:"checksum,omitempty"`
+}
+
+// ErrCorruptResult is returned by LoadResult for a result file that does
+// not parse or whose checksum does not match.
+var ErrCorruptResult = errors.New("experiment: result file is truncated or damaged")
+
+// checksum returns the SHA-256 of r's JSON without its checksum.
+func (r RunResult) checksum() (string, error) {
+	r.Checksum = ""
+	raw, err := json.Marshal(r)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// writeResult writes r with its checksum, atomically.
+func writeResult(path string, r *RunResult) error {
+	sum, err := r.checksum()
+	if err != nil {
+		return err
+	}
+	r.Checksum = sum
+	return WriteJSON(path, r)
 }
 
 // ResultPath is where the result of cfg lives under root.
@@ -50,7 +82,12 @@ func LoadResult(root string, cfg RunConfig) (*RunResult, bool, error) {
 	}
 	var r RunResult
 	if err := json.Unmarshal(raw, &r); err != nil {
-		return nil, false, fmt.Errorf("%s: %w", path, err)
+		return nil, false, fmt.Errorf("%s: %w: %v", path, ErrCorruptResult, err)
+	}
+	if r.Checksum != "" {
+		if sum, err := r.checksum(); err != nil || sum != r.Checksum {
+			return nil, false, fmt.Errorf("%s: %w: checksum mismatch", path, ErrCorruptResult)
+		}
 	}
 	if r.Hash != cfg.Hash() {
 		return nil, false, fmt.Errorf("%s holds run %s, not %s", path, r.Hash, cfg.Hash())
@@ -73,7 +110,14 @@ func RunOrLoad(root string, cfg RunConfig, opts RunOptions) (*RunResult, bool, e
 	if err := cfg.Validate(); err != nil {
 		return nil, false, err
 	}
-	if r, ok, err := LoadResult(root, cfg); err != nil || ok {
+	r, ok, err := LoadResult(root, cfg)
+	switch {
+	case errors.Is(err, ErrCorruptResult):
+		// Retrain rather than read a damaged result.
+		if opts.Progress != nil {
+			fmt.Fprintf(opts.Progress, "%v: retraining\n", err)
+		}
+	case err != nil || ok:
 		return r, ok, err
 	}
 	began := time.Now()
@@ -84,7 +128,7 @@ func RunOrLoad(root string, cfg RunConfig, opts RunOptions) (*RunResult, bool, e
 	if cfg.Fold >= len(c.Folds) {
 		return nil, false, fmt.Errorf("experiment: fold %d of cohort %s with %d folds", cfg.Fold, c.Name, len(c.Folds))
 	}
-	r := &RunResult{Config: cfg, Hash: cfg.Hash()}
+	r = &RunResult{Config: cfg, Hash: cfg.Hash()}
 	var model Predictor
 	to := opts.TrainOptions
 	to.Checkpoint = filepath.Join(root, "checkpoints", cfg.Hash()+".gob")
@@ -117,7 +161,7 @@ func RunOrLoad(root string, cfg RunConfig, opts RunOptions) (*RunResult, bool, e
 		f := float64(oc)
 		r.OracleC = &f
 	}
-	if err := WriteJSON(ResultPath(root, cfg), r); err != nil {
+	if err := writeResult(ResultPath(root, cfg), r); err != nil {
 		return nil, false, err
 	}
 	os.Remove(to.Checkpoint) // the result supersedes it

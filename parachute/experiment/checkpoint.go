@@ -17,8 +17,9 @@ import (
 	"github.com/parachute-surv/goparachute/parachute/atomicfile"
 )
 
-// checkpointVersion changes whenever the file layout changes.
-const checkpointVersion = 1
+// checkpointVersion changes whenever the file layout changes. Version 2:
+// the gob followed by a length and SHA-256 trailer (atomicfile.WriteChecked).
+const checkpointVersion = 2
 
 // checkpoint is everything a run needs to continue exactly: every variable
 // of the context (parameters, optimizer moments and step, the graph random
@@ -65,30 +66,38 @@ func (t *Trainer) SaveCheckpoint(path string, epochs int, history []Epoch) error
 	if err := gob.NewEncoder(&buf).Encode(&ck); err != nil {
 		return err
 	}
-	return atomicfile.Write(path, buf.Bytes())
+	return atomicfile.WriteChecked(path, buf.Bytes())
 }
 
 // errNoCheckpoint is returned by loadCheckpoint when path does not exist.
 var errNoCheckpoint = errors.New("experiment: no checkpoint")
+
+// errCorruptCheckpoint is returned by LoadCheckpoint for a checkpoint that is
+// truncated or damaged (power loss, full disk) or of an older layout: the
+// run starts over rather than resume from it.
+var errCorruptCheckpoint = errors.New("experiment: checkpoint is truncated, damaged or of an older layout")
 
 // LoadCheckpoint restores the state saved by SaveCheckpoint into a trainer
 // built with the same configuration, before its first step, and returns the
 // epochs done and the history. A checkpoint of another configuration is an
 // error.
 func (t *Trainer) LoadCheckpoint(path string) (int, []Epoch, error) {
-	raw, err := os.ReadFile(path)
+	raw, err := atomicfile.ReadChecked(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return 0, nil, errNoCheckpoint
+	}
+	if errors.Is(err, atomicfile.ErrCorrupt) {
+		return 0, nil, fmt.Errorf("%w: %v", errCorruptCheckpoint, err)
 	}
 	if err != nil {
 		return 0, nil, err
 	}
 	var ck checkpoint
 	if err := gob.NewDecoder(bytes.NewReader(raw)).Decode(&ck); err != nil {
-		return 0, nil, fmt.Errorf("checkpoint %s: %w", path, err)
+		return 0, nil, fmt.Errorf("%w: %s: %v", errCorruptCheckpoint, path, err)
 	}
 	if ck.Version != checkpointVersion {
-		return 0, nil, fmt.Errorf("checkpoint %s: version %d, this build reads %d", path, ck.Version, checkpointVersion)
+		return 0, nil, fmt.Errorf("%w: %s: version %d, this build reads %d", errCorruptCheckpoint, path, ck.Version, checkpointVersion)
 	}
 	cfg, _ := json.Marshal(t.Config)
 	if !bytes.Equal(cfg, ck.Config) {

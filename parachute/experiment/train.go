@@ -92,7 +92,18 @@ func Train(c *data.Cohort, fold int, cfg TrainConfig, opts TrainOptions) (*Train
 	start, history := 0, []Epoch(nil)
 	if opts.Checkpoint != "" {
 		start, history, err = t.LoadCheckpoint(opts.Checkpoint)
-		if err != nil && !errors.Is(err, errNoCheckpoint) {
+		switch {
+		case errors.Is(err, errCorruptCheckpoint):
+			// Never resume from a damaged file: start over with a fresh
+			// trainer (the failed load may have set some variables).
+			if opts.Progress != nil {
+				fmt.Fprintf(opts.Progress, "%v: training from the start\n", err)
+			}
+			if t, err = NewTrainer(b, c, cfg); err != nil {
+				return nil, err
+			}
+			start, history = 0, nil
+		case err != nil && !errors.Is(err, errNoCheckpoint):
 			return nil, err
 		}
 	}
