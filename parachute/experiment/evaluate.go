@@ -3,6 +3,7 @@
 package experiment
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/parachute-surv/goparachute/data"
@@ -81,7 +82,19 @@ func Evaluate(m Predictor, pMiss float64, c *data.Cohort, fold int, eval EvalCon
 	f := c.Folds[fold]
 	train, test := patientsOf(c, f.Train), patientsOf(c, f.Test)
 	trainO, testO := c.OutcomesOf(f.Train), c.OutcomesOf(f.Test)
-	trainRisk, err := m.Predict(train, nil)
+	predict := func(patients []*data.Patient, masks []Masking) ([]float64, error) {
+		risk, err := m.Predict(patients, masks)
+		if err != nil {
+			return nil, err
+		}
+		for i, r := range risk {
+			if math.IsNaN(r) || math.IsInf(r, 0) {
+				return nil, fmt.Errorf("experiment: the model predicts a risk of %v for patient %s: no result is written", r, patients[i].ID)
+			}
+		}
+		return risk, nil
+	}
+	trainRisk, err := predict(train, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +112,7 @@ func Evaluate(m Predictor, pMiss float64, c *data.Cohort, fold int, eval EvalCon
 				if sc != ScenarioFull {
 					masks = scenarioMasks(patients, sc, pMiss, eval.Seed, fold, rep)
 				}
-				risk, err := m.Predict(patients, masks)
+				risk, err := predict(patients, masks)
 				if err != nil {
 					return nil, nil, err
 				}

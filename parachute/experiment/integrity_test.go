@@ -4,6 +4,7 @@ package experiment
 
 import (
 	"errors"
+	"math"
 	"os"
 	"strings"
 	"testing"
@@ -80,5 +81,43 @@ func TestDamagedCheckpointStartsOver(t *testing.T) {
 		if want[i] != got[i] {
 			t.Fatalf("patient %d: %v after a damaged checkpoint, %v uninterrupted", i, got[i], want[i])
 		}
+	}
+}
+
+// A NaN in a patient's features stops training at the first step whose
+// loss or gradients it reaches (measured: a gradient, before the loss),
+// naming the epoch and the step; no update from it reaches the parameters.
+func TestNonFiniteLossStopsAtTheStep(t *testing.T) {
+	cfg := tinyConfig(t)
+	c := ucec(t)
+	for _, i := range c.Folds[0].Train {
+		if p := &c.Patients[i]; len(p.Slides) > 0 {
+			p.Slides[0].Features[0] = float32(math.NaN())
+		}
+	}
+	_, err := Train(c, 0, cfg, TrainOptions{})
+	if err == nil || !strings.Contains(err.Error(), "epoch 0: step ") || !strings.Contains(err.Error(), "non-finite") {
+		t.Fatalf("error %v", err)
+	}
+}
+
+// nanPredictor predicts NaN for its second patient.
+type nanPredictor struct{}
+
+func (nanPredictor) Predict(patients []*data.Patient, _ []Masking) ([]float64, error) {
+	out := make([]float64, len(patients))
+	if len(out) > 1 {
+		out[1] = math.NaN()
+	}
+	return out, nil
+}
+
+// A model that predicts NaN gets no result: Evaluate names the patient.
+func TestNaNRisksAreNeverWritten(t *testing.T) {
+	c := ucec(t)
+	_, err := Evaluate(nanPredictor{}, 0, c, 0, EvalConfig{Repeats: 1, CalibrationBins: 2})
+	second := c.Patients[c.Folds[0].Train[1]].ID
+	if err == nil || !strings.Contains(err.Error(), second) {
+		t.Fatalf("error %v, want one naming %s", err, second)
 	}
 }

@@ -161,7 +161,7 @@ func (t *Trainer) epoch(train []*data.Patient, epoch int, observe func([]string)
 		}
 		res, err := t.Step(batch, lr)
 		if err != nil {
-			return rec, err
+			return rec, fmt.Errorf("step %d of %d: %w", steps+1, (len(order)+t.Config.BatchSize-1)/t.Config.BatchSize, err)
 		}
 		rec.Loss += res.Loss
 		steps++

@@ -187,8 +187,20 @@ func (t *Trainer) Step(patients []*data.Patient, lr float64) (StepResult, error)
 	if err != nil {
 		return StepResult{}, err
 	}
+	// Numerical faults stop the step before any update reaches the
+	// parameters on the host path (the graph path has updated them already,
+	// and the run stops all the same).
+	loss := scalarOf(out[0])
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return StepResult{}, fmt.Errorf("experiment: non-finite loss %v at learning rate %v", loss, lr)
+	}
 	if t.adamwOnHost {
 		grads := out[t.gradsAt:]
+		for i, g := range grads {
+			if !finiteTensor(g) {
+				return StepResult{}, fmt.Errorf("experiment: non-finite gradient of %s at learning rate %v", t.params[i].ScopeAndName(), lr)
+			}
+		}
 		err := t.opt.ApplyOnHost(t.ctx, t.params, grads, lr)
 		for _, g := range grads {
 			g.FinalizeAll()
@@ -196,10 +208,6 @@ func (t *Trainer) Step(patients []*data.Patient, lr float64) (StepResult, error)
 		if err != nil {
 			return StepResult{}, err
 		}
-	}
-	loss := scalarOf(out[0])
-	if math.IsNaN(loss) || math.IsInf(loss, 0) {
-		return StepResult{}, fmt.Errorf("experiment: non-finite loss %v at learning rate %v", loss, lr)
 	}
 	missing := make([]bool, len(patients))
 	for i, p := range patients {
@@ -287,4 +295,28 @@ func floatsOf(t *tensors.Tensor) []float64 {
 		return v
 	}
 	panic(fmt.Sprintf("experiment: unexpected tensor %s", t.Shape()))
+}
+
+// finiteTensor reports whether every value of a float tensor is finite.
+func finiteTensor(t *tensors.Tensor) bool {
+	ok := true
+	t.MustConstFlatData(func(flat any) {
+		switch v := flat.(type) {
+		case []float32:
+			for _, x := range v {
+				if x != x || x > math.MaxFloat32 || x < -math.MaxFloat32 {
+					ok = false
+					return
+				}
+			}
+		case []float64:
+			for _, x := range v {
+				if math.IsNaN(x) || math.IsInf(x, 0) {
+					ok = false
+					return
+				}
+			}
+		}
+	})
+	return ok
 }
