@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
@@ -95,6 +96,34 @@ func LoadResult(root string, cfg RunConfig) (*RunResult, bool, error) {
 	return &r, true, nil
 }
 
+// lockRun takes the run's lock (see runLock), waiting while another live
+// process holds it; when that process finishes the run meanwhile, it
+// returns its result instead of the lock.
+func lockRun(root string, cfg RunConfig, progress io.Writer) (*runLock, *RunResult, error) {
+	announced := false
+	for {
+		l, holder, err := tryLock(root, cfg.Hash())
+		if err != nil {
+			return nil, nil, err
+		}
+		if l != nil {
+			if r, ok, err := LoadResult(root, cfg); err == nil && ok {
+				l.release()
+				return nil, r, nil
+			}
+			return l, nil, nil
+		}
+		if !announced && progress != nil && holder != nil {
+			fmt.Fprintf(progress, "run %s is being trained by process %d on %s: waiting for it\n", cfg.Hash(), holder.PID, holder.Host)
+			announced = true
+		}
+		time.Sleep(lockPoll)
+		if r, ok, err := LoadResult(root, cfg); err == nil && ok {
+			return nil, r, nil
+		}
+	}
+}
+
 // RunOptions are the run-time settings of [RunOrLoad].
 type RunOptions struct {
 	TrainOptions
@@ -120,6 +149,11 @@ func RunOrLoad(root string, cfg RunConfig, opts RunOptions) (*RunResult, bool, e
 	case err != nil || ok:
 		return r, ok, err
 	}
+	lock, r, err := lockRun(root, cfg, opts.Progress)
+	if err != nil || r != nil {
+		return r, r != nil, err
+	}
+	defer lock.release()
 	began := time.Now()
 	c, err := opts.Cohorts.Open(cfg.Cohort)
 	if err != nil {
