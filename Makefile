@@ -11,6 +11,8 @@
 #   make test        install what the tests need, then run them (CI runs this)
 #   make test-short  the quick library tests only
 #   make mutants     plant each committed bug (tools/mutants) and check a test catches it
+#   make fuzz        run every fuzz target (readers, result files, flags) for
+#                    FUZZTIME each (default 30s; go test runs their seeds)
 #   make browser-test  the exploration notebook's widgets in headless Chromium
 #                    (Jupyter Notebook server + go-rod; screenshots in out/browser)
 #   make bench       benchmarks (speed targets are measured here, never in tests)
@@ -29,7 +31,7 @@ AUTHORS_RESULTS := bench/results/authors-8ff4575
 EPOCHS ?= 100
 SEEDS ?= 0,1,2
 
-.PHONY: reproduce publish-notebooks setup test test-short mutants browser-test bench references check authors-equivalence authors-training
+.PHONY: reproduce publish-notebooks setup test test-short mutants fuzz browser-test bench references check authors-equivalence authors-training
 
 reproduce:
 	@jupyter="$$(tools/setup | tail -n 1)" && \
@@ -58,6 +60,14 @@ test-short:
 
 mutants:
 	tools/mutants/run
+
+FUZZTIME ?= 30s
+fuzz:
+	@for t in FuzzReadSeriesNPY FuzzReadSeriesTorch FuzzReadMask FuzzReadSplits FuzzReadCellCounts FuzzReadSlideFile; do \
+	  echo "== $$t"; go test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./data || exit 1; done
+	go test -run '^$$' -fuzz '^FuzzReadCSV$$' -fuzztime $(FUZZTIME) ./parachute/scoring
+	go test -run '^$$' -fuzz '^FuzzLoadFiles$$' -fuzztime $(FUZZTIME) ./parachute/experiment
+	go test -run '^$$' -fuzz '^FuzzParseFlags$$' -fuzztime $(FUZZTIME) ./cmd/parachute
 
 browser-test:
 	@tools/setup --browser >/dev/null
