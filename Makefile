@@ -35,7 +35,7 @@ SEEDS ?= 0,1,2
 
 reproduce:
 	@jupyter="$$(tools/setup | tail -n 1)" && \
-	PATH="$$(go env GOPATH)/bin:$$PATH" JUPYTER="$$jupyter" NOTEBOOKS_OUT="$(CURDIR)/out/notebooks" \
+	PATH="$$(go env GOPATH)/bin:$$PATH" JUPYTER="$$jupyter" NOTEBOOKS_OUT="$(CURDIR)/out/notebooks" NOTEBOOK_CELL_TIMEOUT=7200 \
 	PARACHUTE_PROFILE=$(PROFILE) PARACHUTE_CACHE="$(CURDIR)/out/cache" PARACHUTE_FIGURES="$(CURDIR)/out/figures" \
 	go test -count=1 -timeout 0 -run 'TestNotebooks$$' -v ./notebooks && \
 	for d in notebooks tutorials; do \
