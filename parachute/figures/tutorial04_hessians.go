@@ -12,7 +12,6 @@ import (
 	"slices"
 
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
-	"gonum.org/v1/gonum/mat"
 
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/backend"
@@ -84,29 +83,8 @@ func TutorialMatrix(seed uint64) (*landscape.Dense, []float64, error) {
 	}
 	slices.Sort(lambda)
 	slices.Reverse(lambda)
-	rng := rand.New(rand.NewPCG(seed, 0x404))
-	g := mat.NewDense(n, n, nil)
-	for i := range n {
-		for j := range n {
-			g.Set(i, j, rng.NormFloat64())
-		}
-	}
-	var qr mat.QR
-	qr.Factorize(g)
-	var q mat.Dense
-	qr.QTo(&q)
-	a := make([]float64, n*n)
-	for i := range n {
-		for j := range i + 1 {
-			s := 0.0
-			for k := range n {
-				s += q.At(i, k) * lambda[k] * q.At(j, k)
-			}
-			a[i*n+j], a[j*n+i] = s, s
-		}
-	}
-	d, err := landscape.NewDense(n, a)
-	return d, lambda, err
+	d, _ := landscape.WithSpectrum(lambda, rand.New(rand.NewPCG(seed, 0x404)))
+	return d, lambda, nil
 }
 
 // Tutorial04 returns tutorial 4's result, computed once per seed and

@@ -6,55 +6,12 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
-
-	"gonum.org/v1/gonum/mat"
 )
 
-// knownSpectrum returns A = Q diag(λ) Qᵀ with Q a random orthogonal matrix
-// (the Q factor of a Gaussian matrix) and the columns of Q.
+// knownSpectrum is WithSpectrum with a seed.
 func knownSpectrum(t *testing.T, lambda []float64, seed uint64) (*Dense, [][]float64) {
 	t.Helper()
-	n := len(lambda)
-	rng := rand.New(rand.NewPCG(seed, 1))
-	g := mat.NewDense(n, n, nil)
-	for i := range n {
-		for j := range n {
-			g.Set(i, j, rng.NormFloat64())
-		}
-	}
-	var qr mat.QR
-	qr.Factorize(g)
-	var q mat.Dense
-	qr.QTo(&q)
-	data := make([]float64, n*n)
-	for i := range n {
-		for j := range n {
-			s := 0.0
-			for k := range n {
-				s += q.At(i, k) * lambda[k] * q.At(j, k)
-			}
-			data[i*n+j] = s
-		}
-	}
-	// Symmetrise the rounding.
-	for i := range n {
-		for j := range i {
-			m := 0.5 * (data[i*n+j] + data[j*n+i])
-			data[i*n+j], data[j*n+i] = m, m
-		}
-	}
-	d, err := NewDense(n, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cols := make([][]float64, n)
-	for k := range n {
-		cols[k] = make([]float64, n)
-		for i := range n {
-			cols[k][i] = q.At(i, k)
-		}
-	}
-	return d, cols
+	return WithSpectrum(lambda, rand.New(rand.NewPCG(seed, 1)))
 }
 
 // spectrum is λ₁ = 10, λ₂ = 9.5 and n − 2 values spread over [−2, 6].
