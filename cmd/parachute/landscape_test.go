@@ -75,8 +75,9 @@ func TestLandscapeOnATrainFolder(t *testing.T) {
 }
 
 // TestLandscapeOnACacheRun: a result file of the protocol cache is
-// retrained from its configuration, its test risks reproduced; a cached
-// risk that the model does not reproduce is refused.
+// retrained from its configuration, its test risks reproduced; a tampered
+// file is refused by its checksum, or, without one, because the model does
+// not reproduce its risks.
 func TestLandscapeOnACacheRun(t *testing.T) {
 	base, err := experiment.Profile(experiment.ProfileQuick)
 	if err != nil {
@@ -108,7 +109,16 @@ func TestLandscapeOnACacheRun(t *testing.T) {
 	if err := experiment.WriteJSON(path, res); err != nil {
 		t.Fatal(err)
 	}
-	if _, errOut, status := runCommand(t, "landscape", "--run", path, "--grid", "3", "--out", t.TempDir()); status == 0 || !strings.Contains(errOut, "does not reproduce the cached run") {
+	if _, errOut, status := runCommand(t, "landscape", "--run", path, "--grid", "3", "--out", t.TempDir()); status == 0 || !strings.Contains(errOut, "damaged") {
 		t.Errorf("a tampered cache run: status %d, %s", status, errOut)
+	}
+	// Without its checksum (a file of an older build), the retrained model
+	// is what refuses it.
+	res.Checksum = ""
+	if err := experiment.WriteJSON(path, res); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, status := runCommand(t, "landscape", "--run", path, "--grid", "3", "--out", t.TempDir()); status == 0 || !strings.Contains(errOut, "does not reproduce the cached run") {
+		t.Errorf("a tampered cache run without checksum: status %d, %s", status, errOut)
 	}
 }

@@ -81,19 +81,38 @@ func LoadResult(root string, cfg RunConfig) (*RunResult, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	var r RunResult
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return nil, false, fmt.Errorf("%s: %w: %v", path, ErrCorruptResult, err)
-	}
-	if r.Checksum != "" {
-		if sum, err := r.checksum(); err != nil || sum != r.Checksum {
-			return nil, false, fmt.Errorf("%s: %w: checksum mismatch", path, ErrCorruptResult)
-		}
+	r, err := parseResult(path, raw)
+	if err != nil {
+		return nil, false, err
 	}
 	if r.Hash != cfg.Hash() {
 		return nil, false, fmt.Errorf("%s holds run %s, not %s", path, r.Hash, cfg.Hash())
 	}
-	return &r, true, nil
+	return r, true, nil
+}
+
+// ReadResult reads a result file of the cache by its path, checking its
+// checksum (see RunResult.Checksum).
+func ReadResult(path string) (*RunResult, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return parseResult(path, raw)
+}
+
+// parseResult decodes a result file and checks its checksum.
+func parseResult(path string, raw []byte) (*RunResult, error) {
+	var r RunResult
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return nil, fmt.Errorf("%s: %w: %v", path, ErrCorruptResult, err)
+	}
+	if r.Checksum != "" {
+		if sum, err := r.checksum(); err != nil || sum != r.Checksum {
+			return nil, fmt.Errorf("%s: %w: checksum mismatch", path, ErrCorruptResult)
+		}
+	}
+	return &r, nil
 }
 
 // lockRun takes the run's lock (see runLock), waiting while another live

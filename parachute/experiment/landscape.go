@@ -3,7 +3,6 @@
 package experiment
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -62,13 +61,9 @@ func OpenTrainedRun(b backends.Backend, path string, progress io.Writer) (*Train
 		}
 		return &TrainedRun{Trainer: t, Cohort: c, Fold: rec.Fold, Source: path}, nil
 	}
-	raw, err := os.ReadFile(path)
+	r, err := ReadResult(path)
 	if err != nil {
 		return nil, err
-	}
-	var r RunResult
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if r.Hash == "" || r.Hash != r.Config.Hash() {
 		return nil, fmt.Errorf("%s: not a run of the protocol cache (hash %q, configuration %s)", path, r.Hash, r.Config.Hash())

@@ -371,13 +371,9 @@ func Collect(root string) ([]CollectRow, error) {
 	}
 	var rows []CollectRow
 	for _, path := range paths {
-		raw, err := os.ReadFile(path)
+		r, err := ReadResult(path)
 		if err != nil {
 			return nil, err
-		}
-		var r RunResult
-		if err := json.Unmarshal(raw, &r); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		c := r.Config
 		for _, sc := range r.Scenarios {
