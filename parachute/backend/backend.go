@@ -61,8 +61,10 @@ var (
 // New returns the process's backend, creating it on the first call: it
 // installs fastgrad's gradients and, for the pure-Go backend, package
 // blasdot's BLAS executor for DotGeneral (when a CBLAS library is present and
-// its self-test passes) and package fastops's element-wise executors (when
-// their self-test passes), then creates the backend [Choose] selects.
+// its self-test passes, single-threaded unless OPENBLAS_NUM_THREADS is set:
+// results do not depend on the machine's core count) and package fastops's
+// element-wise executors (when their self-test passes), then creates the
+// backend [Choose] selects.
 // The backend is shared; do not finalise it. Returns an error naming the
 // configuration when the backend is not compiled in or fails to start.
 func New() (backends.Backend, error) {
@@ -81,6 +83,14 @@ func New() (backends.Backend, error) {
 	if pureGo(sel.Config) {
 		blasdot.Install() // each Status says whether it took, and why not
 		fastops.Install()
+		// OpenBLAS's multi-threaded products sum in another order than its
+		// single-threaded ones, so a run's result would depend on the thread
+		// count (measured: risks 1.4e-4 apart after two smoke epochs) and a
+		// retrained run would not reproduce its cached result. One thread
+		// unless OPENBLAS_NUM_THREADS asks otherwise.
+		if os.Getenv("OPENBLAS_NUM_THREADS") == "" {
+			blasdot.SetThreads(1)
+		}
 	}
 	b, err := backends.NewWithConfig(sel.Config)
 	if err != nil {
