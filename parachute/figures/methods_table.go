@@ -46,11 +46,7 @@ func (o MethodsTableOptions) Describe() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var names []string
-	for _, m := range o.Methods {
-		names = append(names, m.Label)
-	}
-	return o.describe("methods "+strings.Join(names, ", ")+"; reference "+o.Reference, seedList(o.Seeds)+" per fold")
+	return o.describe("methods "+strings.Join(labelsOf(o.Methods), ", ")+"; reference "+o.Reference, seedList(o.Seeds)+" per fold")
 }
 
 // MethodsColumn is one column of the methods table: the training missing
@@ -109,10 +105,7 @@ func MethodsTable(opts MethodsTableOptions) (*MethodsTableResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &MethodsTableResult{Reference: o.Reference, Columns: methodsColumns()}
-	for _, m := range o.Methods {
-		res.Methods = append(res.Methods, m.Label)
-	}
+	res := &MethodsTableResult{Reference: o.Reference, Columns: methodsColumns(), Methods: labelsOf(o.Methods)}
 	col := map[MethodsColumn]int{}
 	for k, c := range res.Columns {
 		col[c] = k

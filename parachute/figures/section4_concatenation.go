@@ -47,11 +47,7 @@ func (o Section4Options) Describe() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var names []string
-	for _, m := range Section4Methods() {
-		names = append(names, m.Label)
-	}
-	return o.describe("methods "+strings.Join(names, ", "), seedList(o.Seeds)+" per fold")
+	return o.describe("methods "+strings.Join(labelsOf(Section4Methods()), ", "), seedList(o.Seeds)+" per fold")
 }
 
 // Section4Cell is one method on one cohort: the C-index with all
@@ -112,10 +108,7 @@ func Section4(opts Section4Options) (*Section4Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Section4Result{Paper: PaperSection4()}
-	for _, m := range methods {
-		res.Methods = append(res.Methods, m.Label)
-	}
+	res := &Section4Result{Paper: PaperSection4(), Methods: labelsOf(methods)}
 	last := len(experiment.MissingRatios) - 1
 	per := len(methods) * len(o.Seeds)
 	for c := 0; c < len(cvs); c += per {

@@ -38,6 +38,15 @@ func MethodVariants() []MethodVariant {
 	return out
 }
 
+// labelsOf returns the variants' labels, in order.
+func labelsOf(methods []MethodVariant) []string {
+	out := make([]string, len(methods))
+	for i, m := range methods {
+		out[i] = m.Label
+	}
+	return out
+}
+
 // Table5Options configures [Table5].
 type Table5Options struct {
 	Options
@@ -68,11 +77,7 @@ func (o Table5Options) Describe() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var names []string
-	for _, m := range o.Methods {
-		names = append(names, m.Label)
-	}
-	return o.describe("methods "+strings.Join(names, ", "), seedList(o.Seeds)+" per fold")
+	return o.describe("methods "+strings.Join(labelsOf(o.Methods), ", "), seedList(o.Seeds)+" per fold")
 }
 
 // DegradationRow is one method's degradation on one cohort (supplement
