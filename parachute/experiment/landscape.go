@@ -113,8 +113,5 @@ func Landscape(run *TrainedRun, opts landscape.Options) (*landscape.Result, erro
 
 // WriteLandscape writes a result as landscape.json under dir (atomically).
 func WriteLandscape(dir string, r *landscape.Result) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
 	return WriteJSON(filepath.Join(dir, "landscape.json"), r)
 }

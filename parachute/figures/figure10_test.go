@@ -5,7 +5,7 @@ package figures_test
 import (
 	"bytes"
 	"encoding/csv"
-	"math"
+	"slices"
 	"testing"
 
 	"github.com/parachute-surv/goparachute/data"
@@ -13,6 +13,7 @@ import (
 	"github.com/parachute-surv/goparachute/parachute/figures"
 	"github.com/parachute-surv/goparachute/parachute/interpret"
 	"github.com/parachute-surv/goparachute/parachute/stats"
+	"github.com/parachute-surv/goparachute/parachute/survival"
 )
 
 // TestFigure10 builds Figure 10 on one cohort in the smoke profile: every
@@ -91,7 +92,7 @@ func TestSyntheticMasksVaryWithRisk(t *testing.T) {
 		sph, eta = append(sph, m.Sphericity), append(eta, c.Synthetic.LogHazard[i])
 	}
 	var lo, hi []float64
-	med := median(eta)
+	med := survival.Quantile(eta, 0.5)
 	for i := range eta {
 		if eta[i] > med {
 			hi = append(hi, sph[i])
@@ -104,36 +105,8 @@ func TestSyntheticMasksVaryWithRisk(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%d masks; sphericity %.3f–%.3f; high-risk half below the low-risk half: W = %v of %d pairs, p = %.2g",
-		len(sph), minOf(sph), maxOf(sph), r.W, len(hi)*len(lo), r.P)
+		len(sph), slices.Min(sph), slices.Max(sph), r.W, len(hi)*len(lo), r.P)
 	if r.P > 0.01 || r.W > float64(len(hi)*len(lo))/2 {
 		t.Errorf("sphericity does not fall with the true risk: W = %v, p = %v", r.W, r.P)
 	}
-}
-
-func median(x []float64) float64 {
-	s := append([]float64(nil), x...)
-	for i := range s {
-		for j := i + 1; j < len(s); j++ {
-			if s[j] < s[i] {
-				s[i], s[j] = s[j], s[i]
-			}
-		}
-	}
-	return s[len(s)/2]
-}
-
-func minOf(x []float64) float64 {
-	m := math.Inf(1)
-	for _, v := range x {
-		m = math.Min(m, v)
-	}
-	return m
-}
-
-func maxOf(x []float64) float64 {
-	m := math.Inf(-1)
-	for _, v := range x {
-		m = math.Max(m, v)
-	}
-	return m
 }

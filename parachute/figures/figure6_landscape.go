@@ -330,9 +330,6 @@ func cachedLandscape(root string, r *experiment.RunResult, opts landscape.Option
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, err
-	}
 	if err := experiment.WriteJSON(path, ls); err != nil {
 		return nil, err
 	}

@@ -119,9 +119,6 @@ func Tutorial04(opts Tutorial04Options) (*Tutorial04Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, err
-	}
 	return r, experiment.WriteJSON(path, r)
 }
 

@@ -6,9 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"slices"
 
 	"github.com/parachute-surv/goparachute/parachute/stats"
+	"github.com/parachute-surv/goparachute/parachute/survival"
 )
 
 // GroupTest compares one feature between the low- and high-risk groups.
@@ -75,19 +75,12 @@ func CompareGroups(features []string, values [][]float64, high []bool) ([]GroupT
 	return out, nil
 }
 
-// median is the sample median (the mean of the middle two for an even
-// count; NaN when empty).
+// median is R's median (survival.Quantile at 0.5), NaN when x is empty.
 func median(x []float64) float64 {
 	if len(x) == 0 {
 		return math.NaN()
 	}
-	s := slices.Clone(x)
-	slices.Sort(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
+	return survival.Quantile(x, 0.5)
 }
 
 // MarshalJSON writes the test with null for the values that are NaN (a

@@ -85,9 +85,7 @@ func TopEigenpairs(op Operator, opts LanczosOptions) (*Eigenpairs, error) {
 	}
 	counter := &countingOperator{Operator: op}
 	l := newLanczos(counter, o.Seed)
-	if err := l.start(l.randomBlock(o.Block)); err != nil {
-		return nil, err
-	}
+	l.start(l.randomBlock(o.Block))
 	for {
 		if err := l.step(); err != nil {
 			return nil, err
@@ -163,11 +161,9 @@ func (l *lanczos) randomBlock(b int) [][]float64 {
 }
 
 // start sets the first block to the orthonormalised vectors of block.
-func (l *lanczos) start(block [][]float64) error {
-	q, _ := l.orthonormalise(block)
-	l.next = q
+func (l *lanczos) start(block [][]float64) {
+	l.next, _ = l.orthonormalise(block)
 	l.nextB = nil
-	return nil
 }
 
 // breakdown is the relative size below which a column of W counts as zero.
@@ -371,9 +367,7 @@ func RitzHistory(op Operator, steps int, seed uint64) ([][]float64, error) {
 		return nil, fmt.Errorf("landscape: %d Lanczos steps on dimension %d", steps, op.Dim())
 	}
 	l := newLanczos(op, seed)
-	if err := l.start(l.randomBlock(1)); err != nil {
-		return nil, err
-	}
+	l.start(l.randomBlock(1))
 	var out [][]float64
 	for len(l.basis) < steps && !l.exhausted {
 		if err := l.step(); err != nil {

@@ -167,9 +167,7 @@ func SLQ(op Operator, probes, steps int, seed uint64) (*SpectralDensity, error) 
 		z := make([]float64, op.Dim())
 		rademacher(rng, z)
 		l := newLanczos(op, seed+uint64(p))
-		if err := l.start([][]float64{z}); err != nil {
-			return nil, err
-		}
+		l.start([][]float64{z})
 		for len(l.basis) < steps && !l.exhausted {
 			if err := l.step(); err != nil {
 				return nil, err
