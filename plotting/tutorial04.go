@@ -47,7 +47,9 @@ func RitzConvergence(r *figures.Tutorial04Result, t Theme) (*Figure, error) {
 // against the double-backprop Hessian-vector product, by step size (log
 // scales): truncation error on the right, rounding on the left.
 func HVPCheck(r *figures.Tutorial04Result, t Theme) (*Figure, error) {
-	p := t.newPlot("Central differences vs double backprop", "step ε", "relative error ‖Hv(ε) − Hv‖ / ‖Hv‖")
+	// The formula goes in the title: as the y label it would be longer
+	// than the axis and gonum/plot would shrink the data area to fit it.
+	p := t.newPlot("Central differences vs double backprop:\nrelative error ‖Hv(ε) − Hv‖ / ‖Hv‖", "step ε", "relative error")
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
 	p.X.Tick.Marker, p.Y.Tick.Marker = powerTicks{}, powerTicks{}
 	var pts plotter.XYs
