@@ -138,54 +138,102 @@ func Train(c *data.Cohort, fold int, cfg TrainConfig, opts TrainOptions) (*Train
 
 // epoch runs one epoch of training.
 func (t *Trainer) epoch(train []*data.Patient, epoch int, observe func([]string)) (Epoch, error) {
-	began := time.Now()
-	lr := t.Config.Schedule.At(epoch)
-	order := t.rng.Perm(len(train))
-	rec := Epoch{Epoch: epoch, LearningRate: lr}
-	o := survival.Outcomes{}
-	var risks []float64
-	var diag diagnostics
-	steps := 0
-	for s := 0; s < len(order); s += t.Config.BatchSize {
-		idx := order[s:min(s+t.Config.BatchSize, len(order))]
-		batch := make([]*data.Patient, len(idx))
-		for k, i := range idx {
-			batch[k] = train[i]
-		}
-		if observe != nil {
-			ids := make([]string, len(batch))
-			for k, p := range batch {
-				ids[k] = p.ID
-			}
-			observe(ids)
-		}
-		res, err := t.Step(batch, lr)
-		if err != nil {
-			return rec, fmt.Errorf("step %d of %d: %w", steps+1, (len(order)+t.Config.BatchSize-1)/t.Config.BatchSize, err)
-		}
-		rec.Loss += res.Loss
-		steps++
-		for k, p := range batch {
-			o.Time = append(o.Time, p.Time)
-			o.Event = append(o.Event, p.Event)
-			risks = append(risks, res.Risk[k])
-			diag.add(res, k)
+	e := t.beginEpoch(train, epoch, observe)
+	for batch := e.next(); batch != nil; batch = e.next() {
+		res, err := t.Step(batch, e.rec.LearningRate)
+		if err := e.add(batch, res, err); err != nil {
+			return e.rec, err
 		}
 	}
-	rec.Loss /= float64(steps)
+	return e.end(), nil
+}
+
+// epochRun is an epoch of a run in progress: its learning rate, the order
+// of its training patients and what its steps returned so far. A trainer
+// alone (Trainer.epoch) and a stack (Stack) step through it alike.
+type epochRun struct {
+	t       *Trainer
+	train   []*data.Patient
+	order   []int
+	observe func([]string)
+	began   time.Time
+	rec     Epoch
+	at      int // next position in order
+	steps   int
+	o       survival.Outcomes
+	risks   []float64
+	diag    diagnostics
+}
+
+// beginEpoch draws the epoch's order of the training patients from the
+// host generator.
+func (t *Trainer) beginEpoch(train []*data.Patient, epoch int, observe func([]string)) *epochRun {
+	e := &epochRun{t: t, train: train, observe: observe, began: time.Now(),
+		rec: Epoch{Epoch: epoch, LearningRate: t.Config.Schedule.At(epoch)}}
+	e.order = t.rng.Perm(len(train))
+	return e
+}
+
+// stepsPerEpoch is the number of training steps of an epoch over n patients.
+func stepsPerEpoch(n, batchSize int) int { return (n + batchSize - 1) / batchSize }
+
+// next returns the patients of the epoch's next step (nil after the last).
+func (e *epochRun) next() []*data.Patient {
+	if e.at >= len(e.order) {
+		return nil
+	}
+	idx := e.order[e.at:min(e.at+e.t.Config.BatchSize, len(e.order))]
+	e.at += len(idx)
+	batch := make([]*data.Patient, len(idx))
+	for k, i := range idx {
+		batch[k] = e.train[i]
+	}
+	if e.observe != nil {
+		ids := make([]string, len(batch))
+		for k, p := range batch {
+			ids[k] = p.ID
+		}
+		e.observe(ids)
+	}
+	return batch
+}
+
+// add records a step's result (err: the step's error, returned with the
+// step's position).
+func (e *epochRun) add(batch []*data.Patient, res StepResult, err error) error {
+	if err != nil {
+		return fmt.Errorf("step %d of %d: %w", e.steps+1, stepsPerEpoch(len(e.order), e.t.Config.BatchSize), err)
+	}
+	e.rec.Loss += res.Loss
+	e.steps++
+	for k, p := range batch {
+		e.o.Time = append(e.o.Time, p.Time)
+		e.o.Event = append(e.o.Event, p.Event)
+		e.risks = append(e.risks, res.Risk[k])
+		e.diag.add(res, k)
+	}
+	return nil
+}
+
+// end returns the epoch's record: mean loss, training C and the GCS
+// diagnostics.
+func (e *epochRun) end() Epoch {
+	rec := e.rec
+	rec.Loss /= float64(e.steps)
 	rec.TrainC = scoring.Number(math.NaN())
-	if c, err := survival.ConcordanceIndex(o, risks); err == nil {
+	if c, err := survival.ConcordanceIndex(e.o, e.risks); err == nil {
 		rec.TrainC = scoring.Number(c.Index)
 	}
-	rec.Seconds = time.Since(began).Seconds()
+	rec.Seconds = time.Since(e.began).Seconds()
 	nan := scoring.Number(math.NaN())
 	rec.CurvatureFull, rec.CurvatureMissing, rec.GradNormFull, rec.GradNormMissing, rec.Gate = nan, nan, nan, nan, nan
-	if t.Config.Optimizer == "gcs" {
-		rec.CurvatureFull, rec.CurvatureMissing = diag.curv[0].mean(), diag.curv[1].mean()
-		rec.GradNormFull, rec.GradNormMissing = diag.norm[0].mean(), diag.norm[1].mean()
-		rec.Gate = diag.gate.mean()
+	if e.t.Config.Optimizer == "gcs" {
+		d := e.diag
+		rec.CurvatureFull, rec.CurvatureMissing = d.curv[0].mean(), d.curv[1].mean()
+		rec.GradNormFull, rec.GradNormMissing = d.norm[0].mean(), d.norm[1].mean()
+		rec.Gate = d.gate.mean()
 	}
-	return rec, nil
+	return rec
 }
 
 // diagnostics accumulates GCS's per-sample values over an epoch, split by

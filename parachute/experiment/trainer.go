@@ -17,6 +17,7 @@ import (
 	"github.com/parachute-surv/goparachute/parachute/losses"
 	"github.com/parachute-surv/goparachute/parachute/model"
 	"github.com/parachute-surv/goparachute/parachute/optim"
+	"github.com/parachute-surv/goparachute/parachute/runscope"
 )
 
 // Trainer holds a model, its parameters and optimizer state in a GoMLX
@@ -89,16 +90,22 @@ func newTrainer(b backends.Backend, cfg TrainConfig) (*Trainer, error) {
 	return t, nil
 }
 
+// trainInputs is the number of inputs of a run's training graph: the batch
+// (model.Batch.InputTensors order), time, event and the learning rate.
+const trainInputs = 8
+
 // trainGraph: inputs are the batch (model.Batch.InputTensors order), time,
 // event and the learning rate; outputs the loss, the risks and the GCS
 // diagnostics (curvature, gradient norm, gate; zeros for other steps), then,
-// when AdamW runs on the host, the gradients of t.params.
+// when AdamW runs on the host, the gradients of t.params (from output
+// t.gradsAt on). ctx is at the run's root: the context's root for a run
+// alone, runscope.In(ctx, root) for a run of a stack.
 func (t *Trainer) trainGraph(ctx *context.Context, inputs []*Node) []*Node {
 	g := inputs[0].Graph()
 	ctx.SetTraining(g, true)
 	in := model.InputsFromNodes(inputs)
 	time, event, lr := inputs[5], inputs[6], inputs[7]
-	p := t.problem(in, time, event)
+	p := t.problem(in, time, event, runscope.Root(ctx))
 	res := t.method.Build(ctx, p)
 	out := []*Node{res.Loss, res.Risk}
 	for _, d := range []*Node{res.Curvature, res.GradNorm, res.Gate} {
@@ -119,7 +126,8 @@ func (t *Trainer) trainGraph(ctx *context.Context, inputs []*Node) []*Node {
 // network's auxiliary loss (the deep baselines') joins the loss over the
 // whole batch, the one every step differentiates (not GradVac's per-modality
 // subsets); it is the one built by the latest encoder pass (SAM's second).
-func (t *Trainer) problem(in model.Inputs, time, event *Node) *optim.Problem {
+// root is the run's root scope (runscope).
+func (t *Trainer) problem(in model.Inputs, time, event *Node, root string) *optim.Problem {
 	coxOpts := &losses.CoxOptions{CompatInvertedEvents: t.Config.CompatInvertedEvents}
 	var aux *Node
 	return &optim.Problem{
@@ -145,11 +153,13 @@ func (t *Trainer) problem(in model.Inputs, time, event *Node) *optim.Problem {
 		CurvatureOfLoss: func(risk *Node) *Node { return losses.CoxHessianDiagonal(risk, time, event, in.Valid, coxOpts) },
 		Missing:         LogicalNot(LogicalAnd(ReduceLogicalOr(in.SlideMask, 1), ReduceLogicalOr(in.SeriesMask, 1))),
 		Valid:           in.Valid,
-		HeadScope:       "/" + model.Scope + "/" + model.HeadScope,
-		ParamScope:      "/" + model.Scope,
+		HeadScope:       root + "/" + model.Scope + "/" + model.HeadScope,
+		ParamScope:      root + "/" + model.Scope,
 	}
 }
 
+// evalGraph maps a batch (model.Batch.InputTensors order) to the log-risks;
+// ctx is at the run's root (see trainGraph).
 func (t *Trainer) evalGraph(ctx *context.Context, inputs []*Node) *Node {
 	ctx.SetTraining(inputs[0].Graph(), false)
 	fused, _ := t.net.Encode(ctx.In(model.Scope), model.InputsFromNodes(inputs))
@@ -169,6 +179,20 @@ type StepResult struct {
 // Step runs one training step on the patients (at most BatchSize) with
 // runtime masking and learning rate lr.
 func (t *Trainer) Step(patients []*data.Patient, lr float64) (StepResult, error) {
+	args, masks, err := t.stepArgs(patients, lr)
+	if err != nil {
+		return StepResult{}, err
+	}
+	out, err := t.train.Exec(args...)
+	if err != nil {
+		return StepResult{}, err
+	}
+	return t.finishStep(t.ctx, out, patients, masks, lr)
+}
+
+// stepArgs draws the step's runtime masks and slide samples from the host
+// generator and returns the training graph's inputs.
+func (t *Trainer) stepArgs(patients []*data.Patient, lr float64) ([]any, []Masking, error) {
 	b := model.NewBatch(t.Config.Model, t.Config.BatchSize)
 	masks := make([]Masking, len(patients))
 	for i, p := range patients {
@@ -179,14 +203,15 @@ func (t *Trainer) Step(patients []*data.Patient, lr float64) (StepResult, error)
 		masks[i] = trainingMask(p, t.Config.PMiss, t.rng)
 	}
 	if err := fillBatch(b, patients, masks, t.rng); err != nil {
-		return StepResult{}, err
+		return nil, nil, err
 	}
-	args := t.args(b)
-	args = append(args, tensors.FromScalar(lr))
-	out, err := t.train.Exec(args...)
-	if err != nil {
-		return StepResult{}, err
-	}
+	return append(t.args(b), tensors.FromScalar(lr)), masks, nil
+}
+
+// finishStep checks the outputs of a training step (out: the run's outputs
+// of the training graph), applies AdamW on the host when it runs there (ctx at
+// the run's root) and returns the step's result.
+func (t *Trainer) finishStep(ctx *context.Context, out []*tensors.Tensor, patients []*data.Patient, masks []Masking, lr float64) (StepResult, error) {
 	// Numerical faults stop the step before any update reaches the
 	// parameters on the host path (the graph path has updated them already,
 	// and the run stops all the same).
@@ -201,7 +226,7 @@ func (t *Trainer) Step(patients []*data.Patient, lr float64) (StepResult, error)
 				return StepResult{}, fmt.Errorf("experiment: non-finite gradient of %s at learning rate %v", t.params[i].ScopeAndName(), lr)
 			}
 		}
-		err := t.opt.ApplyOnHost(t.ctx, t.params, grads, lr)
+		err := t.opt.ApplyOnHost(ctx, t.params, grads, lr)
 		for _, g := range grads {
 			g.FinalizeAll()
 		}
@@ -222,11 +247,33 @@ func (t *Trainer) Step(patients []*data.Patient, lr float64) (StepResult, error)
 // with the modalities masks says to hide (nil: none); a unimodal
 // configuration (TrainConfig.Modality) also hides the other modality.
 func (t *Trainer) Predict(patients []*data.Patient, masks []Masking) ([]float64, error) {
-	bs := t.Config.BatchSize
+	batches, err := t.predictBatches(patients, masks)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]float64, 0, len(patients))
+	for _, b := range batches {
+		res, err := t.eval.Exec(b.args...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, floatsOf(res[0])[:b.n]...)
+	}
+	return out, nil
+}
+
+// predictBatch is the evaluation graph's inputs for n patients.
+type predictBatch struct {
+	args []any
+	n    int
+}
+
+// predictBatches cuts a prediction into batches of BatchSize (see Predict).
+func (t *Trainer) predictBatches(patients []*data.Patient, masks []Masking) ([]predictBatch, error) {
+	bs := t.Config.BatchSize
+	var out []predictBatch
 	for start := 0; start < len(patients); start += bs {
 		end := min(start+bs, len(patients))
-		b := model.NewBatch(t.Config.Model, bs)
 		var m []Masking
 		if masks != nil {
 			m = masks[start:end]
@@ -240,16 +287,23 @@ func (t *Trainer) Predict(patients []*data.Patient, masks []Masking) ([]float64,
 				m[i] = onlyModality(m[i], t.Config.Modality)
 			}
 		}
-		if err := fillBatch(b, patients[start:end], m, nil); err != nil {
-			return nil, err
-		}
-		res, err := t.eval.Exec(t.inputArgs(b)...)
+		args, err := t.predictArgs(patients[start:end], m)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, floatsOf(res[0])[:end-start]...)
+		out = append(out, predictBatch{args, end - start})
 	}
 	return out, nil
+}
+
+// predictArgs returns the evaluation graph's inputs for at most BatchSize
+// patients with the given masks (nil: none).
+func (t *Trainer) predictArgs(patients []*data.Patient, masks []Masking) ([]any, error) {
+	b := model.NewBatch(t.Config.Model, t.Config.BatchSize)
+	if err := fillBatch(b, patients, masks, nil); err != nil {
+		return nil, err
+	}
+	return t.inputArgs(b), nil
 }
 
 func (t *Trainer) inputArgs(b *model.Batch) []any {

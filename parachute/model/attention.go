@@ -7,7 +7,6 @@ import (
 
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/ml/context"
-	"github.com/gomlx/gomlx/pkg/ml/layers"
 )
 
 // crossAttention is one multi-head cross-attention block of the fusion
@@ -73,7 +72,7 @@ func (m *Model) multiHead(ctx *context.Context, q, k, v, keyMask *Node, rate flo
 	if m.Attention != nil {
 		*m.Attention = append(*m.Attention, probs)
 	}
-	weights := m.step(ctx.In("attention"), qh, layers.DropoutStatic(ctx, probs, rate))
+	weights := m.step(ctx.In("attention"), qh, Dropout(ctx, probs, rate))
 	att := m.step(ctx.In("heads"), weights, Reshape(Einsum("bhqk,bkhd->bqhd", weights, vh), b, nq, d))
 	return m.step(ctx.In("output"), att, m.dense(ctx.In("output"), att, d))
 }

@@ -12,8 +12,8 @@ import (
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
-	"github.com/gomlx/gomlx/pkg/ml/layers"
 	"github.com/gomlx/gomlx/pkg/ml/layers/activations"
+	"github.com/parachute-surv/goparachute/parachute/runscope"
 )
 
 // Variable names. Weight decay applies to WeightsName variables only.
@@ -64,7 +64,7 @@ func (b *Builder) Param(ctx *context.Context, name string, kind Init, value floa
 		n *= d
 	}
 	h := fnv.New64a()
-	fmt.Fprintf(h, "%s/%s", ctx.Scope(), name)
+	fmt.Fprintf(h, "%s/%s", runscope.Relative(ctx.Scope(), runscope.Root(ctx)), name)
 	rng := rand.New(rand.NewPCG(b.Seed, h.Sum64()))
 	vals := make([]float64, n)
 	for i := range vals {
@@ -119,9 +119,10 @@ func (b *Builder) Token(ctx *context.Context, kind Init, d int) *Node {
 	return b.Param(ctx, TokenName, kind, 0, d)
 }
 
-// Dropout applies dropout at rate when ctx is training.
+// Dropout applies dropout at rate when ctx is training, drawing from the
+// run's random generator (runscope.Dropout).
 func Dropout(ctx *context.Context, x *Node, rate float64) *Node {
-	return layers.DropoutStatic(ctx, x, rate)
+	return runscope.Dropout(ctx, x, rate)
 }
 
 // builder returns the Builder of the network's settings.

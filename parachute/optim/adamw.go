@@ -8,6 +8,7 @@ import (
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/parachute-surv/goparachute/parachute/runscope"
 )
 
 // AdamW is Adam with decoupled weight decay (Loshchilov & Hutter 2019), as
@@ -56,7 +57,7 @@ func (o *AdamW) Apply(ctx *context.Context, vars []*context.Variable, grads []*N
 		return
 	}
 	g := grads[0].Graph()
-	state := ctx.InAbsPath("/" + StateScope + "/adamw")
+	state := runscope.Abs(ctx, "/"+StateScope+"/adamw")
 	stepVar := getOrCreate(state, "step", tensors.FromScalar(float64(0)))
 	step := AddScalar(stepVar.ValueGraph(g), 1)
 	stepVar.SetValueGraph(step)
@@ -85,7 +86,8 @@ func (o *AdamW) Apply(ctx *context.Context, vars []*context.Variable, grads []*N
 // moments returns the first- and second-moment variables of parameter v,
 // under optim/adamw/<v's scope>/<v's name>, creating them as zeros.
 func moments(state *context.Context, v *context.Variable) (m, sq *context.Variable) {
-	sc := state.InAbsPath(state.Scope() + "/" + strings.TrimPrefix(v.Scope(), "/") + "/" + v.Name())
+	scope := runscope.Relative(v.Scope(), runscope.Root(state))
+	sc := state.InAbsPath(state.Scope() + "/" + strings.TrimPrefix(scope, "/") + "/" + v.Name())
 	return getOrCreate(sc, "m", tensors.FromShape(v.Shape())), getOrCreate(sc, "v", tensors.FromShape(v.Shape()))
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/parachute-surv/goparachute/parachute/runscope"
 )
 
 // ApplyOnHost is [AdamW.Apply] computed on the host, one fused pass over
@@ -41,7 +42,7 @@ func (o *AdamW) ApplyOnHost(ctx *context.Context, vars []*context.Variable, grad
 	if len(vars) == 0 {
 		return nil
 	}
-	state := ctx.InAbsPath("/" + StateScope + "/adamw")
+	state := runscope.Abs(ctx, "/"+StateScope+"/adamw")
 	stepVar := getOrCreate(state, "step", tensors.FromScalar(float64(0)))
 	stepValue, err := stepVar.Value()
 	if err != nil {

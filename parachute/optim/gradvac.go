@@ -7,6 +7,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/parachute-surv/goparachute/parachute/runscope"
 )
 
 // GradVac is Gradient Vaccine (Wang, Tsvetkov, Firat, Cao, ICLR 2021)
@@ -44,7 +45,7 @@ func (gv GradVac) Build(ctx *context.Context, p *Problem) Result {
 	g1 := Gradient(full, theta...)
 	g2 := Gradient(miss, theta...)
 	dtype := loss.DType()
-	state := ctx.InAbsPath("/" + StateScope + "/gradvac")
+	state := runscope.Abs(ctx, "/"+StateScope+"/gradvac")
 	targetVar := getOrCreate(state, "target", tensors.FromShape(shapes.Make(dtype, 2)))
 	target := targetVar.ValueGraph(g)
 	dotAll := func(a, b []*Node) *Node {
