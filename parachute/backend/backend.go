@@ -109,6 +109,10 @@ func BLAS() (s blasdot.Status, ok bool) {
 	return blasdot.Install(), true
 }
 
+// PureGo reports whether the selected backend ([Choose]) is GoMLX's pure-Go
+// one.
+func PureGo() bool { return pureGo(Choose().Config) }
+
 // pureGo reports whether a backend configuration selects GoMLX's pure-Go
 // backend ("go" or "go:<options>").
 func pureGo(config string) bool {

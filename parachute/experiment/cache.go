@@ -148,6 +148,9 @@ type RunOptions struct {
 	TrainOptions
 	// Cohorts caches opened cohorts by spec (nil: open each time).
 	Cohorts *CohortCache
+	// Stack is the most runs RunAll trains in one graph (TrainerStack): 0
+	// means AutoStack; 1 trains one run at a time.
+	Stack int
 }
 
 // RunOrLoad returns the result of cfg: read from root when the run has

@@ -57,17 +57,25 @@ func NewStack(b backends.Backend, c *data.Cohort, cfgs []TrainConfig) (*TrainerS
 	if len(cfgs) == 0 {
 		return nil, fmt.Errorf("experiment: a stack of no runs")
 	}
-	s := &TrainerStack{ctx: context.New().Checked(false)}
+	trainers := make([]*Trainer, len(cfgs))
 	for k, cfg := range cfgs {
-		if k > 0 && stackKey(cfg) != stackKey(cfgs[0]) {
-			return nil, fmt.Errorf("experiment: run %d of a stack differs from run 0 in more than fold, missing ratio and seed:\n%s\nvs\n%s",
-				k, stackKey(cfg), stackKey(cfgs[0]))
-		}
-		t, err := NewTrainer(b, c, cfg)
-		if err != nil {
+		var err error
+		if trainers[k], err = NewTrainer(b, c, cfg); err != nil {
 			return nil, err
 		}
-		s.Runs = append(s.Runs, t)
+	}
+	return stackOf(b, trainers)
+}
+
+// stackOf stacks trainers that have not stepped yet (fresh, or loaded from
+// a checkpoint): their state is imported into the stack.
+func stackOf(b backends.Backend, trainers []*Trainer) (*TrainerStack, error) {
+	s := &TrainerStack{ctx: context.New().Checked(false), Runs: trainers}
+	for k, t := range trainers {
+		if key := stackKey(t.Config); key != stackKey(trainers[0].Config) {
+			return nil, fmt.Errorf("experiment: run %d of a stack differs from run 0 in more than fold, missing ratio and seed:\n%s\nvs\n%s",
+				k, key, stackKey(trainers[0].Config))
+		}
 		s.roots = append(s.roots, fmt.Sprintf("/run%d", k))
 	}
 	for k := range s.Runs {
