@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gomlx/gomlx/backends"
@@ -82,16 +84,39 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	compare := fs.Bool("compare-cpu", false, "also check that the selected backend's risks match the pure-Go backend's with the same weights")
 	compareDType := fs.String("compare-dtype", "float32", "model dtype of the comparison: float32, or float64 to take float32 rounding (and TF32) out of it")
 	skipTiming := fs.Bool("compare-only", false, "with --compare-cpu: skip the timings")
-	if err := parseFlags(fs, args, stderr, "usage: parachute bench [--steps N] [--predictions N] [--optimizer adamw] [--compare-cpu]\n\n"+
+	stack := fs.String("stack", "", "instead: time training epochs of K runs stacked in one graph, for each K of a list (e.g. 1,5,20,60)")
+	stackProfile := fs.String("stack-profile", experiment.ProfilePaper, "with --stack: the runs' profile")
+	stackEpochs := fs.Int("stack-epochs", 3, "with --stack: epochs per size (the first, compiling, reported apart)")
+	if err := parseFlags(fs, args, stderr, "usage: parachute bench [--steps N] [--predictions N] [--optimizer adamw] [--compare-cpu]\n"+
+		"       parachute bench --stack 1,5,20,60 [--stack-profile paper] [--stack-epochs 3] [--optimizer adamw]\n\n"+
 		"Runs the fixed benchmark workload (batch 16; 8 slides × 768; 4 series × 16 slices × 1024;\n"+
 		"paper-size model) on the backend GOMLX_BACKEND selects and prints JSON: ms per training\n"+
 		"step (median after a first, compiling step, reported apart), patients/s at inference,\n"+
-		"peak host memory. bench/torch_reference.py runs the same workload in PyTorch.\n\nflags:\n"); err != nil {
+		"peak host memory. bench/torch_reference.py runs the same workload in PyTorch.\n"+
+		"With --stack: seconds per training epoch of K runs of synth:pda fold 0 stacked in one\n"+
+		"graph, for each K, and the speed-up over training them one at a time.\n\nflags:\n"); err != nil {
 		return err
 	}
 	b, err := backend.New()
 	if err != nil {
 		return err
+	}
+	if *stack != "" {
+		var sizes []int
+		for _, f := range strings.Split(*stack, ",") {
+			k, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || k < 1 {
+				return fmt.Errorf("--stack %q: want a list of sizes ≥ 1, e.g. 1,5,20,60", *stack)
+			}
+			sizes = append(sizes, k)
+		}
+		res, err := experiment.BenchStack(b, experiment.BenchStackOptions{Profile: *stackProfile, Optimizer: *optimizer, Sizes: sizes, Epochs: *stackEpochs})
+		if err != nil {
+			return err
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
 	}
 	out := map[string]any{"tool": "parachute bench", "date": time.Now().UTC().Format(time.RFC3339)}
 	if s, ok := backend.BLAS(); ok {

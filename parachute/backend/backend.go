@@ -92,7 +92,14 @@ func New() (backends.Backend, error) {
 			blasdot.SetThreads(1)
 		}
 	}
-	b, err := backends.NewWithConfig(sel.Config)
+	config, env, err := xlaFloat32(sel.Config, os.Getenv(Float32Env), os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range env {
+		os.Setenv(k, v) // read by the plugin and the NVIDIA libraries as they start
+	}
+	b, err := backends.NewWithConfig(config)
 	if err != nil {
 		return nil, fmt.Errorf("backend %q (from %s; registered: %v): %w", sel.Config, sel.Reason, backends.List(), err)
 	}
@@ -160,6 +167,9 @@ type Report struct {
 	// FastOps says whether package fastops runs the pure-Go backend's
 	// broadcasting element-wise ops, and why not.
 	FastOps string `json:"fastops"`
+	// Float32 is how an XLA backend multiplies float32 matrices (see
+	// Float32Env).
+	Float32 string `json:"xla_float32"`
 }
 
 // Describe creates (or reuses) the backend and reports what was selected and
@@ -178,8 +188,68 @@ func Describe() (Report, error) {
 	}
 	r.Description, r.Fastgrad = b.Description(), true // New installs it or fails
 	r.BLAS, r.FastOps = "not used (not the pure-Go backend)", "not used (not the pure-Go backend)"
+	r.Float32 = "full float32 (the pure-Go backend)"
+	if !pureGo(r.Config) {
+		r.Float32 = os.Getenv(Float32Env)
+		if r.Float32 == "" {
+			r.Float32 = "default (XLA's DEFAULT precision: TF32 on NVIDIA Ampere and later)"
+		}
+	}
 	if s, ok := BLAS(); ok {
 		r.BLAS, r.FastOps = s.String(), fastops.Install().String()
 	}
 	return r, nil
+}
+
+// Float32Env names the environment variable that sets how an XLA backend
+// multiplies float32 matrices:
+//
+//   - "" or "default": XLA's DEFAULT precision, which on NVIDIA GPUs from
+//     Ampere on means TF32 tensor cores (10-bit mantissas; the H200 run of
+//     2026-11-27 measured risks 1.3e-4 from the CPU's);
+//   - "tf32": TF32 asked for explicitly (GoMLX's "tf32" plugin option);
+//   - "full": full float32 products. GoMLX v0.26 emits every DotGeneral at
+//     DEFAULT precision and offers no HIGHEST (go-xla's builder has
+//     Precision and Algorithm; GoMLX's backend sets only the TF32 algorithm),
+//     and XLA has no flag for its TF32 default, so this asks from outside:
+//     NVIDIA_TF32_OVERRIDE=0 (cuBLAS and cuDNN never use TF32) and
+//     --xla_gpu_enable_triton_gemm=false in XLA_FLAGS (matrix products go to
+//     cuBLAS rather than XLA's Triton kernels, which the override does not
+//     reach). Whether it gives full float32 is measured by bench/gpu.sh
+//     (risks against the CPU backend), not assumed.
+//
+// The pure-Go backend always computes in full float32.
+const Float32Env = "PARACHUTE_XLA_FLOAT32"
+
+// xlaFloat32 returns the backend configuration and the environment
+// variables to set for an XLA backend in float32 mode mode (see Float32Env);
+// other backends are returned unchanged. Variables the user set are kept.
+func xlaFloat32(config, mode string, getenv func(string) string) (string, map[string]string, error) {
+	name, _, _ := strings.Cut(config, ":")
+	isXLA := name == "xla" || name == "stablehlo" || name == "hlo" || name == "shlo"
+	switch mode {
+	case "", "default":
+		return config, nil, nil
+	case "tf32":
+		if !isXLA {
+			return config, nil, nil
+		}
+		if strings.Contains(config, ":") {
+			return config + ",tf32", nil, nil
+		}
+		return config + ":tf32", nil, nil
+	case "full":
+		if !isXLA {
+			return config, nil, nil
+		}
+		env := map[string]string{}
+		if getenv("NVIDIA_TF32_OVERRIDE") == "" {
+			env["NVIDIA_TF32_OVERRIDE"] = "0"
+		}
+		if flags := getenv("XLA_FLAGS"); !strings.Contains(flags, "xla_gpu_enable_triton_gemm") {
+			env["XLA_FLAGS"] = strings.TrimSpace(flags + " --xla_gpu_enable_triton_gemm=false")
+		}
+		return config, env, nil
+	}
+	return "", nil, fmt.Errorf("%s=%q: want default, tf32 or full", Float32Env, mode)
 }
