@@ -246,7 +246,8 @@ func runReproduce(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "", "folder for the figures (default out/figures of the repository, or $PARACHUTE_FIGURES)")
 	cache := fs.String("cache", "", "folder caching finished runs (default out/cache, or $PARACHUTE_CACHE)")
 	seed := fs.Uint64("seed", 1, "training, evaluation and bootstrap seed")
-	workers := fs.Int("workers", 0, "runs trained at a time (0: one per CPU)")
+	workers := fs.Int("workers", 0, "jobs (one run, or one stack of runs) trained at a time (0: one per CPU)")
+	stack := stackFlag(fs)
 	only := fs.String("only", "", "comma-separated names to produce (default all)")
 	if err := parseFlags(fs, args, stderr, "usage: parachute reproduce [--profile quick|paper] [--out DIR] [--only figure8_auc,...]\n\n"+
 		"Produces every figure and table of the notebooks without Jupyter: the same library calls,\n"+
@@ -261,7 +262,7 @@ func runReproduce(args []string, stdout, stderr io.Writer) error {
 		}
 		dir = d
 	}
-	opts := figures.Options{Profile: *profile, Seed: *seed, Root: *cache, Workers: *workers, Progress: stderr}
+	opts := figures.Options{Profile: *profile, Seed: *seed, Root: *cache, Workers: *workers, Stack: *stack, Progress: stderr}
 	about, err := opts.Describe()
 	if err != nil {
 		return err

@@ -39,6 +39,13 @@ import (
 // so every run must take the same number of steps per epoch (training sets
 // of different sizes stack as long as their last batches are padded to the
 // same count; see RunAll's grouping).
+//
+// The runs are replicas in one graph, not one network with a leading run
+// axis: the graph holds K copies of a run's operations, each of one run's
+// size. That keeps each run's arithmetic exactly its own, and saves what is
+// paid per execution (launching, transfers); it does not merge the runs'
+// matrix products into batched ones, and the graph XLA compiles is K times
+// larger.
 type TrainerStack struct {
 	// Runs are the stacked runs' trainers. Their own contexts hold their
 	// variables only after Export (and on import, before the first step).

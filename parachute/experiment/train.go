@@ -150,7 +150,7 @@ func (t *Trainer) epoch(train []*data.Patient, epoch int, observe func([]string)
 
 // epochRun is an epoch of a run in progress: its learning rate, the order
 // of its training patients and what its steps returned so far. A trainer
-// alone (Trainer.epoch) and a stack (Stack) step through it alike.
+// alone (Trainer.epoch) and a stack (TrainerStack) step through it alike.
 type epochRun struct {
 	t       *Trainer
 	train   []*data.Patient

@@ -26,7 +26,10 @@ type Options struct {
 	Root string
 	// Workers trains that many runs at a time (default: one per CPU; each
 	// worker then runs OpenBLAS on one thread).
-	Workers  int
+	Workers int
+	// Stack is the most runs trained in one graph (experiment.RunOptions.Stack;
+	// 0: automatic).
+	Stack    int
 	Progress io.Writer
 	// Optimizer is the training step (default adamw).
 	Optimizer string
