@@ -14,11 +14,12 @@ import (
 
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/backend"
+	"github.com/parachute-surv/goparachute/parachute/baselines/deep"
 )
 
 // stackConfigs are three runs that differ in fold-independent settings
 // only: missing ratio and seed (dropout active, masking active).
-func stackConfigs(t *testing.T, optimizer string) []TrainConfig {
+func stackConfigs(t *testing.T, optimizer, network string) []TrainConfig {
 	t.Helper()
 	var cfgs []TrainConfig
 	for k, p := range []float64{0, 0.15, 0.3} {
@@ -26,7 +27,7 @@ func stackConfigs(t *testing.T, optimizer string) []TrainConfig {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg.Optimizer, cfg.PMiss, cfg.Seed, cfg.Model.Dropout = optimizer, p, uint64(7+k), 0.2
+		cfg.Optimizer, cfg.PMiss, cfg.Seed, cfg.Model.Dropout, cfg.Network = optimizer, p, uint64(7+k), 0.2, network
 		cfg.BatchSize = 12
 		cfgs = append(cfgs, cfg)
 	}
@@ -51,7 +52,8 @@ func variables(t *testing.T, tr *Trainer) map[string]string {
 // TestStackEqualsRunsAlone trains three runs stacked in one graph and the
 // same three alone, step by step, and requires the same risks, losses and
 // final variables (parameters, optimizer state, random state) bit for bit
-// on the pure-Go backend, for AdamW, GCS and SAM.
+// on the pure-Go backend, for every training step and, with AdamW, every
+// deep baseline.
 func TestStackEqualsRunsAlone(t *testing.T) {
 	c, err := data.Open(data.CohortSpec{Source: "synth:ucec", Seed: 3})
 	if err != nil {
@@ -61,9 +63,17 @@ func TestStackEqualsRunsAlone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, optimizer := range []string{"adamw", "gcs", "sam"} {
-		t.Run(optimizer, func(t *testing.T) {
-			cfgs := stackConfigs(t, optimizer)
+	type setting struct{ optimizer, network string }
+	var settings []setting
+	for _, o := range Optimizers {
+		settings = append(settings, setting{o, ""})
+	}
+	for _, n := range deep.Names {
+		settings = append(settings, setting{"adamw", n})
+	}
+	for _, st := range settings {
+		t.Run(st.optimizer+"/"+st.network, func(t *testing.T) {
+			cfgs := stackConfigs(t, st.optimizer, st.network)
 			stack, err := NewStack(b, c, cfgs)
 			if err != nil {
 				t.Fatal(err)

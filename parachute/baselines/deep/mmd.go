@@ -9,6 +9,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/context"
 
 	"github.com/parachute-surv/goparachute/parachute/model"
+	"github.com/parachute-surv/goparachute/parachute/runscope"
 )
 
 // mmdKeep is MMD's modality-dropout keep probability (keep_ratio).
@@ -92,7 +93,7 @@ func (n *mmd) Head(ctx *context.Context, fused *Node) *Node {
 func modalityDropout(ctx *context.Context, hasP, hasR *Node) (keepP, keepR *Node) {
 	g := hasP.Graph()
 	coin := func(p float64) *Node {
-		u := ctx.RandomUniform(g, shapes.Make(dtypes.Float32, hasP.Shape().Dimensions[0]))
+		u := runscope.RandomUniform(ctx, g, shapes.Make(dtypes.Float32, hasP.Shape().Dimensions[0]))
 		return LessThan(u, Scalar(g, dtypes.Float32, p))
 	}
 	both := LogicalAnd(hasP, hasR)
