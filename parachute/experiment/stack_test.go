@@ -4,6 +4,7 @@ package experiment
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -19,7 +20,7 @@ import (
 
 // stackConfigs are three runs that differ in fold-independent settings
 // only: missing ratio and seed (dropout active, masking active).
-func stackConfigs(t *testing.T, optimizer, network string) []TrainConfig {
+func stackConfigs(t *testing.T, optimizer, network string, compat bool) []TrainConfig {
 	t.Helper()
 	var cfgs []TrainConfig
 	for k, p := range []float64{0, 0.15, 0.3} {
@@ -29,6 +30,11 @@ func stackConfigs(t *testing.T, optimizer, network string) []TrainConfig {
 		}
 		cfg.Optimizer, cfg.PMiss, cfg.Seed, cfg.Model.Dropout, cfg.Network = optimizer, p, uint64(7+k), 0.2, network
 		cfg.BatchSize = 12
+		if compat { // every switch of the authors' code (batch attention and BatchNorm across the batch)
+			cfg.Methods.GCS.Compat, cfg.Methods.GCS.CompatSeed = true, 7
+			cfg.CompatInvertedEvents, cfg.CompatDecayAll = true, true
+			cfg.Model.CompatBatchAttention, cfg.Model.CompatPlainFusion, cfg.Model.CompatBatchNorm = true, true, true
+		}
 		cfgs = append(cfgs, cfg)
 	}
 	return cfgs
@@ -52,8 +58,8 @@ func variables(t *testing.T, tr *Trainer) map[string]string {
 // TestStackEqualsRunsAlone trains three runs stacked in one graph and the
 // same three alone, step by step, and requires the same risks, losses and
 // final variables (parameters, optimizer state, random state) bit for bit
-// on the pure-Go backend, for every training step and, with AdamW, every
-// deep baseline.
+// on the pure-Go backend, for every training step, with AdamW every deep
+// baseline, and GCS with the authors' compat switches.
 func TestStackEqualsRunsAlone(t *testing.T) {
 	c, err := data.Open(data.CohortSpec{Source: "synth:ucec", Seed: 3})
 	if err != nil {
@@ -63,17 +69,21 @@ func TestStackEqualsRunsAlone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	type setting struct{ optimizer, network string }
+	type setting struct {
+		optimizer, network string
+		compat             bool
+	}
 	var settings []setting
 	for _, o := range Optimizers {
-		settings = append(settings, setting{o, ""})
+		settings = append(settings, setting{o, "", false})
 	}
 	for _, n := range deep.Names {
-		settings = append(settings, setting{"adamw", n})
+		settings = append(settings, setting{"adamw", n, false})
 	}
+	settings = append(settings, setting{"gcs", "", true})
 	for _, st := range settings {
-		t.Run(st.optimizer+"/"+st.network, func(t *testing.T) {
-			cfgs := stackConfigs(t, st.optimizer, st.network)
+		t.Run(fmt.Sprintf("%s/%s/compat=%v", st.optimizer, st.network, st.compat), func(t *testing.T) {
+			cfgs := stackConfigs(t, st.optimizer, st.network, st.compat)
 			stack, err := NewStack(b, c, cfgs)
 			if err != nil {
 				t.Fatal(err)
