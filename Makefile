@@ -16,6 +16,8 @@
 #   make browser-test  the exploration notebook's widgets in headless Chromium
 #                    (Jupyter Notebook server + go-rod; screenshots in out/browser)
 #   make bench       benchmarks (speed targets are measured here, never in tests)
+#   make bench-stack runs trained in one graph against one at a time on this
+#                    machine's CPU (bench/stack-cpu.sh; a few minutes)
 #   make references  regenerate the R reference values (needs R; go test does not)
 #   make authors-equivalence AUTHORS=DIR  the authors' PaRaChuteModel (a checkout of
 #                    PietroCaforio/parachute) on our weights and batch (python3-torch)
@@ -31,7 +33,7 @@ AUTHORS_RESULTS := bench/results/authors-8ff4575
 EPOCHS ?= 100
 SEEDS ?= 0,1,2
 
-.PHONY: reproduce publish-notebooks setup test test-short mutants fuzz browser-test bench references check authors-equivalence authors-training
+.PHONY: reproduce publish-notebooks setup test test-short mutants fuzz browser-test bench bench-stack references check authors-equivalence authors-training
 
 reproduce:
 	@jupyter="$$(tools/setup | tail -n 1)" && \
@@ -75,6 +77,9 @@ browser-test:
 
 bench:
 	go test -run '^$$' -bench . -benchmem ./...
+
+bench-stack:
+	bench/stack-cpu.sh
 
 references:
 	cd parachute/survival/testdata && Rscript gen/reference.R

@@ -26,8 +26,9 @@ type Epoch struct {
 	Loss float64 `json:"loss"`
 	// TrainC is Harrell's C of the training patients' risks as the training
 	// steps computed them (dropout and masking active), NaN when undefined.
-	TrainC  scoring.Number `json:"train_c"`
-	Seconds float64        `json:"seconds"`
+	TrainC scoring.Number `json:"train_c"`
+	// Seconds is the epoch's wall time (a stacked run's: its stack's epoch).
+	Seconds float64 `json:"seconds"`
 	// GCS diagnostics (null for the other steps): mean curvature and
 	// gradient norm of the full-modality and missing-modality samples, and
 	// the mean gate, over the epoch's training samples.
