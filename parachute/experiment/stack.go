@@ -101,7 +101,8 @@ func stackOf(b backends.Backend, trainers []*Trainer) (*TrainerStack, error) {
 }
 
 // stackKey is what the runs of a stack share: the training configuration
-// with fold-independent fields only (missing ratio and seed cleared).
+// without the settings they may differ in (missing ratio and seed cleared;
+// the fold is not part of it).
 func stackKey(cfg TrainConfig) string {
 	cfg.PMiss, cfg.Seed = 0, 0
 	key, _ := json.Marshal(cfg) // plain data: never fails

@@ -264,3 +264,49 @@ func TestStackResumesAndMixesFinishedRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestStackRunFaultIsItsOwn: a run of a stack driven to non-finite values
+// (learning rate 1e30) fails alone; the others' steps stand, equal to their
+// steps alone.
+func TestStackRunFaultIsItsOwn(t *testing.T) {
+	c, err := data.Open(data.CohortSpec{Source: "synth:ucec", Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := backend.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfgs := stackConfigs(t, "adamw", "", false)
+	stack, err := NewStack(b, c, cfgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alone, err := NewTrainer(b, c, cfgs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch := patientsOf(c, c.Folds[0].Train)[:12]
+	batches := [][]*data.Patient{batch, batch, batch}
+	var faults []error
+	for step := range 3 {
+		got, errs, err := stack.Step(batches, []float64{1e-3, 1e30, 1e-3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if errs[0] != nil || errs[2] != nil {
+			t.Fatalf("step %d: healthy runs failed: %v, %v", step, errs[0], errs[2])
+		}
+		want, err := alone.Step(batch, 1e-3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got[0].Loss != want.Loss || !slices.Equal(got[0].Risk, want.Risk) {
+			t.Fatalf("step %d: run 0 differs from its run alone", step)
+		}
+		faults = append(faults, errs[1])
+	}
+	if faults[len(faults)-1] == nil || !strings.Contains(faults[len(faults)-1].Error(), "non-finite") {
+		t.Fatalf("run 1 at learning rate 1e30: errors %v", faults)
+	}
+}
