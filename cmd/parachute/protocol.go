@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/parachute-surv/goparachute/data"
@@ -25,7 +26,7 @@ func runProtocol(args []string, stdout, stderr io.Writer) error {
 	profile := fs.String("profile", experiment.ProfileQuick, "quick, paper or authors")
 	seed := fs.Uint64("seed", 1, "training and evaluation seed")
 	repeats := fs.Int("repeats", 0, "mask repeats per scenario (0: the profile's, 30 in paper)")
-	workers := fs.Int("workers", 1, "jobs (one run, or one stack of runs) trained at a time")
+	workers := workersFlag(fs)
 	stack := stackFlag(fs)
 	epochs := fs.Int("epochs", 0, "override the profile's epochs (smoke runs)")
 	out := fs.String("out", "", "folder for runs/, checkpoints/ and summary.json (required)")
@@ -56,7 +57,7 @@ func runProtocol(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	spec := cohortSpec()
-	s, err := experiment.RunProtocol(*out, spec, *method, base, eval, *workers, stderr, experiment.RunOptions{Stack: *stack})
+	s, err := experiment.RunProtocol(*out, spec, *method, base, eval, jobsAtATime(*workers), stderr, experiment.RunOptions{Stack: *stack})
 	if err != nil {
 		return err
 	}
@@ -136,7 +137,7 @@ func runSweep(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("sweep", flag.ContinueOnError)
 	grid := fs.String("grid", "", "grid JSON (required)")
 	shard := fs.String("shard", "0/1", "run shard i of n (i/n): runs whose index is i modulo n")
-	workers := fs.Int("workers", 1, "jobs (one run, or one stack of runs) trained at a time on this machine")
+	workers := workersFlag(fs)
 	stack := stackFlag(fs)
 	out := fs.String("out", "", "results folder shared by all shards (required)")
 	if err := parseFlags(fs, args, stderr, "usage: parachute sweep --grid GRID.json [--shard i/n] [--workers k] --out DIR\n\n"+
@@ -168,7 +169,7 @@ func runSweep(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stderr, "shard %d/%d: %d of %d runs\n", i, n, len(mine), len(runs))
-	if _, err := experiment.RunAll(*out, mine, *workers, stderr, experiment.RunOptions{Cohorts: cohorts, Stack: *stack}); err != nil {
+	if _, err := experiment.RunAll(*out, mine, jobsAtATime(*workers), stderr, experiment.RunOptions{Cohorts: cohorts, Stack: *stack}); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "shard %d/%d done: %d runs in %s\n", i, n, len(mine), filepath.Join(*out, "runs"))
@@ -216,4 +217,19 @@ func stackFlag(fs *flag.FlagSet) *int {
 	return fs.Int("stack", 0, fmt.Sprintf("most runs trained together in one graph, each with its own parameters, batches and\n"+
 		"random streams and the same results as alone; 1: one run at a time; 0: automatic, up to %d on\n"+
 		"an XLA backend and 1 on the pure-Go one, where stacking measured no faster", experiment.MaxStack))
+}
+
+// workersFlag is --workers: jobs trained at a time on this machine.
+func workersFlag(fs *flag.FlagSet) *int {
+	return fs.Int("workers", 0, "jobs (one run, or one stack of runs) trained at a time on this machine\n"+
+		"(0: one per CPU this process may use; results do not depend on it)")
+}
+
+// jobsAtATime resolves --workers: 0 is one per CPU this process may use
+// (runtime.NumCPU honours the CPU affinity a batch scheduler sets).
+func jobsAtATime(workers int) int {
+	if workers <= 0 {
+		return runtime.NumCPU()
+	}
+	return workers
 }
