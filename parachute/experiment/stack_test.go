@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/gomlx/gomlx/backends"
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/backend"
 	"github.com/parachute-surv/goparachute/parachute/baselines/deep"
@@ -40,6 +41,20 @@ func stackConfigs(t *testing.T, optimizer, network string, compat bool) []TrainC
 	return cfgs
 }
 
+// stackCohort is the cohort and backend of the stack tests.
+func stackCohort(t *testing.T) (*data.Cohort, backends.Backend) {
+	t.Helper()
+	c, err := data.Open(data.CohortSpec{Source: "synth:ucec", Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := backend.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, b
+}
+
 // variables returns the bytes of every variable of the trainer's own
 // context by path.
 func variables(t *testing.T, tr *Trainer) map[string]string {
@@ -61,14 +76,7 @@ func variables(t *testing.T, tr *Trainer) map[string]string {
 // on the pure-Go backend, for every training step, with AdamW every deep
 // baseline, and GCS with the authors' compat switches.
 func TestStackEqualsRunsAlone(t *testing.T) {
-	c, err := data.Open(data.CohortSpec{Source: "synth:ucec", Seed: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := backend.New()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, b := stackCohort(t)
 	type setting struct {
 		optimizer, network string
 		compat             bool
@@ -269,14 +277,7 @@ func TestStackResumesAndMixesFinishedRuns(t *testing.T) {
 // (learning rate 1e30) fails alone; the others' steps stand, equal to their
 // steps alone.
 func TestStackRunFaultIsItsOwn(t *testing.T) {
-	c, err := data.Open(data.CohortSpec{Source: "synth:ucec", Seed: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := backend.New()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, b := stackCohort(t)
 	cfgs := stackConfigs(t, "adamw", "", false)
 	stack, err := NewStack(b, c, cfgs)
 	if err != nil {
