@@ -187,7 +187,7 @@ func RunOrLoad(root string, cfg RunConfig, opts RunOptions) (*RunResult, bool, e
 	r = &RunResult{Config: cfg, Hash: cfg.Hash()}
 	var model Predictor
 	to := opts.TrainOptions
-	to.Checkpoint = filepath.Join(root, "checkpoints", cfg.Hash()+".gob")
+	to.Checkpoint = checkpointPath(root, cfg)
 	if IsLinear(cfg.Method) {
 		m, err := FitLinear(c, cfg.Fold, cfg.Method, cfg.Train)
 		if err != nil {
@@ -196,7 +196,7 @@ func RunOrLoad(root string, cfg RunConfig, opts RunOptions) (*RunResult, bool, e
 		model, r.Params, r.Warnings, r.Lambda = m, len(m.Coef), m.Warnings, m.Lambda
 	} else {
 		if to.CheckpointEvery == 0 {
-			to.CheckpointEvery = 10
+			to.CheckpointEvery = defaultCheckpointEvery
 		}
 		res, err := Train(c, cfg.Fold, cfg.Train, to)
 		if err != nil {
@@ -211,18 +211,38 @@ func RunOrLoad(root string, cfg RunConfig, opts RunOptions) (*RunResult, bool, e
 	if err != nil {
 		return nil, false, err
 	}
-	r.Evaluation, r.Seconds = *ev, time.Since(began).Seconds()
-	if c.Synthetic != nil {
-		oc := harrell(c.OutcomesOf(c.Folds[cfg.Fold].Test), pick(c.Synthetic.LogHazard, c.Folds[cfg.Fold].Test))
-		f := float64(oc)
-		r.OracleC = &f
-	}
-	if err := writeResult(ResultPath(root, cfg), r); err != nil {
+	if err := finishResult(root, c, r, ev, began, to.Checkpoint); err != nil {
 		return nil, false, err
 	}
-	os.Remove(to.Checkpoint) // the result supersedes it
 	return r, false, nil
 }
+
+// finishResult completes a trained run's result (its evaluation, seconds
+// since began, a synthetic cohort's oracle C), writes it atomically and
+// removes the run's checkpoint, which it supersedes.
+func finishResult(root string, c *data.Cohort, r *RunResult, ev *Evaluation, began time.Time, checkpoint string) error {
+	r.Evaluation, r.Seconds = *ev, time.Since(began).Seconds()
+	if c.Synthetic != nil {
+		test := c.Folds[r.Config.Fold].Test
+		oc := float64(harrell(c.OutcomesOf(test), pick(c.Synthetic.LogHazard, test)))
+		r.OracleC = &oc
+	}
+	if err := writeResult(ResultPath(root, r.Config), r); err != nil {
+		return err
+	}
+	os.Remove(checkpoint)
+	return nil
+}
+
+// checkpointPath is where the checkpoint of an unfinished run lives under
+// root.
+func checkpointPath(root string, cfg RunConfig) string {
+	return filepath.Join(root, "checkpoints", cfg.Hash()+".gob")
+}
+
+// defaultCheckpointEvery is how often (epochs) a cached run writes its
+// checkpoint when RunOptions does not say.
+const defaultCheckpointEvery = 10
 
 func pick(x []float64, idx []int) []float64 {
 	out := make([]float64, len(idx))

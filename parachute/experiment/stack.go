@@ -78,10 +78,11 @@ func NewStack(b backends.Backend, c *data.Cohort, cfgs []TrainConfig) (*TrainerS
 // a checkpoint): their state is imported into the stack.
 func stackOf(b backends.Backend, trainers []*Trainer) (*TrainerStack, error) {
 	s := &TrainerStack{ctx: context.New().Checked(false), Runs: trainers}
+	first := stackKey(trainers[0].Config)
 	for k, t := range trainers {
-		if key := stackKey(t.Config); key != stackKey(trainers[0].Config) {
+		if key := stackKey(t.Config); key != first {
 			return nil, fmt.Errorf("experiment: run %d of a stack differs from run 0 in more than fold, missing ratio and seed:\n%s\nvs\n%s",
-				k, key, stackKey(trainers[0].Config))
+				k, key, first)
 		}
 		s.roots = append(s.roots, fmt.Sprintf("/run%d", k))
 	}
@@ -228,7 +229,7 @@ func copyTensor(t *tensors.Tensor) *tensors.Tensor {
 // execution scores one batch of every run that is waiting. A run's
 // predictions are those of its trainer alone.
 func (s *TrainerStack) Predictors() (predictors []Predictor, done func(k int)) {
-	e := &stackedEval{s: s, live: len(s.Runs), pending: map[int][]any{}, results: map[int]*evalResult{}}
+	e := &stackedEval{s: s, live: len(s.Runs), pending: map[int][]any{}, results: map[int]*evalResult{}, idle: map[int][]any{}}
 	e.cond = sync.NewCond(&e.mu)
 	for k := range s.Runs {
 		predictors = append(predictors, stackedPredictor{e, k})
@@ -307,9 +308,6 @@ func (e *stackedEval) run() {
 	for k, t := range e.s.Runs {
 		a, ok := e.pending[k]
 		if !ok {
-			if e.idle == nil {
-				e.idle = map[int][]any{}
-			}
 			if e.idle[k] == nil {
 				var err error
 				if e.idle[k], err = t.predictArgs(nil, nil); err != nil {

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"os"
-	"path/filepath"
 	"slices"
 	"sync"
 	"time"
@@ -134,27 +132,11 @@ type stackedRun struct {
 // resumeRun sets up run k alone, from its checkpoint when one exists (a
 // damaged one is ignored: the run starts over, as in Train).
 func resumeRun(b backends.Backend, c *data.Cohort, root string, k int, cfg RunConfig, opts RunOptions) (*stackedRun, error) {
-	r := &stackedRun{k: k, cfg: cfg, checkpoint: filepath.Join(root, "checkpoints", cfg.Hash()+".gob"), began: time.Now(),
+	r := &stackedRun{k: k, cfg: cfg, checkpoint: checkpointPath(root, cfg), began: time.Now(),
 		train: patientsOf(c, c.Folds[cfg.Fold].Train)}
-	t, err := NewTrainer(b, c, cfg.Train)
-	if err != nil {
-		return nil, err
-	}
-	r.start, r.history, err = t.LoadCheckpoint(r.checkpoint)
-	switch {
-	case errors.Is(err, errCorruptCheckpoint):
-		if opts.Progress != nil {
-			fmt.Fprintf(opts.Progress, "%v: training from the start\n", err)
-		}
-		if t, err = NewTrainer(b, c, cfg.Train); err != nil {
-			return nil, err
-		}
-		r.start, r.history = 0, nil
-	case err != nil && !errors.Is(err, errNoCheckpoint):
-		return nil, err
-	}
-	r.trainer = t
-	return r, nil
+	var err error
+	r.trainer, r.start, r.history, err = resumeTrainer(b, c, cfg.Train, r.checkpoint, opts.Progress)
+	return r, err
 }
 
 // trainStacked trains runs (all at the same epoch) as one stack, then
@@ -179,7 +161,7 @@ func trainStacked(b backends.Backend, c *data.Cohort, root string, runs []*stack
 	}
 	every := opts.CheckpointEvery
 	if every == 0 {
-		every = 10
+		every = defaultCheckpointEvery
 	}
 	for epoch := runs[0].start; epoch < last; epoch++ {
 		if err := stackEpoch(s, runs, epoch, opts, errs); err != nil {
@@ -296,16 +278,9 @@ func evaluateAndWrite(root string, r *stackedRun, predictor Predictor, c *data.C
 	if err != nil {
 		return nil, err
 	}
-	res := &RunResult{Config: r.cfg, Hash: r.cfg.Hash(), Params: r.trainer.ParameterCount(), History: r.history,
-		Evaluation: *ev, Seconds: time.Since(r.began).Seconds()}
-	if c.Synthetic != nil {
-		test := c.Folds[r.cfg.Fold].Test
-		oc := float64(harrell(c.OutcomesOf(test), pick(c.Synthetic.LogHazard, test)))
-		res.OracleC = &oc
-	}
-	if err := writeResult(ResultPath(root, r.cfg), res); err != nil {
+	res := &RunResult{Config: r.cfg, Hash: r.cfg.Hash(), Params: r.trainer.ParameterCount(), History: r.history}
+	if err := finishResult(root, c, res, ev, r.began, r.checkpoint); err != nil {
 		return nil, err
 	}
-	os.Remove(r.checkpoint) // the result supersedes it
 	return res, nil
 }

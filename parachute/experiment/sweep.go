@@ -271,7 +271,9 @@ func planStacks(root string, runs []RunConfig, workers int, opts RunOptions) ([]
 			jobs = append(jobs, []int{k})
 			continue
 		}
-		if _, ok, _ := LoadResult(root, r); ok {
+		if _, err := os.Stat(ResultPath(root, r)); err == nil {
+			// Finished (or damaged): RunOrLoad reads (or retrains) it; the
+			// file is read once, there.
 			jobs = append(jobs, []int{k})
 			continue
 		}

@@ -86,27 +86,9 @@ func Train(c *data.Cohort, fold int, cfg TrainConfig, opts TrainOptions) (*Train
 			return nil, err
 		}
 	}
-	t, err := NewTrainer(b, c, cfg)
+	t, start, history, err := resumeTrainer(b, c, cfg, opts.Checkpoint, opts.Progress)
 	if err != nil {
 		return nil, err
-	}
-	start, history := 0, []Epoch(nil)
-	if opts.Checkpoint != "" {
-		start, history, err = t.LoadCheckpoint(opts.Checkpoint)
-		switch {
-		case errors.Is(err, errCorruptCheckpoint):
-			// Never resume from a damaged file: start over with a fresh
-			// trainer (the failed load may have set some variables).
-			if opts.Progress != nil {
-				fmt.Fprintf(opts.Progress, "%v: training from the start\n", err)
-			}
-			if t, err = NewTrainer(b, c, cfg); err != nil {
-				return nil, err
-			}
-			start, history = 0, nil
-		case err != nil && !errors.Is(err, errNoCheckpoint):
-			return nil, err
-		}
 	}
 	train := make([]*data.Patient, len(c.Folds[fold].Train))
 	for k, i := range c.Folds[fold].Train {
@@ -135,6 +117,29 @@ func Train(c *data.Cohort, fold int, cfg TrainConfig, opts TrainOptions) (*Train
 	}
 	progress.done()
 	return &TrainResult{Trainer: t, History: history, Done: last == cfg.Epochs}, nil
+}
+
+// resumeTrainer sets up a trainer for cfg, from the checkpoint when one
+// exists ("" for none): it returns the epochs done and the history. A
+// damaged checkpoint is never resumed from: the run starts over with a fresh
+// trainer (the failed load may have set some variables), said on progress.
+func resumeTrainer(b backends.Backend, c *data.Cohort, cfg TrainConfig, checkpoint string, progress io.Writer) (*Trainer, int, []Epoch, error) {
+	t, err := NewTrainer(b, c, cfg)
+	if err != nil || checkpoint == "" {
+		return t, 0, nil, err
+	}
+	start, history, err := t.LoadCheckpoint(checkpoint)
+	switch {
+	case errors.Is(err, errCorruptCheckpoint):
+		if progress != nil {
+			fmt.Fprintf(progress, "%v: training from the start\n", err)
+		}
+		t, err = NewTrainer(b, c, cfg)
+		return t, 0, nil, err
+	case err != nil && !errors.Is(err, errNoCheckpoint):
+		return nil, 0, nil, err
+	}
+	return t, start, history, nil
 }
 
 // epoch runs one epoch of training.
