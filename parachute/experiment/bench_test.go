@@ -3,6 +3,7 @@
 package experiment
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"testing"
@@ -87,6 +88,56 @@ func BenchmarkPaperStepCost(b *testing.B) {
 			if adamw > 0 {
 				b.ReportMetric(ms/adamw, "×adamw")
 			}
+		})
+	}
+}
+
+// BenchmarkQuickStepByBatch measures one training step of the quick
+// profile (AdamW, p_miss 0.15) at batch sizes 32 to 160 and reports the time
+// per patient. It bounds what any way of training K runs in one graph can
+// gain on the backend: merging K runs' operations into ones with a leading
+// run axis turns K steps at batch B into one step of about the arithmetic of
+// batch K·B, so the gain is at most the time per patient at batch B over that
+// at batch K·B (on the 2-core machine about 0.95 → 0.72 ms, at most 1.3×: the step is bound
+// by its arithmetic, not by launching operations). Run:
+// go test -run '^$' -bench QuickStepByBatch -benchtime 6x ./parachute/experiment
+func BenchmarkQuickStepByBatch(b *testing.B) {
+	bk, err := backend.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := data.Open(data.CohortSpec{Source: "synth:pda", Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	train := patientsOf(c, c.Folds[0].Train)
+	for _, size := range []int{32, 96, 160} {
+		b.Run(fmt.Sprintf("batch=%d", size), func(b *testing.B) {
+			cfg, err := Profile(ProfileQuick)
+			if err != nil {
+				b.Fatal(err)
+			}
+			cfg.PMiss, cfg.BatchSize = 0.15, size
+			t, err := NewTrainer(bk, c, cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			patients := make([]*data.Patient, size) // the fold's patients, repeated to fill the batch
+			for i := range patients {
+				patients[i] = train[i%len(train)]
+			}
+			if _, err := t.Step(patients, 1e-3); err != nil { // compile
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := t.Step(patients, 1e-3); err != nil {
+					b.Fatal(err)
+				}
+			}
+			ms := float64(b.Elapsed().Microseconds()) / 1e3 / float64(b.N)
+			b.ReportMetric(ms, "ms/step")
+			b.ReportMetric(ms/float64(size), "ms/patient")
 		})
 	}
 }
