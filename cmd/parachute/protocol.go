@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"runtime"
 	"strings"
 
 	"github.com/parachute-surv/goparachute/data"
@@ -27,7 +26,7 @@ func runProtocol(args []string, stdout, stderr io.Writer) error {
 	seed := fs.Uint64("seed", 1, "training and evaluation seed")
 	repeats := fs.Int("repeats", 0, "mask repeats per scenario (0: the profile's, 30 in paper)")
 	workers := workersFlag(fs)
-	stack := stackFlag(fs)
+	stacking := addStackFlags(fs)
 	epochs := fs.Int("epochs", 0, "override the profile's epochs (smoke runs)")
 	out := fs.String("out", "", "folder for runs/, checkpoints/ and summary.json (required)")
 	if err := parseFlags(fs, args, stderr, "usage: parachute protocol --cohort synth:pda|DIR [--method M] [--optimizer gcs] --profile quick|paper [--seed S] --out DIR\n\n"+
@@ -53,11 +52,15 @@ func runProtocol(args []string, stdout, stderr io.Writer) error {
 	if *repeats > 0 {
 		eval.Repeats = *repeats
 	}
+	stack, stackMemory, err := stacking.options()
+	if err != nil {
+		return err
+	}
 	if _, err := backend.New(); err != nil {
 		return err
 	}
 	spec := cohortSpec()
-	s, err := experiment.RunProtocol(*out, spec, *method, base, eval, jobsAtATime(*workers), stderr, experiment.RunOptions{Stack: *stack})
+	s, err := experiment.RunProtocol(*out, spec, *method, base, eval, jobsAtATime(*workers), stderr, experiment.RunOptions{Stack: stack, StackMemory: stackMemory})
 	if err != nil {
 		return err
 	}
@@ -138,7 +141,7 @@ func runSweep(args []string, stdout, stderr io.Writer) error {
 	grid := fs.String("grid", "", "grid JSON (required)")
 	shard := fs.String("shard", "0/1", "run shard i of n (i/n): runs whose index is i modulo n")
 	workers := workersFlag(fs)
-	stack := stackFlag(fs)
+	stacking := addStackFlags(fs)
 	out := fs.String("out", "", "results folder shared by all shards (required)")
 	if err := parseFlags(fs, args, stderr, "usage: parachute sweep --grid GRID.json [--shard i/n] [--workers k] --out DIR\n\n"+
 		"Runs a grid of runs; each shard independently (Slurm array jobs, Kubernetes indexed\n"+
@@ -156,6 +159,10 @@ func runSweep(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	stack, stackMemory, err := stacking.options()
+	if err != nil {
+		return err
+	}
 	if _, err := backend.New(); err != nil {
 		return err
 	}
@@ -169,7 +176,7 @@ func runSweep(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stderr, "shard %d/%d: %d of %d runs\n", i, n, len(mine), len(runs))
-	if _, err := experiment.RunAll(*out, mine, jobsAtATime(*workers), stderr, experiment.RunOptions{Cohorts: cohorts, Stack: *stack}); err != nil {
+	if _, err := experiment.RunAll(*out, mine, jobsAtATime(*workers), stderr, experiment.RunOptions{Cohorts: cohorts, Stack: stack, StackMemory: stackMemory}); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "shard %d/%d done: %d runs in %s\n", i, n, len(mine), filepath.Join(*out, "runs"))
@@ -212,24 +219,51 @@ func runCollect(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// stackFlag is --stack: the most runs trained in one graph.
-func stackFlag(fs *flag.FlagSet) *int {
-	return fs.Int("stack", 0, fmt.Sprintf("most runs trained together in one graph, each with its own parameters, batches and\n"+
-		"random streams and the same results as alone; 1: one run at a time; 0: automatic, up to %d on\n"+
-		"an XLA backend and 1 on the pure-Go one, where stacking measured no faster", experiment.MaxStack))
+// stackFlags are --stack (the most runs trained in one graph) and
+// --stack-memory (the memory their stacks may hold).
+type stackFlags struct {
+	stack  *int
+	memory *string
+}
+
+func addStackFlags(fs *flag.FlagSet) stackFlags {
+	return stackFlags{
+		stack: fs.Int("stack", 0, fmt.Sprintf("most runs trained together in one graph, each with its own parameters, batches and\n"+
+			"random streams and the same results as alone; 1: one run at a time; 0: automatic, up to %d on\n"+
+			"an XLA backend and 1 on the pure-Go one, where stacking measured no faster", experiment.MaxStack)),
+		memory: fs.String("stack-memory", "", "memory all stacks together may hold, e.g. 80GiB: a stack takes no more runs than fit\n"+
+			"(each estimated from its training graph); default half the host's available memory on the\n"+
+			"pure-Go backend and none on XLA, whose device memory GoMLX does not show; \"none\": no limit"),
+	}
+}
+
+// options returns the flags' values for experiment.RunOptions.
+func (f stackFlags) options() (stack int, memory int64, err error) {
+	switch *f.memory {
+	case "":
+		return *f.stack, 0, nil
+	case "none":
+		return *f.stack, -1, nil
+	}
+	memory, err = experiment.ParseBytes(*f.memory)
+	if err == nil && memory == 0 {
+		err = fmt.Errorf("--stack-memory 0: give a size, or none for no limit")
+	}
+	return *f.stack, memory, err
 }
 
 // workersFlag is --workers: jobs trained at a time on this machine.
 func workersFlag(fs *flag.FlagSet) *int {
 	return fs.Int("workers", 0, "jobs (one run, or one stack of runs) trained at a time on this machine\n"+
-		"(0: one per CPU this process may use; results do not depend on it)")
+		"(0: one per CPU this process may use on the pure-Go backend, one on XLA, where a stack\n"+
+		"is the parallelism; results do not depend on it)")
 }
 
-// jobsAtATime resolves --workers: 0 is one per CPU this process may use
-// (runtime.NumCPU honours the CPU affinity a batch scheduler sets).
+// jobsAtATime resolves --workers: 0 is experiment.DefaultWorkers (one per
+// CPU this process may use on the pure-Go backend, one on XLA).
 func jobsAtATime(workers int) int {
 	if workers <= 0 {
-		return runtime.NumCPU()
+		return experiment.DefaultWorkers()
 	}
 	return workers
 }

@@ -165,3 +165,14 @@ func TestEvaluateExportRoundTrip(t *testing.T) {
 			want.Times, want.Tau, want.UnoC, want.IBS)
 	}
 }
+
+// TestStackMemoryFlag: a size the flag cannot read, or 0, is an error that
+// names the flag, before any training.
+func TestStackMemoryFlag(t *testing.T) {
+	for _, bad := range []string{"lots", "0", "-3GB"} {
+		_, errOut, status := runCommand(t, "protocol", "--cohort", "synth:ucec", "--stack-memory", bad, "--out", t.TempDir())
+		if status == 0 || !strings.Contains(errOut, bad) {
+			t.Errorf("--stack-memory %s: status %d, stderr %q", bad, status, errOut)
+		}
+	}
+}

@@ -246,8 +246,8 @@ func runReproduce(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "", "folder for the figures (default out/figures of the repository, or $PARACHUTE_FIGURES)")
 	cache := fs.String("cache", "", "folder caching finished runs (default out/cache, or $PARACHUTE_CACHE)")
 	seed := fs.Uint64("seed", 1, "training, evaluation and bootstrap seed")
-	workers := fs.Int("workers", 0, "jobs (one run, or one stack of runs) trained at a time (0: one per CPU)")
-	stack := stackFlag(fs)
+	workers := fs.Int("workers", 0, "jobs (one run, or one stack of runs) trained at a time (0: one per CPU on the pure-Go backend, one on XLA)")
+	stacking := addStackFlags(fs)
 	only := fs.String("only", "", "comma-separated names to produce (default all)")
 	if err := parseFlags(fs, args, stderr, "usage: parachute reproduce [--profile quick|paper] [--out DIR] [--only figure8_auc,...]\n\n"+
 		"Produces every figure and table of the notebooks without Jupyter: the same library calls,\n"+
@@ -262,7 +262,11 @@ func runReproduce(args []string, stdout, stderr io.Writer) error {
 		}
 		dir = d
 	}
-	opts := figures.Options{Profile: *profile, Seed: *seed, Root: *cache, Workers: *workers, Stack: *stack, Progress: stderr}
+	stack, stackMemory, err := stacking.options()
+	if err != nil {
+		return err
+	}
+	opts := figures.Options{Profile: *profile, Seed: *seed, Root: *cache, Workers: *workers, Stack: stack, StackMemory: stackMemory, Progress: stderr}
 	about, err := opts.Describe()
 	if err != nil {
 		return err

@@ -42,12 +42,15 @@ type BenchStackSize struct {
 
 // BenchStackResult is the JSON of `parachute bench --stack`.
 type BenchStackResult struct {
-	Backend   string           `json:"backend"`
-	Cohort    string           `json:"cohort"`
-	Profile   string           `json:"profile"`
-	Optimizer string           `json:"optimizer"`
-	Workload  string           `json:"workload"`
-	Sizes     []BenchStackSize `json:"sizes"`
+	Backend   string `json:"backend"`
+	Cohort    string `json:"cohort"`
+	Profile   string `json:"profile"`
+	Optimizer string `json:"optimizer"`
+	Workload  string `json:"workload"`
+	// EstimatedRunMB is RunMemoryBytes of one run (what a stack budgets
+	// per run), beside each size's measured peak host memory.
+	EstimatedRunMB float64          `json:"estimated_run_mb"`
+	Sizes          []BenchStackSize `json:"sizes"`
 }
 
 // BenchStack times training epochs of K runs stacked in one graph for each
@@ -79,7 +82,11 @@ func BenchStack(b backends.Backend, o BenchStackOptions) (*BenchStackResult, err
 	}
 	cfg.Optimizer, cfg.PMiss = o.Optimizer, 0.15
 	train := patientsOf(c, c.Folds[0].Train)
-	res := &BenchStackResult{Backend: b.Description(), Cohort: o.Cohort.Source, Profile: o.Profile, Optimizer: o.Optimizer,
+	perRun, err := RunMemoryBytes(b, c, cfg)
+	if err != nil {
+		return nil, err
+	}
+	res := &BenchStackResult{EstimatedRunMB: float64(perRun) / (1 << 20), Backend: b.Description(), Cohort: o.Cohort.Source, Profile: o.Profile, Optimizer: o.Optimizer,
 		Workload: fmt.Sprintf("fold 0 (%d training patients, %d steps of %d per epoch), p_miss 0.15, seeds 1…K",
 			len(train), stepsPerEpoch(len(train), cfg.BatchSize), cfg.BatchSize)}
 	for _, k := range o.Sizes {

@@ -149,8 +149,11 @@ type RunOptions struct {
 	// Cohorts caches opened cohorts by spec (nil: open each time).
 	Cohorts *CohortCache
 	// Stack is the most runs RunAll trains in one graph (TrainerStack): 0
-	// means AutoStack; 1 trains one run at a time.
-	Stack int
+	// means AutoStack; 1 trains one run at a time. A stack also takes no
+	// more runs than fit in StackMemory bytes, shared by the workers
+	// (RunMemoryBytes each; 0: StackMemoryBudget, negative: no budget).
+	Stack       int
+	StackMemory int64
 }
 
 // RunOrLoad returns the result of cfg: read from root when the run has

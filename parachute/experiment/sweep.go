@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -252,16 +253,34 @@ func AutoStack() int {
 	return MaxStack
 }
 
+// DefaultWorkers is how many jobs RunAll's callers train at a time when not
+// told: one per CPU this process may use on the pure-Go backend, where the
+// cores are the parallelism (runtime.NumCPU honours the CPU affinity a batch
+// scheduler sets), and one on XLA backends, where one device trains and a
+// stack of up to AutoStack runs is the parallelism (more workers would cut
+// each group of runs into as many smaller stacks).
+func DefaultWorkers() int {
+	if backend.PureGo() {
+		return runtime.NumCPU()
+	}
+	return 1
+}
+
 // planStacks cuts runs into jobs (indices into runs, in order): finished
 // runs, linear baselines and, with opts.Stack 1, every run are jobs of their
 // own; the other runs are grouped by cohort, method, stackKey and steps per
 // epoch (what one graph needs them to share), and each group is cut into
-// stacks of at most opts.Stack runs (AutoStack when 0), and into at least as
-// many stacks as there are workers, so that every worker has one.
+// stacks of at most opts.Stack runs (AutoStack when 0) that fit in memory
+// (stackSize), and into at least as many stacks as there are workers, so
+// that every worker has one.
 func planStacks(root string, runs []RunConfig, workers int, opts RunOptions) ([][]int, error) {
 	limit := opts.Stack
 	if limit <= 0 {
 		limit = AutoStack()
+	}
+	budget := opts.StackMemory
+	if budget == 0 {
+		budget = StackMemoryBudget(backend.PureGo())
 	}
 	var jobs [][]int
 	groups := map[string][]int{}
@@ -294,13 +313,40 @@ func planStacks(root string, runs []RunConfig, workers int, opts RunOptions) ([]
 	}
 	for _, key := range order {
 		g := groups[key]
-		n := max((len(g)+limit-1)/limit, min(workers, len(g)))
+		size, err := stackSize(runs[g[0]], len(g), limit, budget/int64(max(workers, 1)), opts)
+		if err != nil {
+			return nil, err
+		}
+		n := max((len(g)+size-1)/size, min(workers, len(g)))
 		for i := range n {
 			// Stack i takes runs [i·len/n, (i+1)·len/n): sizes differ by at most one.
 			jobs = append(jobs, g[i*len(g)/n:(i+1)*len(g)/n])
 		}
 	}
 	return jobs, nil
+}
+
+// stackSize is the most runs like run that one stack of a group of n takes:
+// limit, or fewer when their RunMemoryBytes exceed budget (bytes for one
+// worker's stack; ≤ 0: none). The estimate builds one run's graph, so it is
+// made only when a stack of more than one could form.
+func stackSize(run RunConfig, n, limit int, budget int64, opts RunOptions) (int, error) {
+	if limit <= 1 || n <= 1 || budget <= 0 {
+		return limit, nil
+	}
+	c, err := opts.Cohorts.Open(run.Cohort)
+	if err != nil {
+		return 0, err
+	}
+	b, err := backend.New()
+	if err != nil {
+		return 0, err
+	}
+	perRun, err := RunMemoryBytes(b, c, run.Train)
+	if err != nil {
+		return 0, err
+	}
+	return stackSizeFor(perRun, budget, limit), nil
 }
 
 // ProgressEvent is a sweep's state after an epoch of one of its runs, or

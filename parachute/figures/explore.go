@@ -141,5 +141,5 @@ func methodFoldRuns(spec data.CohortSpec, o Options, method string, cohorts *exp
 	if len(runs) == 0 {
 		return nil, fmt.Errorf("figures: p_miss %v is not one of the protocol's ratios", o.PMiss)
 	}
-	return experiment.RunAll(o.Root, runs, o.Workers, o.Progress, experiment.RunOptions{Cohorts: cohorts, Stack: o.Stack})
+	return experiment.RunAll(o.Root, runs, o.Workers, o.Progress, experiment.RunOptions{Cohorts: cohorts, Stack: o.Stack, StackMemory: o.StackMemory})
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"strings"
 
 	"github.com/parachute-surv/goparachute/data"
@@ -24,13 +23,15 @@ type Options struct {
 	Seed uint64
 	// Root caches run results; "" means [experiment.DefaultCacheRoot].
 	Root string
-	// Workers trains that many runs at a time (default: one per CPU; each
-	// worker then runs OpenBLAS on one thread).
+	// Workers trains that many jobs (runs or stacks) at a time (default
+	// experiment.DefaultWorkers: one per CPU on the pure-Go backend, each
+	// then running OpenBLAS on one thread; one on XLA).
 	Workers int
-	// Stack is the most runs trained in one graph (experiment.RunOptions.Stack;
-	// 0: automatic).
-	Stack    int
-	Progress io.Writer
+	// Stack is the most runs trained in one graph and StackMemory the bytes
+	// their stacks may hold (experiment.RunOptions; 0: automatic).
+	Stack       int
+	StackMemory int64
+	Progress    io.Writer
 	// Optimizer is the training step (default adamw).
 	Optimizer string
 	// PMiss is the training missing ratio of the models whose out-of-fold
@@ -56,7 +57,7 @@ func (o Options) withDefaults() (Options, error) {
 		o.Optimizer = "adamw"
 	}
 	if o.Workers == 0 {
-		o.Workers = runtime.NumCPU()
+		o.Workers = experiment.DefaultWorkers()
 	}
 	if o.Root == "" {
 		root, err := experiment.DefaultCacheRoot()

@@ -69,7 +69,7 @@ func runProtocols(o Options, cells []protocolCell) ([]protocolRuns, error) {
 		runs = append(runs, experiment.ProtocolRuns(cell.spec, len(c.Folds), method, cell.base, eval)...)
 		first[i+1] = len(runs)
 	}
-	results, err := experiment.RunAll(o.Root, runs, o.Workers, o.Progress, experiment.RunOptions{Cohorts: cohorts, Stack: o.Stack})
+	results, err := experiment.RunAll(o.Root, runs, o.Workers, o.Progress, experiment.RunOptions{Cohorts: cohorts, Stack: o.Stack, StackMemory: o.StackMemory})
 	if err != nil {
 		return nil, err
 	}
