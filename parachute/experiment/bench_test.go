@@ -8,6 +8,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 
 	"github.com/parachute-surv/goparachute/data"
@@ -92,6 +93,21 @@ func BenchmarkPaperStepCost(b *testing.B) {
 	}
 }
 
+// benchCohort returns the backend and synthetic PDA (seed 1), the cohort
+// of the benchmarks that train on a fold.
+func benchCohort(b *testing.B) (backends.Backend, *data.Cohort) {
+	b.Helper()
+	bk, err := backend.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := data.Open(data.CohortSpec{Source: "synth:pda", Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return bk, c
+}
+
 // BenchmarkQuickStepByBatch measures one training step of the quick
 // profile (AdamW, p_miss 0.15) at batch sizes 32 to 160 and reports the time
 // per patient. It bounds what any way of training K runs in one graph can
@@ -102,14 +118,7 @@ func BenchmarkPaperStepCost(b *testing.B) {
 // by its arithmetic, not by launching operations). Run:
 // go test -run '^$' -bench QuickStepByBatch -benchtime 6x ./parachute/experiment
 func BenchmarkQuickStepByBatch(b *testing.B) {
-	bk, err := backend.New()
-	if err != nil {
-		b.Fatal(err)
-	}
-	c, err := data.Open(data.CohortSpec{Source: "synth:pda", Seed: 1})
-	if err != nil {
-		b.Fatal(err)
-	}
+	bk, c := benchCohort(b)
 	train := patientsOf(c, c.Folds[0].Train)
 	for _, size := range []int{32, 96, 160} {
 		b.Run(fmt.Sprintf("batch=%d", size), func(b *testing.B) {

@@ -4,9 +4,6 @@ package experiment
 
 import (
 	"testing"
-
-	"github.com/parachute-surv/goparachute/data"
-	"github.com/parachute-surv/goparachute/parachute/backend"
 )
 
 // landscapeWorkload is a freshly initialised network of the profile over
@@ -14,14 +11,7 @@ import (
 // landscape command analyses. Timings do not depend on training.
 func landscapeWorkload(b *testing.B, profile string) *LossFunction {
 	b.Helper()
-	bk, err := backend.New()
-	if err != nil {
-		b.Fatal(err)
-	}
-	c, err := data.Open(data.CohortSpec{Source: "synth:pda", Seed: 1})
-	if err != nil {
-		b.Fatal(err)
-	}
+	bk, c := benchCohort(b)
 	cfg, err := Profile(profile)
 	if err != nil {
 		b.Fatal(err)
