@@ -158,10 +158,19 @@ func PeakRSSMB() float64 {
 	if err != nil {
 		return 0
 	}
-	for _, line := range strings.Split(string(raw), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 64)
-			return kb / 1024
+	return float64(procKiB(string(raw), "VmHWM")) / 1024
+}
+
+// procKiB reads the field "key:   N kB" of a /proc file's text (status,
+// meminfo) as N; 0 when absent or unreadable.
+func procKiB(text, key string) int64 {
+	for _, line := range strings.Split(text, "\n") {
+		if rest, ok := strings.CutPrefix(line, key+":"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			if err != nil {
+				return 0
+			}
+			return kb
 		}
 	}
 	return 0

@@ -33,12 +33,12 @@ func RunMemoryBytes(b backends.Backend, c *data.Cohort, cfg TrainConfig) (int64,
 	}
 	g := NewGraph(b, "run memory")
 	defer g.Finalize()
-	batch := model.NewBatch(t.Config.Model, t.Config.BatchSize)
-	var inputs []*Node
-	shapesOf := append(batch.InputTensors(t.Config.Model.DType), batch.OutcomeTensors()...)
-	shapesOf = append(shapesOf, tensors.FromScalar(0.0)) // the learning rate
-	for i, x := range shapesOf {
-		inputs = append(inputs, Parameter(g, fmt.Sprintf("input%d", i), x.Shape()))
+	// The training graph's inputs, as stepArgs gives them: an (empty) batch,
+	// its outcomes and the learning rate.
+	args := append(t.args(model.NewBatch(t.Config.Model, t.Config.BatchSize)), tensors.FromScalar(0.0))
+	inputs := make([]*Node, len(args))
+	for i, x := range args {
+		inputs[i] = Parameter(g, fmt.Sprintf("input%d", i), x.(*tensors.Tensor).Shape())
 	}
 	t.trainGraph(t.ctx, inputs)
 	var bytes int64
@@ -82,18 +82,7 @@ func StackMemoryBudget(pureGo bool) int64 {
 
 // availableMemory reads MemAvailable (in bytes) from the text of
 // /proc/meminfo; 0 when absent.
-func availableMemory(meminfo string) int64 {
-	for _, line := range strings.Split(meminfo, "\n") {
-		if rest, ok := strings.CutPrefix(line, "MemAvailable:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			if err != nil {
-				return 0
-			}
-			return kb << 10
-		}
-	}
-	return 0
-}
+func availableMemory(meminfo string) int64 { return procKiB(meminfo, "MemAvailable") << 10 }
 
 // ParseBytes reads a memory size: a number with an optional unit B, KB, MB,
 // GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024), case
