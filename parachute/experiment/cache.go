@@ -189,7 +189,7 @@ func RunOrLoad(root string, cfg RunConfig, opts RunOptions) (*RunResult, bool, e
 	}
 	r = &RunResult{Config: cfg, Hash: cfg.Hash()}
 	var model Predictor
-	to := opts.TrainOptions
+	to := opts.cachedRunTraining()
 	to.Checkpoint = checkpointPath(root, cfg)
 	if IsLinear(cfg.Method) {
 		m, err := FitLinear(c, cfg.Fold, cfg.Method, cfg.Train)
@@ -198,9 +198,6 @@ func RunOrLoad(root string, cfg RunConfig, opts RunOptions) (*RunResult, bool, e
 		}
 		model, r.Params, r.Warnings, r.Lambda = m, len(m.Coef), m.Warnings, m.Lambda
 	} else {
-		if to.CheckpointEvery == 0 {
-			to.CheckpointEvery = defaultCheckpointEvery
-		}
 		res, err := Train(c, cfg.Fold, cfg.Train, to)
 		if err != nil {
 			return nil, false, err
@@ -246,6 +243,17 @@ func checkpointPath(root string, cfg RunConfig) string {
 // defaultCheckpointEvery is how often (epochs) a cached run writes its
 // checkpoint when RunOptions does not say.
 const defaultCheckpointEvery = 10
+
+// cachedRunTraining is the training options of a cached run (RunOrLoad, a
+// stack's runs): opts' own, checkpointing every defaultCheckpointEvery
+// epochs unless they say.
+func (opts RunOptions) cachedRunTraining() TrainOptions {
+	to := opts.TrainOptions
+	if to.CheckpointEvery == 0 {
+		to.CheckpointEvery = defaultCheckpointEvery
+	}
+	return to
+}
 
 func pick(x []float64, idx []int) []float64 {
 	out := make([]float64, len(idx))

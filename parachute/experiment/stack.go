@@ -261,19 +261,7 @@ type stackedPredictor struct {
 
 // Predict implements Predictor.
 func (p stackedPredictor) Predict(patients []*data.Patient, masks []Masking) ([]float64, error) {
-	batches, err := p.e.s.Runs[p.k].predictBatches(patients, masks)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]float64, 0, len(patients))
-	for _, b := range batches {
-		risk, err := p.e.submit(p.k, b.args)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, risk[:b.n]...)
-	}
-	return out, nil
+	return p.e.s.Runs[p.k].predictThrough(patients, masks, func(args []any) ([]float64, error) { return p.e.submit(p.k, args) })
 }
 
 // submit hands run k's batch over and waits for its risks.

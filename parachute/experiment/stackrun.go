@@ -155,14 +155,8 @@ func trainStacked(b backends.Backend, c *data.Cohort, root string, runs []*stack
 	}
 	errs := make([]error, len(runs))
 	cfg := runs[0].cfg.Train
-	last := cfg.Epochs
-	if opts.StopAfter > 0 && opts.StopAfter < last {
-		last = opts.StopAfter
-	}
-	every := opts.CheckpointEvery
-	if every == 0 {
-		every = defaultCheckpointEvery
-	}
+	to := opts.cachedRunTraining()
+	last := to.lastEpoch(cfg.Epochs)
 	for epoch := runs[0].start; epoch < last; epoch++ {
 		if err := stackEpoch(s, runs, epoch, opts, errs); err != nil {
 			for i := range errs {
@@ -180,7 +174,7 @@ func trainStacked(b backends.Backend, c *data.Cohort, root string, runs []*stack
 			if onEpoch != nil {
 				onEpoch(r.k, rec)
 			}
-			if epoch+1 == last || (epoch+1)%every == 0 {
+			if to.checkpointDue(epoch, last) {
 				if err := s.Export(i); err != nil {
 					errs[i] = err
 				} else if err := r.trainer.SaveCheckpoint(r.checkpoint, epoch+1, r.history); err != nil {

@@ -62,6 +62,22 @@ type TrainOptions struct {
 	Observe func(ids []string)
 }
 
+// lastEpoch is the epoch (0-based, exclusive) training of epochs epochs
+// stops at: epochs, or StopAfter when that is sooner.
+func (o TrainOptions) lastEpoch(epochs int) int {
+	if o.StopAfter > 0 && o.StopAfter < epochs {
+		return o.StopAfter
+	}
+	return epochs
+}
+
+// checkpointDue reports whether a checkpoint is written after epoch (0-based)
+// of training that stops at last: after the last epoch and every
+// CheckpointEvery epochs.
+func (o TrainOptions) checkpointDue(epoch, last int) bool {
+	return epoch+1 == last || (o.CheckpointEvery > 0 && (epoch+1)%o.CheckpointEvery == 0)
+}
+
 // TrainResult is a trained model and its history.
 type TrainResult struct {
 	Trainer *Trainer
@@ -90,15 +106,9 @@ func Train(c *data.Cohort, fold int, cfg TrainConfig, opts TrainOptions) (*Train
 	if err != nil {
 		return nil, err
 	}
-	train := make([]*data.Patient, len(c.Folds[fold].Train))
-	for k, i := range c.Folds[fold].Train {
-		train[k] = &c.Patients[i]
-	}
+	train := patientsOf(c, c.Folds[fold].Train)
 	progress := newProgress(opts.Progress, cfg.Epochs)
-	last := cfg.Epochs
-	if opts.StopAfter > 0 && opts.StopAfter < last {
-		last = opts.StopAfter
-	}
+	last := opts.lastEpoch(cfg.Epochs)
 	for epoch := start; epoch < last; epoch++ {
 		rec, err := t.epoch(train, epoch, opts.Observe)
 		if err != nil {
@@ -109,7 +119,7 @@ func Train(c *data.Cohort, fold int, cfg TrainConfig, opts TrainOptions) (*Train
 		if opts.OnEpoch != nil {
 			opts.OnEpoch(rec)
 		}
-		if opts.Checkpoint != "" && (epoch+1 == last || (opts.CheckpointEvery > 0 && (epoch+1)%opts.CheckpointEvery == 0)) {
+		if opts.Checkpoint != "" && opts.checkpointDue(epoch, last) {
 			if err := t.SaveCheckpoint(opts.Checkpoint, epoch+1, history); err != nil {
 				return nil, err
 			}

@@ -247,31 +247,22 @@ func (t *Trainer) finishStep(ctx *context.Context, out []*tensors.Tensor, patien
 // with the modalities masks says to hide (nil: none); a unimodal
 // configuration (TrainConfig.Modality) also hides the other modality.
 func (t *Trainer) Predict(patients []*data.Patient, masks []Masking) ([]float64, error) {
-	batches, err := t.predictBatches(patients, masks)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]float64, 0, len(patients))
-	for _, b := range batches {
-		res, err := t.eval.Exec(b.args...)
+	return t.predictThrough(patients, masks, func(args []any) ([]float64, error) {
+		res, err := t.eval.Exec(args...)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, floatsOf(res[0])[:b.n]...)
-	}
-	return out, nil
+		return floatsOf(res[0]), nil
+	})
 }
 
-// predictBatch is the evaluation graph's inputs for n patients.
-type predictBatch struct {
-	args []any
-	n    int
-}
-
-// predictBatches cuts a prediction into batches of BatchSize (see Predict).
-func (t *Trainer) predictBatches(patients []*data.Patient, masks []Masking) ([]predictBatch, error) {
+// predictThrough is Predict with the evaluation graph executed by score,
+// which maps one batch's inputs (predictArgs) to the log-risks of its
+// BatchSize slots: the patients are cut into batches of BatchSize and each
+// batch's padding slots dropped.
+func (t *Trainer) predictThrough(patients []*data.Patient, masks []Masking, score func(args []any) ([]float64, error)) ([]float64, error) {
 	bs := t.Config.BatchSize
-	var out []predictBatch
+	out := make([]float64, 0, len(patients))
 	for start := 0; start < len(patients); start += bs {
 		end := min(start+bs, len(patients))
 		var m []Masking
@@ -291,7 +282,11 @@ func (t *Trainer) predictBatches(patients []*data.Patient, masks []Masking) ([]p
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, predictBatch{args, end - start})
+		risk, err := score(args)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, risk[:end-start]...)
 	}
 	return out, nil
 }
