@@ -120,6 +120,12 @@ func BLAS() (s blasdot.Status, ok bool) {
 // one.
 func PureGo() bool { return pureGo(Choose().Config) }
 
+// isXLA reports whether a backend name (a configuration's part before ":")
+// is one of the names GoMLX registers its XLA backend under.
+func isXLA(name string) bool {
+	return name == "xla" || name == "stablehlo" || name == "hlo" || name == "shlo"
+}
+
 // pureGo reports whether a backend configuration selects GoMLX's pure-Go
 // backend ("go" or "go:<options>").
 func pureGo(config string) bool {
@@ -132,7 +138,7 @@ func pureGo(config string) bool {
 // exist.
 func CheckConfig(sel Selection) error {
 	name, plugin, _ := strings.Cut(sel.Config, ":")
-	if name != "xla" && name != "stablehlo" && name != "hlo" && name != "shlo" {
+	if !isXLA(name) {
 		return nil
 	}
 	if !xlaCompiled {
@@ -226,12 +232,12 @@ const Float32Env = "PARACHUTE_XLA_FLOAT32"
 // other backends are returned unchanged. Variables the user set are kept.
 func xlaFloat32(config, mode string, getenv func(string) string) (string, map[string]string, error) {
 	name, _, _ := strings.Cut(config, ":")
-	isXLA := name == "xla" || name == "stablehlo" || name == "hlo" || name == "shlo"
+	xla := isXLA(name)
 	switch mode {
 	case "", "default":
 		return config, nil, nil
 	case "tf32":
-		if !isXLA {
+		if !xla {
 			return config, nil, nil
 		}
 		if strings.Contains(config, ":") {
@@ -239,7 +245,7 @@ func xlaFloat32(config, mode string, getenv func(string) string) (string, map[st
 		}
 		return config + ":tf32", nil, nil
 	case "full":
-		if !isXLA {
+		if !xla {
 			return config, nil, nil
 		}
 		env := map[string]string{}
