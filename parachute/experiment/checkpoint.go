@@ -109,13 +109,9 @@ func (t *Trainer) LoadCheckpoint(path string) (int, []Epoch, error) {
 	for _, sv := range ck.Vars {
 		value := tensors.FromShape(shapes.Make(dtypes.DType(sv.DType), sv.Dims...))
 		value.MutableBytes(func(data []byte) { copy(data, sv.Data) })
-		v := t.ctx.GetVariableByScopeAndName(sv.Scope, sv.Name)
-		if v == nil {
-			v = t.ctx.InAbsPath(sv.Scope).VariableWithValue(sv.Name, value)
-		} else if err := v.SetValue(value); err != nil {
+		if err := setVariable(t.ctx, sv.Scope, sv.Name, value, sv.Trainable); err != nil {
 			return 0, nil, err
 		}
-		v.Trainable = sv.Trainable
 	}
 	return ck.Epochs, ck.History, nil
 }
