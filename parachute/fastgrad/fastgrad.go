@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 
 // Package fastgrad replaces GoMLX v0.26.0's gradients of DotGeneral and Dot
-// with gradients that are themselves matrix products.
+// with gradients that are themselves matrix products, and that of Slice with
+// one the pure-Go backend can run.
 //
 // GoMLX v0.26.0 builds the vector-Jacobian product (VJP) of a DotGeneral as a
 // broadcast multiply followed by a sum, which materialises a tensor of shape
@@ -25,6 +26,12 @@
 // differentiable, so second-order gradients (Hessian-vector products, GCS)
 // keep working. They agree with the stock VJPs to 1e-9 in float64 at first
 // and second order (fastgrad_test.go).
+//
+// It also replaces the gradient of Slice, which GoMLX v0.26.0 builds with
+// Pad, an operation its pure-Go backend lacks: the cotangent is put back in
+// place by concatenating zeros around it (same values; strided slices keep
+// the stock VJP). A stack's run axis (package model's RunAxis) slices each
+// run's rows out of the joined batch on differentiable paths.
 //
 // The DotGeneral axes are not exported by GoMLX v0.26.0; they are read by
 // reflection from the node's unexported inputs, which is why [Install]
@@ -54,7 +61,8 @@ var (
 	stock = map[NodeType]VJP{}
 )
 
-// Install overrides the VJPs of DotGeneral and Dot in graph.VJPRegistration.
+// Install overrides the VJPs of DotGeneral, Dot and Slice in
+// graph.VJPRegistration.
 // Call it once at start-up, before building any graph: in every main, test
 // set-up and notebook entry point. It is idempotent and process-wide. It
 // returns an error, and installs nothing, when the binary was built with a
@@ -67,8 +75,10 @@ func Install() error {
 		}
 		stock[NodeTypeDotGeneral] = VJPRegistration[NodeTypeDotGeneral]
 		stock[NodeTypeDot] = VJPRegistration[NodeTypeDot]
+		stock[NodeTypeSlice] = VJPRegistration[NodeTypeSlice]
 		VJPRegistration[NodeTypeDotGeneral] = dotGeneralVJP
 		VJPRegistration[NodeTypeDot] = dotVJP
+		VJPRegistration[NodeTypeSlice] = sliceVJP
 	})
 	return installErr
 }
@@ -128,6 +138,68 @@ func CheckGoMLXVersion(v string) error {
 // internal).
 func panicf(format string, args ...any) { panic(fmt.Errorf(format, args...)) }
 
+// sliceVJP is the gradient of a Slice without Pad, which GoMLX v0.26.0's
+// pure-Go backend lacks: the cotangent v is put back where the slice came
+// from by concatenating zeros before and after it along each sliced axis
+// (the stock VJP pads; the values are the same). A strided slice keeps the
+// stock VJP.
+func sliceVJP(node *Node, vjps []*Node, outputShape shapes.Shape) []*Node {
+	v := vjps[0]
+	x := node.Inputs()[0]
+	starts, limits, strides := readInts(node, "Slice", "starts"), readInts(node, "Slice", "limits"), readInts(node, "Slice", "strides")
+	for _, s := range strides {
+		if s > 1 {
+			return stock[NodeTypeSlice](node, vjps, outputShape)
+		}
+	}
+	dims := x.Shape().Dimensions
+	grad := v
+	for axis := range dims {
+		before, after := starts[axis], dims[axis]-limits[axis]
+		if before == 0 && after == 0 {
+			continue
+		}
+		parts := []*Node{}
+		zeros := func(n int) *Node {
+			d := slices.Clone(grad.Shape().Dimensions)
+			d[axis] = n
+			return Zeros(grad.Graph(), shapes.Make(grad.DType(), d...))
+		}
+		if before > 0 {
+			parts = append(parts, zeros(before))
+		}
+		parts = append(parts, grad)
+		if after > 0 {
+			parts = append(parts, zeros(after))
+		}
+		grad = Concatenate(parts, axis)
+	}
+	return []*Node{grad}
+}
+
+// readInts reads the []int field name of a node's unexported inputs (GoMLX
+// v0.26.0's nodeInputs structs) of op. Reading unexported fields' elements
+// with Index/Int is allowed by reflect; only Interface is not.
+func readInts(node *Node, op, name string) []int {
+	v := reflect.ValueOf(node).Elem().FieldByName("inputs")
+	if !v.IsValid() || v.IsNil() {
+		panicf("fastgrad: %s node has no inputs field (GoMLX internals changed)", op)
+	}
+	v = v.Elem()
+	if v.Kind() == reflect.Pointer {
+		v = v.Elem()
+	}
+	f := v.FieldByName(name)
+	if !f.IsValid() || f.Kind() != reflect.Slice {
+		panicf("fastgrad: %s inputs lack []int field %q (GoMLX internals changed)", op, name)
+	}
+	out := make([]int, f.Len())
+	for i := range out {
+		out[i] = int(f.Index(i).Int())
+	}
+	return out
+}
+
 // dotAxes are the contracting and batch axes of a DotGeneral node.
 type dotAxes struct {
 	lhsContracting, lhsBatch, rhsContracting, rhsBatch []int
@@ -137,25 +209,7 @@ type dotAxes struct {
 // v0.26.0's nodeInputsDotGeneral). Reading unexported fields' elements with
 // Index/Int is allowed by reflect; only Interface is not.
 func readDotAxes(node *Node) dotAxes {
-	v := reflect.ValueOf(node).Elem().FieldByName("inputs")
-	if !v.IsValid() || v.IsNil() {
-		panicf("fastgrad: DotGeneral node has no inputs field (GoMLX internals changed)")
-	}
-	v = v.Elem()
-	if v.Kind() == reflect.Pointer {
-		v = v.Elem()
-	}
-	field := func(name string) []int {
-		f := v.FieldByName(name)
-		if !f.IsValid() || f.Kind() != reflect.Slice {
-			panicf("fastgrad: DotGeneral inputs lack []int field %q (GoMLX internals changed)", name)
-		}
-		out := make([]int, f.Len())
-		for i := range out {
-			out[i] = int(f.Index(i).Int())
-		}
-		return out
-	}
+	field := func(name string) []int { return readInts(node, "DotGeneral", name) }
 	return dotAxes{field("lhsContractingAxes"), field("lhsBatchAxes"), field("rhsContractingAxes"), field("rhsBatchAxes")}
 }
 

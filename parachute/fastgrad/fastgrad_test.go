@@ -141,3 +141,45 @@ func TestVersionInPath(t *testing.T) {
 		}
 	}
 }
+
+// TestSliceGradientWithoutPad: the gradient of Σ W ⊙ x[1:3, 2:] (and of a
+// second slice of the same x, whose gradients add) is W put back at the
+// sliced positions and 0 elsewhere, built without Pad, which the pure-Go
+// backend lacks; and second order, through a product with x, it holds too.
+func TestSliceGradientWithoutPad(t *testing.T) {
+	if err := Install(); err != nil {
+		t.Fatal(err)
+	}
+	backend, err := backends.NewWithConfig("go:ops_sequential")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec, err := NewExec(backend, func(x, w *Node) []*Node {
+		part := Slice(x, AxisRange(1, 3), AxisRange(2))  // [2, 2] of [4, 4]
+		first := Slice(x, AxisRange(0, 1), AxisRange(0)) // row 0
+		f := Add(ReduceAllSum(Mul(part, w)), ReduceAllSum(Square(first)))
+		g := Gradient(f, x)[0]
+		return []*Node{g, Gradient(ReduceAllSum(g), x)[0]}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer exec.Finalize()
+	x := make([]float64, 16)
+	for i := range x {
+		x[i] = float64(i + 1)
+	}
+	out, err := exec.Exec(tensors.FromFlatDataAndDimensions(x, 4, 4), tensors.FromFlatDataAndDimensions([]float64{10, 20, 30, 40}, 2, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := tensors.MustCopyFlatData[float64](out[0])
+	want := []float64{2, 4, 6, 8, 0, 0, 10, 20, 0, 0, 30, 40, 0, 0, 0, 0} // 2x on row 0, W at [1:3, 2:]
+	second := tensors.MustCopyFlatData[float64](out[1])
+	wantSecond := []float64{2, 2, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+	for i := range want {
+		if got[i] != want[i] || second[i] != wantSecond[i] {
+			t.Fatalf("gradient %v, want %v; second order %v, want %v", got, want, second, wantSecond)
+		}
+	}
+}
