@@ -72,7 +72,7 @@ func (m *Model) multiHead(ctx *context.Context, q, k, v, keyMask *Node, rate flo
 	if m.Attention != nil {
 		*m.Attention = append(*m.Attention, probs)
 	}
-	weights := m.step(ctx.In("attention"), qh, Dropout(ctx, probs, rate))
+	weights := m.step(ctx.In("attention"), qh, m.dropoutAt(ctx, probs, rate))
 	att := m.step(ctx.In("heads"), weights, Reshape(Einsum("bhqk,bkhd->bqhd", weights, vh), b, nq, d))
 	return m.step(ctx.In("output"), att, m.dense(ctx.In("output"), att, d))
 }

@@ -82,7 +82,7 @@ func ContextFeatures(backend backends.Backend, a, b [][]float64, k int) (pos, ne
 func (m *Model) denseNoBias(ctx *context.Context, x *Node, out, fanIn int) *Node {
 	in := x.Shape().Dimensions[x.Rank()-1]
 	w := m.param(ctx, WeightsName, initUniform, 1/math.Sqrt(float64(fanIn)), in, out)
-	return DotGeneral(x, []int{x.Rank() - 1}, nil, w, []int{0}, nil)
+	return m.builder().product(x, w)
 }
 
 // l2Normalize divides each row of x [B, d] by max(‖x‖, 1e-12) (PyTorch's

@@ -46,16 +46,33 @@ const (
 // PARACHUTE network and the deep baselines alike. Initial values are drawn
 // on the host from a PCG seeded by Seed and the variable's full name, so
 // they do not depend on the order of creation or on GoMLX's random
-// generator; they are stored in DType. G is the graph being built.
+// generator; they are stored in DType. G is the graph being built. With
+// Axis, the Builder builds K runs' layers at once (see RunAxis; Seed is then
+// unused).
 type Builder struct {
 	Seed  uint64
 	DType dtypes.DType
 	G     *Graph
+	Axis  *RunAxis
 }
 
-// Param returns the variable ctx.Scope()/name, creating it on first use (see
-// Builder).
+// Param returns the variable ctx.Scope()/name of shape dims, creating it on
+// first use (see Builder). On a run axis it returns the K runs' variables
+// stacked, [K, dims…].
 func (b *Builder) Param(ctx *context.Context, name string, kind Init, value float64, dims ...int) *Node {
+	if b.Axis == nil {
+		return b.variable(ctx, b.Seed, name, kind, value, dims)
+	}
+	per := make([]*Node, b.Axis.Runs())
+	for k := range per {
+		per[k] = b.variable(b.Axis.runContext(ctx, k), b.Axis.Seeds[k], name, kind, value, dims)
+	}
+	return Stack(per, 0)
+}
+
+// variable is Param of one run: its variable ctx.Scope()/name, initialised
+// from seed.
+func (b *Builder) variable(ctx *context.Context, seed uint64, name string, kind Init, value float64, dims []int) *Node {
 	if v := ctx.InspectVariableInScope(name); v != nil {
 		return v.ValueGraph(b.G)
 	}
@@ -65,7 +82,7 @@ func (b *Builder) Param(ctx *context.Context, name string, kind Init, value floa
 	}
 	h := fnv.New64a()
 	fmt.Fprintf(h, "%s/%s", runscope.Relative(ctx.Scope(), runscope.Root(ctx)), name)
-	rng := rand.New(rand.NewPCG(b.Seed, h.Sum64()))
+	rng := rand.New(rand.NewPCG(seed, h.Sum64()))
 	vals := make([]float64, n)
 	for i := range vals {
 		switch kind {
@@ -97,8 +114,7 @@ func (b *Builder) Dense(ctx *context.Context, x *Node, out int) *Node {
 	bound := 1 / math.Sqrt(float64(in))
 	w := b.Param(ctx, WeightsName, InitUniform, bound, in, out)
 	bias := b.Param(ctx, BiasesName, InitUniform, bound, out)
-	y := DotGeneral(x, []int{x.Rank() - 1}, nil, w, []int{0}, nil)
-	return Add(y, ExpandLeftToRank(bias, y.Rank()))
+	return b.lastAxis(Add, b.product(x, w), bias)
 }
 
 // LayerNorm normalises the last axis: (x − mean)/√(var + 1e-5)·gain + offset
@@ -111,10 +127,11 @@ func (b *Builder) LayerNorm(ctx *context.Context, x *Node) *Node {
 	y := Div(centred, Sqrt(AddScalar(variance, 1e-5)))
 	gain := b.Param(ctx, GainName, InitConst, 1, d)
 	offset := b.Param(ctx, OffsetName, InitConst, 0, d)
-	return Add(Mul(y, ExpandLeftToRank(gain, y.Rank())), ExpandLeftToRank(offset, y.Rank()))
+	return b.lastAxis(Add, b.lastAxis(Mul, y, gain), offset)
 }
 
-// Token returns a learned [d] vector (a missing-modality or class token).
+// Token returns a learned [d] vector (a missing-modality or class token;
+// [K, d] on a run axis: spread it over rows with Broadcast).
 func (b *Builder) Token(ctx *context.Context, kind Init, d int) *Node {
 	return b.Param(ctx, TokenName, kind, 0, d)
 }
@@ -126,7 +143,9 @@ func Dropout(ctx *context.Context, x *Node, rate float64) *Node {
 }
 
 // builder returns the Builder of the network's settings.
-func (m *Model) builder() *Builder { return &Builder{Seed: m.Seed, DType: m.DType, G: m.g} }
+func (m *Model) builder() *Builder {
+	return &Builder{Seed: m.Seed, DType: m.DType, G: m.g, Axis: m.Axis}
+}
 
 func (m *Model) param(ctx *context.Context, name string, kind Init, value float64, dims ...int) *Node {
 	return m.builder().Param(ctx, name, kind, value, dims...)
@@ -203,7 +222,14 @@ func (m *Model) statistic(ctx *context.Context, name string, value float64, c in
 	return node
 }
 
-func (m *Model) dropout(ctx *context.Context, x *Node) *Node { return Dropout(ctx, x, m.Dropout) }
+func (m *Model) dropout(ctx *context.Context, x *Node) *Node { return m.dropoutAt(ctx, x, m.Dropout) }
+
+func (m *Model) dropoutAt(ctx *context.Context, x *Node, rate float64) *Node {
+	return m.builder().Dropout(ctx, x, rate)
+}
+
+// broadcast is Builder.Broadcast.
+func (m *Model) broadcast(p *Node, dims ...int) *Node { return m.builder().Broadcast(p, dims...) }
 
 // Gelu is PyTorch's exact GELU, x·Φ(x).
 func Gelu(x *Node) *Node { return activations.Gelu(x) }

@@ -21,6 +21,8 @@ type Model struct {
 	// Trace, when non-nil, receives one entry per module each time a graph is
 	// built (see [Model.Summary]).
 	Trace *[]ModuleTrace
+	// Axis, when non-nil, builds K runs' networks as one (see RunAxis).
+	Axis *RunAxis
 	// Attention, when non-nil, receives the attention weights [B, h, Kq, Kk]
 	// of each cross-attention block (after the masked softmax, before
 	// dropout), in block order, each time a graph is built.
@@ -74,6 +76,9 @@ func (m *Model) Forward(ctx *context.Context, in Inputs) (fused, risk *Node) {
 // pooling and the contextual skip LN(pooled) + LN(context).
 func (m *Model) FusionEncoder(ctx *context.Context, in Inputs) *Node {
 	m.g = in.Slides.Graph()
+	if m.Axis != nil && (m.CompatBatchNorm || m.CompatBatchAttention) {
+		panic("model: the compat BatchNorm and batch attention couple a batch's patients and cannot be built on a run axis")
+	}
 	hasHisto := ReduceLogicalOr(in.SlideMask, 1) // [B]
 	hasRad := ReduceLogicalOr(in.SeriesMask, 1)  // [B]
 	anyMissing := LogicalNot(LogicalAnd(hasHisto, hasRad))
@@ -82,21 +87,21 @@ func (m *Model) FusionEncoder(ctx *context.Context, in Inputs) *Node {
 
 	// Contextual path: pooled adapter outputs, or the missing tokens.
 	radCtx := maskedMean(m.radiologyAdapter(ctx.In("rad_ctx"), in.Series, realSeries, false), in.SeriesMask)
-	radCtx = orToken(hasRad, radCtx, m.token(ctx.In("missing").In("rad_ctx"), initNormal, m.Inter))
+	radCtx = m.orToken(hasRad, radCtx, m.token(ctx.In("missing").In("rad_ctx"), initNormal, m.Inter))
 	histoCtx := maskedMean(m.pathologyAdapter(ctx.In("histo_ctx"), in.Slides, m.Inter), in.SlideMask)
-	histoCtx = orToken(hasHisto, histoCtx, m.token(ctx.In("missing").In("histo_ctx"), initNormal, m.Inter))
+	histoCtx = m.orToken(hasHisto, histoCtx, m.token(ctx.In("missing").In("histo_ctx"), initNormal, m.Inter))
 	a := m.projection(ctx.In("pe_rad"), radCtx)
 	b := m.projection(ctx.In("pe_histo"), histoCtx)
 	pe := m.dce(ctx.In("dce"), a, b)
 	missingCtx := m.token(ctx.In("missing").In("context"), initConst, m.Dim)
-	pe = Add(pe, Mul(InsertAxes(ConvertDType(anyMissing, m.DType), -1), InsertAxes(missingCtx, 0)))
+	pe = Add(pe, Mul(InsertAxes(ConvertDType(anyMissing, m.DType), -1), m.broadcast(missingCtx, pe.Shape().Dimensions...)))
 
 	// Fusion tokens, one per series and per slide; an absent modality is one
 	// learned token.
 	radTok := m.radiologyAdapter(ctx.In("rad_tok"), in.Series, realSeries, true)
-	radTok, radMask := tokensOrMissing(hasRad, radTok, in.SeriesMask, m.token(ctx.In("missing").In("rad_tok"), initNormal, m.Dim))
+	radTok, radMask := m.tokensOrMissing(hasRad, radTok, in.SeriesMask, m.token(ctx.In("missing").In("rad_tok"), initNormal, m.Dim))
 	histoTok := m.pathologyAdapter(ctx.In("histo_tok"), in.Slides, m.Dim)
-	histoTok, histoMask := tokensOrMissing(hasHisto, histoTok, in.SlideMask, m.token(ctx.In("missing").In("histo_tok"), initNormal, m.Dim))
+	histoTok, histoMask := m.tokensOrMissing(hasHisto, histoTok, in.SlideMask, m.token(ctx.In("missing").In("histo_tok"), initNormal, m.Dim))
 
 	fctx := ctx.In("fusion")
 	if m.CompatBatchAttention {
@@ -144,20 +149,20 @@ func (m *Model) fusionBlocks(fctx *context.Context) (func(ctx *context.Context, 
 
 // orToken returns x [B, w] where present [B] is true and the token [w]
 // elsewhere.
-func orToken(present, x, token *Node) *Node {
+func (m *Model) orToken(present, x, token *Node) *Node {
 	b, w := x.Shape().Dimensions[0], x.Shape().Dimensions[1]
-	return Where(BroadcastToDims(InsertAxes(present, -1), b, w), x, BroadcastToDims(InsertAxes(token, 0), b, w))
+	return Where(BroadcastToDims(InsertAxes(present, -1), b, w), x, m.broadcast(token, b, w))
 }
 
 // tokensOrMissing replaces the tokens [B, K, d] of patients without the
 // modality by the missing token at position 0, and returns the new key mask.
-func tokensOrMissing(present, tokens, mask, token *Node) (*Node, *Node) {
+func (m *Model) tokensOrMissing(present, tokens, mask, token *Node) (*Node, *Node) {
 	dims := tokens.Shape().Dimensions
 	b, k, d := dims[0], dims[1], dims[2]
 	g := tokens.Graph()
 	first := Equal(Iota(g, shapes.Make(dtypes.Int32, k), 0), ScalarZero(g, dtypes.Int32))
 	p3 := BroadcastToDims(Reshape(present, b, 1, 1), b, k, d)
-	out := Where(p3, tokens, BroadcastToDims(Reshape(token, 1, 1, d), b, k, d))
+	out := Where(p3, tokens, m.broadcast(token, b, k, d))
 	newMask := Where(BroadcastToDims(InsertAxes(present, -1), b, k), mask, BroadcastToDims(InsertAxes(first, 0), b, k))
 	return out, newMask
 }
@@ -204,7 +209,7 @@ func (m *Model) conv1d(ctx *context.Context, x *Node, out int) *Node {
 	bound := 1 / math.Sqrt(float64(3*in))
 	w := m.param(ctx, WeightsName, initUniform, bound, in, 3, out)
 	bias := m.param(ctx, BiasesName, initUniform, bound, out)
-	taps := DotGeneral(x, []int{2}, nil, w, []int{0}, nil) // [N, S, 3, out]
+	taps := m.builder().product(x, w) // [N, S, 3, out]
 	shift := make([]float64, s*s*3)
 	for t := range s {
 		for tap := range 3 {
@@ -216,7 +221,7 @@ func (m *Model) conv1d(ctx *context.Context, x *Node, out int) *Node {
 	sh := ConvertDType(Const(m.g, shift), m.DType)
 	sh = Reshape(sh, s, s, 3)
 	y := Einsum("stk,ntko->nso", sh, taps)
-	return Add(y, ExpandLeftToRank(bias, 3))
+	return m.builder().lastAxis(Add, y, bias)
 }
 
 // pathologyAdapter maps slide embeddings [B, K, w] to [B, K, out]:

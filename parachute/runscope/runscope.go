@@ -94,8 +94,14 @@ func Dropout(ctx *context.Context, x *graph.Node, rate float64) *graph.Node {
 	if rate <= 0 || !ctx.IsTraining(g) {
 		return x
 	}
-	r := graph.Scalar(g, dtypes.Float32, rate)
-	rnd := RandomUniform(ctx, g, shapes.Make(dtypes.Float32, x.Shape().Dimensions...))
+	return DropoutWith(x, RandomUniform(ctx, g, shapes.Make(dtypes.Float32, x.Shape().Dimensions...)), rate)
+}
+
+// DropoutWith is Dropout with its uniform draws given: rnd (float32, x's
+// shape) zeroes x where rnd ≤ rate, and the rest is scaled by 1/(1 − rate).
+// A stack's run axis gives each run's rows its own run's draws.
+func DropoutWith(x, rnd *graph.Node, rate float64) *graph.Node {
+	r := graph.Scalar(x.Graph(), dtypes.Float32, rate)
 	y := graph.Where(graph.LessOrEqual(rnd, graph.BroadcastToDims(r, x.Shape().Dimensions...)), graph.ZerosLike(x), x)
 	return graph.Div(y, graph.ConvertDType(graph.OneMinus(r), x.DType()))
 }
