@@ -6,13 +6,11 @@ import (
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
-	"strings"
 
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/ml/context"
-	"github.com/parachute-surv/goparachute/parachute/runscope"
 )
 
 // CurvatureEstimator selects how GCS estimates the curvature along a probe.
@@ -121,9 +119,8 @@ func (s GCS) Build(ctx *context.Context, p *Problem) Result {
 		g := loss0.Graph()
 		vars = p.params(ctx, g)
 		theta = values(vars, g)
-		grad := Gradient(loss0, theta...)
-		scale := ascentScale(s.SAMRho, grad)
-		at = perturb(vars, theta, grad, scale)
+		grad := Gradient(p.total(loss0), theta...)
+		at = perturb(vars, theta, grad, p.ascentScales(s.SAMRho, vars, grad))
 	}
 	fused := p.Encoder(ctx)
 	risk := p.Head(ctx, fused)
@@ -136,19 +133,22 @@ func (s GCS) Build(ctx *context.Context, p *Problem) Result {
 		loss0, risk0 = loss, risk
 	}
 	dtype := loss.DType()
-	b := float64(fused.Shape().Dimensions[0])
-	grad := Gradient(loss, fused)[0] // ∇_f L [B, d]
+	b := float64(fused.Shape().Dimensions[0] / p.runs()) // a run's batch
+	grad := Gradient(p.total(loss), fused)[0]            // ∇_f L [B, d]
 	var c, gnorm, omega, steered *Node
 	if s.Compat {
+		p.refuseRunAxis("GCS's compat steering")
 		c, gnorm, omega, steered = s.compatSteer(ctx, p, fused, grad, dtype)
 	} else {
 		c = MulScalar(s.curvature(ctx, p, fused, risk, loss), b) // summed-loss scale
 		gnorm = MulScalar(Sqrt(ReduceSum(Square(grad), -1)), b)
-		valid := ConvertDType(p.Valid, dtype)
-		count := Max(ReduceSum(valid), ScalarOne(g, dtype))
-		relative := func(x *Node) *Node { // x / (mean over valid samples of |x|)
-			mean := Div(ReduceSum(Mul(Abs(x), valid)), count)
-			return Div(x, AddScalar(mean, 1e-12))
+		relative := func(x *Node) *Node { // x / (mean over the run's valid samples of |x|)
+			return p.perRun(func(xs ...*Node) *Node {
+				x, valid := xs[0], ConvertDType(xs[1], dtype)
+				count := Max(ReduceSum(valid), ScalarOne(g, dtype))
+				mean := Div(ReduceSum(Mul(Abs(x), valid)), count)
+				return Div(x, AddScalar(mean, 1e-12))
+			}, x, p.Valid)
 		}
 		cRel, gRel := relative(c), relative(gnorm)
 		missing := ConvertDType(p.Missing, dtype)
@@ -163,7 +163,7 @@ func (s GCS) Build(ctx *context.Context, p *Problem) Result {
 	// Encoder: Jᵀ g̃; head: ∇ L.
 	var encIdx, headIdx []int
 	for i, v := range vars {
-		if strings.HasPrefix(v.Scope()+"/", p.HeadScope+"/") {
+		if p.inHead(v) {
 			headIdx = append(headIdx, i)
 		} else {
 			encIdx = append(encIdx, i)
@@ -184,7 +184,7 @@ func (s GCS) Build(ctx *context.Context, p *Problem) Result {
 		}
 	}
 	if len(headIdx) > 0 {
-		headGrads := Gradient(loss, pick(headIdx)...)
+		headGrads := Gradient(p.total(loss), pick(headIdx)...)
 		for k, i := range headIdx {
 			grads[i] = headGrads[k]
 		}
@@ -201,10 +201,10 @@ func (s GCS) Build(ctx *context.Context, p *Problem) Result {
 func (s GCS) curvature(ctx *context.Context, p *Problem, fused, risk, loss *Node) *Node {
 	g := fused.Graph()
 	dtype := fused.DType()
-	u := runscope.RandomUniform(ctx, g, shapes.Make(dtype, fused.Shape().Dimensions...))
+	u := p.randomUniform(ctx, g, shapes.Make(dtype, fused.Shape().Dimensions...))
 	probe := StopGradient(Where(LessThan(u, Scalar(g, dtype, 0.5)), OnesLike(u), Neg(OnesLike(u))))
 	dRisk := Gradient(ReduceAllSum(risk), fused)[0] // row b = ∇η_b
-	lossGrad := Gradient(loss, risk)[0]
+	lossGrad := Gradient(p.total(loss), risk)[0]
 	lossCurv := p.CurvatureOfLoss(risk)
 	along := ReduceSum(Mul(dRisk, probe), -1) // ∇η_b·r_b
 	var headCurv *Node                        // r_bᵀ ∇²η_b r_b

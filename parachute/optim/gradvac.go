@@ -34,6 +34,7 @@ func (GradVac) Name() string { return "gradvac" }
 
 // Build implements Method.
 func (gv GradVac) Build(ctx *context.Context, p *Problem) Result {
+	p.refuseRunAxis("GradVac")
 	fused := p.Encoder(ctx)
 	risk := p.Head(ctx, fused)
 	loss := p.Loss(risk, nil)

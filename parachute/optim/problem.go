@@ -3,8 +3,6 @@
 package optim
 
 import (
-	"strings"
-
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 )
@@ -35,6 +33,9 @@ type Problem struct {
 	HeadScope string
 	// ParamScope is the scope prefix of the variables the step trains.
 	ParamScope string
+	// Runs, when non-nil, are the roots of the runs of a run axis (see
+	// runaxis.go): the problem is then K runs' steps in one.
+	Runs []string
 }
 
 // Result is what a step builds: the loss at the current parameters, the
@@ -65,12 +66,12 @@ func (p *Problem) forward(ctx *context.Context) (fused, risk, loss *Node) {
 	return fused, risk, p.Loss(risk, nil)
 }
 
-// params returns the trainable variables under ParamScope used by graph g,
-// in the context's order.
+// params returns the trainable variables under ParamScope (each run's, on a
+// run axis) used by graph g, in the context's order.
 func (p *Problem) params(ctx *context.Context, g *Graph) []*context.Variable {
 	var vars []*context.Variable
 	for v := range ctx.IterVariables() {
-		if v.Trainable && strings.HasPrefix(v.Scope()+"/", p.ParamScope+"/") && v.InUseByGraph(g) {
+		if v.Trainable && p.runOf(v) >= 0 && v.InUseByGraph(g) {
 			vars = append(vars, v)
 		}
 	}
@@ -96,11 +97,12 @@ func globalNorm(xs []*Node) *Node {
 }
 
 // perturbed sets every variable to θ + scale·direction (direction held
-// constant) and returns the new value nodes; restore with restore(θ).
-func perturb(vars []*context.Variable, theta, direction []*Node, scale *Node) []*Node {
+// constant; scale[i] is variable i's) and returns the new value nodes;
+// restore with restore(θ).
+func perturb(vars []*context.Variable, theta, direction, scale []*Node) []*Node {
 	out := make([]*Node, len(vars))
 	for i, v := range vars {
-		out[i] = Add(theta[i], Mul(StopGradient(direction[i]), ConvertDType(scale, theta[i].DType())))
+		out[i] = Add(theta[i], Mul(StopGradient(direction[i]), ConvertDType(scale[i], theta[i].DType())))
 		v.SetValueGraph(out[i])
 	}
 	return out
@@ -122,5 +124,5 @@ func (AdamWOnly) Name() string { return "adamw" }
 func (AdamWOnly) Build(ctx *context.Context, p *Problem) Result {
 	_, risk, loss := p.forward(ctx)
 	vars := p.params(ctx, loss.Graph())
-	return Result{Loss: loss, Risk: risk, Params: vars, Grads: Gradient(loss, values(vars, loss.Graph())...)}
+	return Result{Loss: loss, Risk: risk, Params: vars, Grads: Gradient(p.total(loss), values(vars, loss.Graph())...)}
 }

@@ -25,11 +25,10 @@ func (s SAM) Build(ctx *context.Context, p *Problem) Result {
 	g := loss.Graph()
 	vars := p.params(ctx, g)
 	theta := values(vars, g)
-	grad := Gradient(loss, theta...)
-	scale := ascentScale(s.Rho, grad)
-	pert := perturb(vars, theta, grad, scale)
+	grad := Gradient(p.total(loss), theta...)
+	pert := perturb(vars, theta, grad, p.ascentScales(s.Rho, vars, grad))
 	_, _, loss2 := p.forward(ctx)
-	grad2 := Gradient(loss2, pert...)
+	grad2 := Gradient(p.total(loss2), pert...)
 	restore(vars, theta)
 	return Result{Loss: loss, Risk: risk, Params: vars, Grads: grad2}
 }
@@ -57,14 +56,18 @@ func (c CRSAM) Build(ctx *context.Context, p *Problem) Result {
 	g := loss.Graph()
 	vars := p.params(ctx, g)
 	theta := values(vars, g)
-	g0 := Gradient(loss, theta...)
-	scale := ascentScale(c.Rho, g0)
+	g0 := Gradient(p.total(loss), theta...)
+	scale := p.ascentScales(c.Rho, vars, g0)
 	plusNodes := perturb(vars, theta, g0, scale)
 	_, _, lossPlus := p.forward(ctx)
-	gPlus := Gradient(lossPlus, plusNodes...)
-	minusNodes := perturb(vars, theta, g0, Neg(scale))
+	gPlus := Gradient(p.total(lossPlus), plusNodes...)
+	negScale := make([]*Node, len(scale))
+	for i, s := range scale {
+		negScale[i] = Neg(s)
+	}
+	minusNodes := perturb(vars, theta, g0, negScale)
 	_, _, lossMinus := p.forward(ctx)
-	gMinus := Gradient(lossMinus, minusNodes...)
+	gMinus := Gradient(p.total(lossMinus), minusNodes...)
 	restore(vars, theta)
 	grads := make([]*Node, len(vars))
 	for i := range vars {
