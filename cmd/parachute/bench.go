@@ -87,8 +87,10 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	stack := fs.String("stack", "", "instead: time training epochs of K runs stacked in one graph, for each K of a list (e.g. 1,5,20,60)")
 	stackProfile := fs.String("stack-profile", experiment.ProfilePaper, "with --stack: the runs' profile")
 	stackEpochs := fs.Int("stack-epochs", 3, "with --stack: epochs per size (the first, compiling, reported apart)")
+	stackLayout := fs.String("stack-layout", "auto", "with --stack: how a stack holds its runs: axis (one network with a leading run axis),\n"+
+		"replicas (K copies of a run's graph) or auto (the run axis where the runs allow it)")
 	if err := parseFlags(fs, args, stderr, "usage: parachute bench [--steps N] [--predictions N] [--optimizer adamw] [--compare-cpu]\n"+
-		"       parachute bench --stack 1,5,20,60 [--stack-profile paper] [--stack-epochs 3] [--optimizer adamw]\n\n"+
+		"       parachute bench --stack 1,5,20,60 [--stack-profile paper] [--stack-epochs 3] [--stack-layout auto] [--optimizer adamw]\n\n"+
 		"Runs the fixed benchmark workload (batch 16; 8 slides × 768; 4 series × 16 slices × 1024;\n"+
 		"paper-size model) on the backend GOMLX_BACKEND selects and prints JSON: ms per training\n"+
 		"step (median after a first, compiling step, reported apart), patients/s at inference,\n"+
@@ -102,6 +104,10 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *stack != "" {
+		layout, err := experiment.ParseStackLayout(*stackLayout)
+		if err != nil {
+			return fmt.Errorf("--stack-layout: %w", err)
+		}
 		var sizes []int
 		for _, f := range strings.Split(*stack, ",") {
 			k, err := strconv.Atoi(strings.TrimSpace(f))
@@ -110,7 +116,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 			}
 			sizes = append(sizes, k)
 		}
-		res, err := experiment.BenchStack(b, experiment.BenchStackOptions{Profile: *stackProfile, Optimizer: *optimizer, Sizes: sizes, Epochs: *stackEpochs})
+		res, err := experiment.BenchStack(b, experiment.BenchStackOptions{Profile: *stackProfile, Optimizer: *optimizer, Sizes: sizes, Epochs: *stackEpochs, Layout: layout})
 		if err != nil {
 			return err
 		}

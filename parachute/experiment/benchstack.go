@@ -23,6 +23,8 @@ type BenchStackOptions struct {
 	// Epochs are the epochs trained per size (default 3: the first,
 	// which compiles, is reported apart).
 	Epochs int
+	// Layout is the stacks' layout (default LayoutAuto).
+	Layout StackLayout
 }
 
 // BenchStackSize is the timing of one stack size.
@@ -47,6 +49,8 @@ type BenchStackResult struct {
 	Profile   string `json:"profile"`
 	Optimizer string `json:"optimizer"`
 	Workload  string `json:"workload"`
+	// Layout is the layout of the stacks of more than one run.
+	Layout StackLayout `json:"layout"`
 	// EstimatedRunMB is RunMemoryBytes of one run (what a stack budgets
 	// per run), beside each size's measured peak host memory.
 	EstimatedRunMB float64          `json:"estimated_run_mb"`
@@ -100,9 +104,12 @@ func BenchStack(b backends.Backend, o BenchStackOptions) (*BenchStackResult, err
 			}
 			runs[i] = &stackedRun{k: i, trainer: trainers[i], train: train}
 		}
-		s, err := stackOf(b, trainers)
+		s, err := stackOf(b, trainers, o.Layout)
 		if err != nil {
 			return nil, err
+		}
+		if k > 1 {
+			res.Layout = s.Layout()
 		}
 		size := BenchStackSize{K: k}
 		errs := make([]error, k)

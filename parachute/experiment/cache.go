@@ -154,6 +154,8 @@ type RunOptions struct {
 	// (RunMemoryBytes each; 0: StackMemoryBudget, negative: no budget).
 	Stack       int
 	StackMemory int64
+	// StackLayout is how a stack holds its runs (default LayoutAuto).
+	StackLayout StackLayout
 }
 
 // RunOrLoad returns the result of cfg: read from root when the run has

@@ -15,6 +15,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/context"
 
 	"github.com/parachute-surv/goparachute/data"
+	"github.com/parachute-surv/goparachute/parachute/model"
 	"github.com/parachute-surv/goparachute/parachute/runscope"
 )
 
@@ -40,12 +41,14 @@ import (
 // of different sizes stack as long as their last batches are padded to the
 // same count; see RunAll's grouping).
 //
-// The runs are replicas in one graph, not one network with a leading run
-// axis: the graph holds K copies of a run's operations, each of one run's
-// size. That keeps each run's arithmetic exactly its own, and saves what is
-// paid per execution (launching, transfers); it does not merge the runs'
-// matrix products into batched ones, and the graph XLA compiles is K times
-// larger.
+// A stack holds its runs in one of two layouts (StackLayout). On a run axis
+// (stackaxis.go, the default where the runs allow it) the graph is one
+// network whose parameters carry a leading run axis, so each operation acts
+// on every run at once and the graph is a run's size. As replicas the graph
+// holds K copies of a run's operations, each of one run's size: what is
+// paid per execution (launching, transfers) is saved, but not what is paid
+// per operation, and the graph XLA compiles is K times larger. Either way a
+// run computes what it computes alone.
 type TrainerStack struct {
 	// Runs are the stacked runs' trainers. Their own contexts hold their
 	// variables only after Export (and on import, before the first step).
@@ -55,12 +58,39 @@ type TrainerStack struct {
 	train   *context.Exec
 	eval    *context.Exec
 	offsets []int // where each run's outputs start in the training graph's
+	// axis is the run axis the runs train on (stackaxis.go); nil: replicas.
+	axis *model.RunAxis
+}
+
+// StackLayout is how a stack holds its runs in one graph.
+type StackLayout string
+
+const (
+	// LayoutAuto is a run axis where the runs allow it (runAxisOf), replicas
+	// elsewhere.
+	LayoutAuto StackLayout = ""
+	// LayoutRunAxis is one network with a leading run axis (model.RunAxis);
+	// an error for runs that do not allow it.
+	LayoutRunAxis StackLayout = "axis"
+	// LayoutReplicas is K copies of a run's graph in one graph.
+	LayoutReplicas StackLayout = "replicas"
+)
+
+// ParseStackLayout reads a layout's name ("auto", "axis", "replicas").
+func ParseStackLayout(name string) (StackLayout, error) {
+	switch l := StackLayout(name); l {
+	case "auto":
+		return LayoutAuto, nil
+	case LayoutAuto, LayoutRunAxis, LayoutReplicas:
+		return l, nil
+	}
+	return "", fmt.Errorf("experiment: unknown stack layout %q (want auto, axis or replicas)", name)
 }
 
 // NewStack sets up one run per configuration on the cohort, each initialised
-// as NewTrainer initialises it alone. The configurations must share
-// stackKey.
-func NewStack(b backends.Backend, c *data.Cohort, cfgs []TrainConfig) (*TrainerStack, error) {
+// as NewTrainer initialises it alone, in the given layout. The
+// configurations must share stackKey.
+func NewStack(b backends.Backend, c *data.Cohort, cfgs []TrainConfig, layout StackLayout) (*TrainerStack, error) {
 	if len(cfgs) == 0 {
 		return nil, fmt.Errorf("experiment: a stack of no runs")
 	}
@@ -71,12 +101,12 @@ func NewStack(b backends.Backend, c *data.Cohort, cfgs []TrainConfig) (*TrainerS
 			return nil, err
 		}
 	}
-	return stackOf(b, trainers)
+	return stackOf(b, trainers, layout)
 }
 
 // stackOf stacks trainers that have not stepped yet (fresh, or loaded from
-// a checkpoint): their state is imported into the stack.
-func stackOf(b backends.Backend, trainers []*Trainer) (*TrainerStack, error) {
+// a checkpoint) in the given layout: their state is imported into the stack.
+func stackOf(b backends.Backend, trainers []*Trainer, layout StackLayout) (*TrainerStack, error) {
 	s := &TrainerStack{ctx: context.New().Checked(false), Runs: trainers}
 	first := stackKey(trainers[0].Config)
 	for k, t := range trainers {
@@ -91,11 +121,21 @@ func stackOf(b backends.Backend, trainers []*Trainer) (*TrainerStack, error) {
 			return nil, err
 		}
 	}
+	trainGraph, evalGraph := s.trainGraph, s.evalGraph
+	if layout != LayoutReplicas {
+		s.axis = runAxisOf(trainers, s.roots)
+	}
+	if s.axis != nil {
+		trainGraph, evalGraph = s.axisTrainGraph, s.axisEvalGraph
+	} else if layout == LayoutRunAxis && len(trainers) > 1 {
+		return nil, fmt.Errorf("experiment: these runs cannot share a run axis (%s, optimizer %q): use replicas",
+			trainers[0].Config.Profile, trainers[0].Config.Optimizer)
+	}
 	var err error
-	if s.train, err = context.NewExec(b, s.ctx, s.trainGraph); err != nil {
+	if s.train, err = context.NewExec(b, s.ctx, trainGraph); err != nil {
 		return nil, err
 	}
-	if s.eval, err = context.NewExec(b, s.ctx, s.evalGraph); err != nil {
+	if s.eval, err = context.NewExec(b, s.ctx, evalGraph); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -108,6 +148,14 @@ func stackKey(cfg TrainConfig) string {
 	cfg.PMiss, cfg.Seed = 0, 0
 	key, _ := json.Marshal(cfg) // plain data: never fails
 	return string(key)
+}
+
+// Layout is the layout the stack holds its runs in.
+func (s *TrainerStack) Layout() StackLayout {
+	if s.axis != nil {
+		return LayoutRunAxis
+	}
+	return LayoutReplicas
 }
 
 // runContext is the stack's context at run k's root.

@@ -14,6 +14,9 @@ import (
 	"testing"
 
 	"github.com/gomlx/gomlx/backends"
+	. "github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/backend"
 	"github.com/parachute-surv/goparachute/parachute/baselines/deep"
@@ -74,27 +77,40 @@ func variables(t *testing.T, tr *Trainer) map[string]string {
 // same three alone, step by step, and requires the same risks, losses and
 // final variables (parameters, optimizer state, random state) bit for bit
 // on the pure-Go backend, for every training step, with AdamW every deep
-// baseline, and GCS with the authors' compat switches.
+// baseline, and GCS with the authors' compat switches: as replicas, and on a
+// run axis for every setting that allows one (every optimizer but GradVac
+// on the PARACHUTE network, without the compat switches).
 func TestStackEqualsRunsAlone(t *testing.T) {
 	c, b := stackCohort(t)
 	type setting struct {
 		optimizer, network string
 		compat             bool
+		layout             StackLayout
 	}
 	var settings []setting
 	for _, o := range Optimizers {
-		settings = append(settings, setting{o, "", false})
+		settings = append(settings, setting{o, "", false, LayoutReplicas})
+		if o != "gradvac" {
+			settings = append(settings, setting{o, "", false, LayoutRunAxis})
+		}
 	}
 	for _, n := range deep.Names {
-		settings = append(settings, setting{"adamw", n, false})
+		settings = append(settings, setting{"adamw", n, false, LayoutAuto})
 	}
-	settings = append(settings, setting{"gcs", "", true})
+	settings = append(settings, setting{"gcs", "", true, LayoutAuto}, setting{"gradvac", "", false, LayoutAuto})
 	for _, st := range settings {
-		t.Run(fmt.Sprintf("%s/%s/compat=%v", st.optimizer, st.network, st.compat), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s/%s/compat=%v/%s", st.optimizer, st.network, st.compat, st.layout), func(t *testing.T) {
 			cfgs := stackConfigs(t, st.optimizer, st.network, st.compat)
-			stack, err := NewStack(b, c, cfgs)
+			stack, err := NewStack(b, c, cfgs, st.layout)
 			if err != nil {
 				t.Fatal(err)
+			}
+			want := st.layout
+			if want == LayoutAuto {
+				want = LayoutReplicas // what the auto settings above cannot stack on a run axis
+			}
+			if stack.Layout() != want {
+				t.Fatalf("layout %s, want %s", stack.Layout(), want)
 			}
 			alone := make([]*Trainer, len(cfgs))
 			for k, cfg := range cfgs {
@@ -283,9 +299,12 @@ func TestStackResumesAndMixesFinishedRuns(t *testing.T) {
 func TestStackRunFaultIsItsOwn(t *testing.T) {
 	c, b := stackCohort(t)
 	cfgs := stackConfigs(t, "adamw", "", false)
-	stack, err := NewStack(b, c, cfgs)
+	stack, err := NewStack(b, c, cfgs, LayoutAuto)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if stack.Layout() != LayoutRunAxis {
+		t.Fatalf("layout %s, want the run axis", stack.Layout())
 	}
 	alone, err := NewTrainer(b, c, cfgs[0])
 	if err != nil {
@@ -314,4 +333,57 @@ func TestStackRunFaultIsItsOwn(t *testing.T) {
 	if faults[len(faults)-1] == nil || !strings.Contains(faults[len(faults)-1].Error(), "non-finite") {
 		t.Fatalf("run 1 at learning rate 1e30: errors %v", faults)
 	}
+}
+
+// TestRunAxisBatchesTheOperations: a stack of three runs on a run axis
+// builds a training graph with as many matrix products as one run's graph
+// (each a product batched over the runs), where replicas have three times
+// as many.
+func TestRunAxisBatchesTheOperations(t *testing.T) {
+	c, b := stackCohort(t)
+	cfgs := stackConfigs(t, "gcs", "", false)
+	products := func(build func(ctx *context.Context, inputs []*Node) []*Node, ctx *context.Context, runs []*Trainer) int {
+		g := NewGraph(b, "count")
+		defer g.Finalize()
+		var inputs []*Node
+		for _, tr := range runs {
+			args, _, err := tr.stepArgs(nil, 1e-3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, x := range args {
+				inputs = append(inputs, Parameter(g, fmt.Sprintf("input%d", len(inputs)), x.(*tensors.Tensor).Shape()))
+			}
+		}
+		build(ctx, inputs)
+		n := 0
+		for _, node := range g.Nodes() {
+			if node.Type() == NodeTypeDotGeneral {
+				n++
+			}
+		}
+		return n
+	}
+	alone, err := NewTrainer(b, c, cfgs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := products(func(ctx *context.Context, in []*Node) []*Node { return alone.trainGraph(ctx, in) }, alone.ctx, []*Trainer{alone})
+	counts := map[StackLayout]int{}
+	for _, layout := range []StackLayout{LayoutRunAxis, LayoutReplicas} {
+		s, err := NewStack(b, c, cfgs, layout)
+		if err != nil {
+			t.Fatal(err)
+		}
+		build := s.trainGraph
+		if layout == LayoutRunAxis {
+			build = s.axisTrainGraph
+		}
+		counts[layout] = products(build, s.ctx, s.Runs)
+	}
+	if one == 0 || counts[LayoutRunAxis] != one || counts[LayoutReplicas] != 3*one {
+		t.Fatalf("matrix products: one run %d, run axis of 3 %d (want %d), replicas of 3 %d (want %d)",
+			one, counts[LayoutRunAxis], one, counts[LayoutReplicas], 3*one)
+	}
+	t.Logf("matrix products per training step: %d alone and on a run axis of 3, %d as 3 replicas", one, counts[LayoutReplicas])
 }

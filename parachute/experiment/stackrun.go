@@ -146,7 +146,7 @@ func trainStacked(b backends.Backend, c *data.Cohort, root string, runs []*stack
 	for i, r := range runs {
 		trainers[i] = r.trainer
 	}
-	s, err := stackOf(b, trainers)
+	s, err := stackOf(b, trainers, opts.StackLayout)
 	if err != nil {
 		for _, r := range runs {
 			out[r.k].Err = err

@@ -105,7 +105,7 @@ func (t *Trainer) trainGraph(ctx *context.Context, inputs []*Node) []*Node {
 	ctx.SetTraining(g, true)
 	in := model.InputsFromNodes(inputs)
 	time, event, lr := inputs[5], inputs[6], inputs[7]
-	p := t.problem(in, time, event, runscope.Root(ctx))
+	p := t.problem(t.net, in, time, event, runscope.Root(ctx), nil)
 	res := t.method.Build(ctx, p)
 	out := []*Node{res.Loss, res.Risk}
 	for _, d := range []*Node{res.Curvature, res.GradNorm, res.Gate} {
@@ -126,35 +126,48 @@ func (t *Trainer) trainGraph(ctx *context.Context, inputs []*Node) []*Node {
 // network's auxiliary loss (the deep baselines') joins the loss over the
 // whole batch, the one every step differentiates (not GradVac's per-modality
 // subsets); it is the one built by the latest encoder pass (SAM's second).
-// root is the run's root scope (runscope).
-func (t *Trainer) problem(in model.Inputs, time, event *Node, root string) *optim.Problem {
+// root is the run's root scope (runscope). On a run axis (runs: the runs'
+// roots, root ""), net is the axis network, the Cox loss is each run's on
+// its own rows (the loss a vector [K]) and so is its Hessian diagonal.
+func (t *Trainer) problem(net Network, in model.Inputs, time, event *Node, root string, runs []string) *optim.Problem {
 	coxOpts := &losses.CoxOptions{CompatInvertedEvents: t.Config.CompatInvertedEvents}
 	var aux *Node
 	return &optim.Problem{
 		Encoder: func(ctx *context.Context) *Node {
-			fused, a := t.net.Encode(ctx.In(model.Scope), in)
+			fused, a := net.Encode(ctx.In(model.Scope), in)
 			aux = a
 			return fused
 		},
 		Head: func(ctx *context.Context, fused *Node) *Node {
-			return t.net.Head(ctx.In(model.Scope).In(model.HeadScope), fused)
+			return net.Head(ctx.In(model.Scope).In(model.HeadScope), fused)
 		},
 		Loss: func(risk, subset *Node) *Node {
 			valid := in.Valid
 			if subset != nil {
 				valid = LogicalAnd(valid, subset)
 			}
-			loss := losses.CoxNLL(risk, time, event, valid, coxOpts)
+			perRun := eachRun(len(runs), func(xs ...*Node) *Node {
+				return losses.CoxNLL(xs[0], xs[1], xs[2], xs[3], coxOpts)
+			}, risk, time, event, valid)
+			loss := perRun[0]
+			if runs != nil {
+				loss = Stack(perRun, 0)
+			}
 			if aux != nil && subset == nil {
 				loss = Add(loss, ConvertDType(aux, loss.DType()))
 			}
 			return loss
 		},
-		CurvatureOfLoss: func(risk *Node) *Node { return losses.CoxHessianDiagonal(risk, time, event, in.Valid, coxOpts) },
-		Missing:         LogicalNot(LogicalAnd(ReduceLogicalOr(in.SlideMask, 1), ReduceLogicalOr(in.SeriesMask, 1))),
-		Valid:           in.Valid,
-		HeadScope:       root + "/" + model.Scope + "/" + model.HeadScope,
-		ParamScope:      root + "/" + model.Scope,
+		CurvatureOfLoss: func(risk *Node) *Node {
+			return Concatenate(eachRun(len(runs), func(xs ...*Node) *Node {
+				return losses.CoxHessianDiagonal(xs[0], xs[1], xs[2], xs[3], coxOpts)
+			}, risk, time, event, in.Valid), 0)
+		},
+		Missing:    LogicalNot(LogicalAnd(ReduceLogicalOr(in.SlideMask, 1), ReduceLogicalOr(in.SeriesMask, 1))),
+		Valid:      in.Valid,
+		HeadScope:  root + "/" + model.Scope + "/" + model.HeadScope,
+		ParamScope: root + "/" + model.Scope,
+		Runs:       runs,
 	}
 }
 
