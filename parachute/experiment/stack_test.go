@@ -79,27 +79,35 @@ func variables(t *testing.T, tr *Trainer) map[string]string {
 // on the pure-Go backend, for every training step, with AdamW every deep
 // baseline, and GCS with the authors' compat switches: as replicas, and on a
 // run axis for every setting that allows one (every optimizer but GradVac
-// on the PARACHUTE network, without the compat switches).
+// on the PARACHUTE network, without the compat switches). AdamW also runs
+// inside the graph, as on XLA (graphAdamW), where each run's update reads
+// its own learning rate.
 func TestStackEqualsRunsAlone(t *testing.T) {
 	c, b := stackCohort(t)
 	type setting struct {
 		optimizer, network string
 		compat             bool
 		layout             StackLayout
+		graphAdamW         bool
 	}
 	var settings []setting
 	for _, o := range Optimizers {
-		settings = append(settings, setting{o, "", false, LayoutReplicas})
+		settings = append(settings, setting{o, "", false, LayoutReplicas, false})
 		if o != "gradvac" {
-			settings = append(settings, setting{o, "", false, LayoutRunAxis})
+			settings = append(settings, setting{o, "", false, LayoutRunAxis, false})
 		}
 	}
 	for _, n := range deep.Names {
-		settings = append(settings, setting{"adamw", n, false, LayoutAuto})
+		settings = append(settings, setting{"adamw", n, false, LayoutAuto, false})
 	}
-	settings = append(settings, setting{"gcs", "", true, LayoutAuto}, setting{"gradvac", "", false, LayoutAuto})
+	settings = append(settings, setting{"gcs", "", true, LayoutAuto, false}, setting{"gradvac", "", false, LayoutAuto, false},
+		setting{"adamw", "", false, LayoutRunAxis, true}, setting{"gcs", "", false, LayoutReplicas, true})
 	for _, st := range settings {
-		t.Run(fmt.Sprintf("%s/%s/compat=%v/%s", st.optimizer, st.network, st.compat, st.layout), func(t *testing.T) {
+		name := fmt.Sprintf("%s/%s/compat=%v/%s", st.optimizer, st.network, st.compat, st.layout)
+		if st.graphAdamW {
+			name += "/graph-adamw"
+		}
+		t.Run(name, func(t *testing.T) {
 			cfgs := stackConfigs(t, st.optimizer, st.network, st.compat)
 			stack, err := NewStack(b, c, cfgs, st.layout)
 			if err != nil {
@@ -116,6 +124,11 @@ func TestStackEqualsRunsAlone(t *testing.T) {
 			for k, cfg := range cfgs {
 				if alone[k], err = NewTrainer(b, c, cfg); err != nil {
 					t.Fatal(err)
+				}
+			}
+			if st.graphAdamW { // before the first step builds the graphs
+				for k := range alone {
+					alone[k].adamwOnHost, stack.Runs[k].adamwOnHost = false, false
 				}
 			}
 			for step := range 4 {

@@ -18,8 +18,9 @@ import (
 )
 
 // RunMemoryBytes estimates the memory one run of cfg holds when it trains,
-// alone or as one of a stack's K replicas (a stack of K holds about K times
-// it): the bytes of every value of the run's training graph, all counted as
+// alone or as one of a stack's K runs (a stack of K holds about K times it,
+// in either layout: on a run axis every intermediate is K runs wide): the
+// bytes of every value of the run's training graph, all counted as
 // if held at once — inputs, parameters and the other variables the step
 // reads, each intermediate, the gradients and the updated variables — plus
 // the AdamW moments when AdamW runs on the host (the pure-Go backend). It is

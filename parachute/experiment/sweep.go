@@ -243,10 +243,11 @@ const MaxStack = 20
 // models is bound by launch latency and stacking is what the feature is for,
 // and 1 on the pure-Go backend, where a step is bound by its arithmetic
 // (BLAS and element-wise kernels take over 90 % of it) and stacking measured
-// no faster: the quick protocol of synth:pda took 47.1 s stacked and 43.1 s
-// one run at a time on 2 cores (bench/results/stack-cpu-20261202), and a
-// stack of 20 held 4× the memory of one run. --stack K stacks on any
-// backend.
+// no faster in either layout: the quick protocol of synth:pda took 47.1 s
+// stacked as replicas and 43.1 s one run at a time on 2 cores
+// (bench/results/stack-cpu-20261202), the run axis measured the same
+// within noise (bench/results/stack-cpu-axis-20261202), and a stack of 20
+// held 4–7× the memory of one run. --stack K stacks on any backend.
 func AutoStack() int {
 	if backend.PureGo() {
 		return 1
