@@ -8,8 +8,9 @@
 #      backend's for the same weights with PARACHUTE_XLA_FLOAT32=default
 #      (XLA's DEFAULT precision, TF32) and =full, and the step time with full;
 #   2. `parachute bench --stack K` in the paper profile for K = 1, 5, 20 and
-#      60 and GCS at K = 20 (each its own process and time limit; sizes are
-#      skipped once BUDGET seconds are used);
+#      60 on the run axis, GCS at K = 20 on the run axis, and K = 5 as
+#      replicas (each its own process and time limit; sizes are skipped once
+#      BUDGET seconds are used);
 #   3. the PyTorch reference's training step on CUDA (bench/torch_reference.py,
 #      full float32 and TF32): the same runs one after another cost K × its
 #      step time × the steps of an epoch;
@@ -33,21 +34,23 @@ log "step time with PARACHUTE_XLA_FLOAT32=full"
 PARACHUTE_XLA_FLOAT32=full timeout 120 "$BIN" bench --steps 20 --predictions 5 >"$OUT/bench-float32-full.json" || log "failed"
 
 # XLA compiles a stack's graph once (29 s for one run on the H200 of
-# 2026-11-27); K replicas make a graph K times larger, so each size gets its
-# own process and time limit, and sizes are skipped once the script has used
-# BUDGET seconds (default 480), leaving time for the PyTorch reference.
+# 2026-11-27); on the run axis the graph is about one run's size, but K
+# replicas make it K times larger, so each size gets its own process and
+# time limit, and sizes are skipped once the script has used BUDGET seconds
+# (default 480), leaving time for the PyTorch reference.
 BUDGET="${BUDGET:-480}"
-stack() { # stack OPTIMIZER K LIMIT
-  if [ "$SECONDS" -gt "$BUDGET" ]; then log "skipped $1 K=$2: ${SECONDS}s used of ${BUDGET}s"; return; fi
-  log "bench --stack $2 (paper profile, $1)"
-  timeout "$3" "$BIN" bench --stack "$2" --optimizer "$1" --stack-profile paper --stack-epochs 3 >"$OUT/stack-$1-k$2.json" ||
-    { log "$1 K=$2 did not finish within $3 s"; rm -f "$OUT/stack-$1-k$2.json"; }
+stack() { # stack OPTIMIZER LAYOUT K LIMIT
+  if [ "$SECONDS" -gt "$BUDGET" ]; then log "skipped $1 $2 K=$3: ${SECONDS}s used of ${BUDGET}s"; return; fi
+  log "bench --stack $3 (paper profile, $1, $2)"
+  timeout "$4" "$BIN" bench --stack "$3" --optimizer "$1" --stack-layout "$2" --stack-profile paper --stack-epochs 3 >"$OUT/stack-$1-$2-k$3.json" ||
+    { log "$1 $2 K=$3 did not finish within $4 s"; rm -f "$OUT/stack-$1-$2-k$3.json"; }
 }
-stack adamw 1 120
-stack adamw 5 180
-stack adamw 20 300
-stack gcs 20 240
-stack adamw 60 300
+stack adamw axis 1 120
+stack adamw axis 5 150
+stack adamw axis 20 180
+stack gcs axis 20 180
+stack adamw axis 60 240
+stack adamw replicas 5 200
 
 log "PyTorch reference step on CUDA: float32, then TF32"
 : >"$OUT/pytorch-step.jsonl"
@@ -64,23 +67,23 @@ def load(name):
         return None
 sizes = {}
 for name in sorted(os.listdir(out)):
-    m = re.match(r"stack-(adamw|gcs)-k(\d+)\.json$", name)
+    m = re.match(r"stack-(adamw|gcs)-(axis|replicas)-k(\d+)\.json$", name)
     if m and load(name):
-        sizes[(m.group(1), int(m.group(2)))] = load(name)
+        sizes[(m.group(1), m.group(2), int(m.group(3)))] = load(name)
 lines, summary = ["# Stacked runs on %s" % (load("environment.json") or {}).get("gpu", "a GPU"), ""], {"sizes": []}
-one = sizes.get(("adamw", 1))
+one = sizes.get(("adamw", "axis", 1))
 steps = None
 if one:
     steps = int(re.search(r"(\d+) steps", one["workload"]).group(1))
     lines += ["%s profile, %s: %s. PyTorch one after another: K × the steps of an epoch × its step on the fixed benchmark workload (batch 16, as the paper profile)." %
               (one["profile"], one["cohort"], one["workload"]), ""]
 torch_runs = [json.loads(l) for l in open(os.path.join(out, "pytorch-step.jsonl")) if l.strip()]
-lines += ["| optimizer | K | s per epoch (stack) | s per epoch per run | speed-up over K = 1 | over PyTorch one after another (float32 / TF32) |",
-          "|---|---|---|---|---|---|"]
-for (opt, k), r in sorted(sizes.items()):
+lines += ["| optimizer | layout | K | s per epoch (stack) | s per epoch per run | speed-up over K = 1 | over PyTorch one after another (float32 / TF32) |",
+          "|---|---|---|---|---|---|---|"]
+for (opt, layout, k), r in sorted(sizes.items()):
     s = r["sizes"][0]
     per_run = s["epoch_seconds_median"] / k
-    row = {"optimizer": opt, "k": k, "epoch_seconds": s["epoch_seconds_median"], "first_epoch_seconds": s["first_epoch_seconds"],
+    row = {"optimizer": opt, "layout": layout if k > 1 else "-", "k": k, "epoch_seconds": s["epoch_seconds_median"], "first_epoch_seconds": s["first_epoch_seconds"],
            "per_run_epoch_seconds": per_run}
     if one and opt == "adamw":
         row["speedup_over_k1"] = one["sizes"][0]["epoch_seconds_median"] / per_run
@@ -91,9 +94,9 @@ for (opt, k), r in sorted(sizes.items()):
             row["speedup_over_pytorch_tf32" if t["tf32"] else "speedup_over_pytorch_float32"] = torch_epoch / per_run
             torch_cols.append("%.1f×" % (torch_epoch / per_run))
     summary["sizes"].append(row)
-    lines.append("| %s | %d | %.3f | %.4f | %s | %s |" % (opt, k, row["epoch_seconds"], per_run,
+    lines.append("| %s | %s | %d | %.3f | %.4f | %s | %s |" % (opt, row["layout"], k, row["epoch_seconds"], per_run,
                  "%.1f×" % row["speedup_over_k1"] if "speedup_over_k1" in row else "—", " / ".join(torch_cols) or "—"))
-adamw = [r for r in summary["sizes"] if r["optimizer"] == "adamw"]
+adamw = [r for r in summary["sizes"] if r["optimizer"] == "adamw" and r["layout"] in ("axis", "-")]
 if adamw:
     best = min(adamw, key=lambda r: r["per_run_epoch_seconds"])
     gcs = next((r for r in summary["sizes"] if r["optimizer"] == "gcs"), None)
