@@ -245,9 +245,10 @@ const MaxStack = 20
 // (BLAS and element-wise kernels take over 90 % of it) and stacking measured
 // no faster in either layout: the quick protocol of synth:pda took 47.1 s
 // stacked as replicas and 43.1 s one run at a time on 2 cores
-// (bench/results/stack-cpu-20261202), the run axis measured the same
-// within noise (bench/results/stack-cpu-axis-20261202), and a stack of 20
-// held 4–7× the memory of one run. --stack K stacks on any backend.
+// (bench/results/stack-cpu-20261202), and 33.9 s on the run axis against
+// 35.5 s one at a time (1.05×; 0.93× with two workers,
+// bench/results/stack-cpu-axis-20261202), while a stack of 20 held 4–7× the
+// memory of one run. --stack K stacks on any backend.
 func AutoStack() int {
 	if backend.PureGo() {
 		return 1
