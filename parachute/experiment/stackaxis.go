@@ -69,24 +69,6 @@ func joinRuns(inputs []*Node, runs, stride, count int) []*Node {
 	return joined
 }
 
-// eachRun applies f to each of k runs' rows of xs (all with the runs' rows
-// along axis 0; k ≤ 1: the whole of xs) and returns the k results.
-func eachRun(k int, f func(xs ...*Node) *Node, xs ...*Node) []*Node {
-	if k <= 1 {
-		return []*Node{f(xs...)}
-	}
-	out := make([]*Node, k)
-	for run := range out {
-		rows := make([]*Node, len(xs))
-		for i, x := range xs {
-			n := x.Shape().Dimensions[0] / k
-			rows[i] = Slice(x, AxisRange(run*n, (run+1)*n))
-		}
-		out[run] = f(rows...)
-	}
-	return out
-}
-
 // axisTrainGraph is trainGraph on the run axis: one step of every run, its
 // outputs laid out as the replicas' (see TrainerStack.Step).
 func (s *TrainerStack) axisTrainGraph(ctx *context.Context, inputs []*Node) []*Node {
@@ -136,5 +118,5 @@ func (s *TrainerStack) axisEvalGraph(ctx *context.Context, inputs []*Node) []*No
 	net := s.axisNetwork()
 	fused, _ := net.Encode(ctx.In(model.Scope), model.InputsFromNodes(joinRuns(inputs, k, n, n)))
 	risk := net.Head(ctx.In(model.Scope).In(model.HeadScope), fused)
-	return eachRun(k, func(xs ...*Node) *Node { return xs[0] }, risk)
+	return runscope.EachRun(k, func(xs ...*Node) *Node { return xs[0] }, risk)
 }

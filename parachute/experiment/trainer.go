@@ -146,7 +146,7 @@ func (t *Trainer) problem(net Network, in model.Inputs, time, event *Node, root 
 			if subset != nil {
 				valid = LogicalAnd(valid, subset)
 			}
-			perRun := eachRun(len(runs), func(xs ...*Node) *Node {
+			perRun := runscope.EachRun(len(runs), func(xs ...*Node) *Node {
 				return losses.CoxNLL(xs[0], xs[1], xs[2], xs[3], coxOpts)
 			}, risk, time, event, valid)
 			loss := perRun[0]
@@ -159,7 +159,7 @@ func (t *Trainer) problem(net Network, in model.Inputs, time, event *Node, root 
 			return loss
 		},
 		CurvatureOfLoss: func(risk *Node) *Node {
-			return Concatenate(eachRun(len(runs), func(xs ...*Node) *Node {
+			return Concatenate(runscope.EachRun(len(runs), func(xs ...*Node) *Node {
 				return losses.CoxHessianDiagonal(xs[0], xs[1], xs[2], xs[3], coxOpts)
 			}, risk, time, event, in.Valid), 0)
 		},

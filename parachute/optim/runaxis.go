@@ -63,20 +63,7 @@ func (p *Problem) inHead(v *context.Variable) bool { return under(v, p.scopes(p.
 // perRun applies f to each run's rows of xs (all with the runs' rows along
 // axis 0) and joins the results along axis 0: f(xs…) alone.
 func (p *Problem) perRun(f func(xs ...*Node) *Node, xs ...*Node) *Node {
-	if p.Runs == nil {
-		return f(xs...)
-	}
-	k := len(p.Runs)
-	parts := make([]*Node, k)
-	for run := range k {
-		rows := make([]*Node, len(xs))
-		for i, x := range xs {
-			n := x.Shape().Dimensions[0] / k
-			rows[i] = Slice(x, AxisRange(run*n, (run+1)*n))
-		}
-		parts[run] = f(rows...)
-	}
-	return Concatenate(parts, 0)
+	return Concatenate(runscope.EachRun(len(p.Runs), f, xs...), 0)
 }
 
 // randomUniform draws values uniform in [0, 1) of shape from the run's

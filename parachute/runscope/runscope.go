@@ -106,6 +106,26 @@ func DropoutWith(x, rnd *graph.Node, rate float64) *graph.Node {
 	return graph.Div(y, graph.ConvertDType(graph.OneMinus(r), x.DType()))
 }
 
+// EachRun applies f to each of k runs' rows of xs and returns the k
+// results. On a stack's run axis every batch holds its runs' rows one run
+// after another along axis 0 (run r's are the r-th of k equal parts); for
+// k ≤ 1 f gets xs whole.
+func EachRun(k int, f func(xs ...*graph.Node) *graph.Node, xs ...*graph.Node) []*graph.Node {
+	if k <= 1 {
+		return []*graph.Node{f(xs...)}
+	}
+	out := make([]*graph.Node, k)
+	for run := range out {
+		rows := make([]*graph.Node, len(xs))
+		for i, x := range xs {
+			n := x.Shape().Dimensions[0] / k
+			rows[i] = graph.Slice(x, graph.AxisRange(run*n, (run+1)*n))
+		}
+		out[run] = f(rows...)
+	}
+	return out
+}
+
 func must[T any](v T, err error) T {
 	if err != nil {
 		panic(err)

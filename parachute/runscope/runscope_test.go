@@ -99,3 +99,37 @@ func TestRunsDrawTheirOwnNumbers(t *testing.T) {
 		}
 	}
 }
+
+// TestEachRun: three runs' rows of a [6, 2] batch and its [6] companion are
+// rows 0–1, 2–3 and 4–5 of each, in run order; one run gets them whole.
+func TestEachRun(t *testing.T) {
+	b, err := backends.NewWithConfig("go:ops_sequential")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sums := func(k int) []float32 {
+		exec, err := NewExec(b, func(x, y *Node) *Node {
+			// Per run: Σ x + 100 · Σ y over its rows.
+			return Concatenate(runscope.EachRun(k, func(xs ...*Node) *Node {
+				return InsertAxes(Add(ReduceAllSum(xs[0]), MulScalar(ReduceAllSum(xs[1]), 100)), 0)
+			}, x, y), 0)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer exec.Finalize()
+		x := [][]float32{{1, 2}, {3, 4}, {5, 6}, {7, 8}, {9, 10}, {11, 12}}
+		y := []float32{1, 0, 0, 2, 0, 3}
+		out, err := exec.Exec(x, y)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out[0].Value().([]float32)
+	}
+	if got, want := sums(3), []float32{110, 226, 342}; !slices.Equal(got, want) {
+		t.Errorf("three runs: %v, want %v", got, want)
+	}
+	if got, want := sums(1), []float32{678}; !slices.Equal(got, want) {
+		t.Errorf("one run: %v, want %v", got, want)
+	}
+}
