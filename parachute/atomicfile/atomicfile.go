@@ -18,10 +18,17 @@ import (
 
 // Write writes data to path atomically, creating the parent folders: the
 // data goes to a temporary file next to path, which is then renamed over it.
-// On any error the temporary file is removed and path is left as it was.
+// The file keeps the permissions of the file it replaces; a new one gets
+// those os.WriteFile gives, 0666 less the process's umask (os.CreateTemp's
+// 0600 would hide results from the other users of a shared folder). On any
+// error the temporary file is removed and path is left as it was.
 func Write(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
+	}
+	mode := 0o666 &^ umask
+	if info, err := os.Stat(path); err == nil {
+		mode = info.Mode().Perm()
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
@@ -31,6 +38,9 @@ func Write(path string, data []byte) error {
 		tmp.Close()
 		os.Remove(tmp.Name())
 		return fmt.Errorf("writing %s: %w (the previous file, if any, is unchanged)", path, err)
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		return fail(err)
 	}
 	if _, err := writeData(tmp, data); err != nil {
 		return fail(err)

@@ -87,3 +87,31 @@ func TestChecked(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteKeepsPermissions: a new file gets 0666 less the umask, as
+// os.WriteFile gives it (not os.CreateTemp's 0600); a replaced file keeps
+// its own permissions.
+func TestWriteKeepsPermissions(t *testing.T) {
+	dir := t.TempDir()
+	fresh, plain := filepath.Join(dir, "new.json"), filepath.Join(dir, "plain.json")
+	if err := Write(fresh, []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(plain, []byte("x"), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.Stat(fresh)
+	want, _ := os.Stat(plain)
+	if got.Mode().Perm() != want.Mode().Perm() {
+		t.Fatalf("new file mode %v, os.WriteFile gives %v (umask %v)", got.Mode().Perm(), want.Mode().Perm(), umask)
+	}
+	if err := os.Chmod(fresh, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(fresh, []byte("y")); err != nil {
+		t.Fatal(err)
+	}
+	if info, _ := os.Stat(fresh); info.Mode().Perm() != 0o640 {
+		t.Fatalf("replaced file mode %v, want 0640 kept", info.Mode().Perm())
+	}
+}
