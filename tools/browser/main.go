@@ -18,6 +18,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -91,8 +92,8 @@ func run(root, out, chromium string, timeout time.Duration) error {
 	if err != nil {
 		return err
 	}
-	defer stopServer(server)
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	defer stopServer(server, base)
 	if err := waitHTTP(base+"/api", time.Minute); err != nil {
 		return fmt.Errorf("jupyter server: %w (see %s)", err, filepath.Join(out, "jupyter.log"))
 	}
@@ -140,11 +141,16 @@ func run(root, out, chromium string, timeout time.Duration) error {
 	}
 	figureReady := `() => { const f = document.getElementById("explore-figure"); const t = document.getElementById("explore-table");
 		return !!(f && f.querySelector("img") && t && t.querySelector("table")) }`
-	if err := step("the first figure and table", figureReady, timeout); err != nil {
-		shot(page, filepath.Join(out, "failed-first.png"))
-		return err
+	// await waits for js to hold, then reads what the notebook shows; on a
+	// timeout it keeps a screenshot, failed-<name>.png.
+	await := func(what, js, name string) (drawn, error) {
+		if err := step(what, js, timeout); err != nil {
+			shot(page, filepath.Join(out, "failed-"+name+".png"))
+			return drawn{}, err
+		}
+		return state(page)
 	}
-	first, err := state(page)
+	first, err := await("the first figure and table", figureReady, "first")
 	if err != nil {
 		return err
 	}
@@ -158,11 +164,7 @@ func run(root, out, chromium string, timeout time.Duration) error {
 	}
 	changed := fmt.Sprintf(`() => { const f = document.getElementById("explore-figure"); const t = document.getElementById("explore-table");
 		return !!(f && f.querySelector("img") && t && t.querySelector("table") && f.getAttribute("data-settings") !== %q) }`, first.settings)
-	if err := step("the redrawn figure", changed, timeout); err != nil {
-		shot(page, filepath.Join(out, "failed-second.png"))
-		return err
-	}
-	second, err := state(page)
+	second, err := await("the redrawn figure", changed, "second")
 	if err != nil {
 		return err
 	}
@@ -220,7 +222,7 @@ func startServer(dir, out string, port int) (*exec.Cmd, error) {
 		return nil, err
 	}
 	cmd := exec.Command("jupyter", "notebook", "--no-browser", "--allow-root", "--ip=127.0.0.1", fmt.Sprintf("--port=%d", port),
-		"--NotebookApp.token=", "--NotebookApp.password=", "--notebook-dir="+dir)
+		"--NotebookApp.token=", "--NotebookApp.password=", "--NotebookApp.disable_check_xsrf=True", "--notebook-dir="+dir)
 	cmd.Env = append(os.Environ(),
 		"PATH="+filepath.Join(strings.TrimSpace(string(gobin)), "bin")+string(os.PathListSeparator)+os.Getenv("PATH"),
 		"PARACHUTE_PROFILE=smoke", "PARACHUTE_CACHE="+filepath.Join(dir, "cache"), "PARACHUTE_FIGURES="+filepath.Join(dir, "figures"),
@@ -232,7 +234,27 @@ func startServer(dir, out string, port int) (*exec.Cmd, error) {
 	return cmd, nil
 }
 
-func stopServer(cmd *exec.Cmd) {
+// stopServer shuts the server's kernels down through its REST API (each
+// DELETE returns once its kernel has stopped), then the server, so that no
+// gonb kernel outlives the test.
+func stopServer(cmd *exec.Cmd, base string) {
+	if resp, err := http.Get(base + "/api/kernels"); err == nil {
+		var kernels []struct{ ID string }
+		json.NewDecoder(resp.Body).Decode(&kernels)
+		resp.Body.Close()
+		for _, k := range kernels {
+			req, _ := http.NewRequest(http.MethodDelete, base+"/api/kernels/"+k.ID, nil)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "shutting kernel %s down: %v\n", k.ID, err)
+				continue
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusNoContent {
+				fmt.Fprintf(os.Stderr, "shutting kernel %s down: %s\n", k.ID, resp.Status)
+			}
+		}
+	}
 	cmd.Process.Signal(os.Interrupt)
 	done := make(chan struct{})
 	go func() { cmd.Wait(); close(done) }()
