@@ -235,7 +235,7 @@ func (s *TrainerStack) Import(k int) error {
 func (s *TrainerStack) Export(k int) error {
 	root := s.roots[k]
 	for v := range s.ctx.IterVariables() {
-		if v.Scope() != root && !strings.HasPrefix(v.Scope(), root+"/") {
+		if !runscope.InRun(v.Scope(), root) {
 			continue
 		}
 		value, err := v.Value()

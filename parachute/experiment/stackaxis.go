@@ -3,8 +3,6 @@
 package experiment
 
 import (
-	"strings"
-
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 
@@ -79,24 +77,29 @@ func (s *TrainerStack) axisTrainGraph(ctx *context.Context, inputs []*Node) []*N
 	first := s.Runs[0]
 	p := first.problem(s.axisNetwork(), model.InputsFromNodes(joined), joined[5], joined[6], "", s.roots)
 	res := first.method.Build(ctx, p)
-	rows := res.Risk.Shape().Dimensions[0] / k
+	losses, risks := runscope.Split(k, res.Loss), runscope.Split(k, res.Risk)
+	diagnostics := make([][]*Node, 3) // each run's curvature, gradient norm and gate; nil: zeros
+	for i, d := range []*Node{res.Curvature, res.GradNorm, res.Gate} {
+		if d != nil {
+			diagnostics[i] = runscope.Split(k, d)
+		}
+	}
 	var out []*Node
 	s.offsets = s.offsets[:0]
 	for r, t := range s.Runs {
 		s.offsets = append(s.offsets, len(out))
-		risk := Slice(res.Risk, AxisRange(r*rows, (r+1)*rows))
-		out = append(out, Reshape(Slice(res.Loss, AxisElem(r))), risk)
-		for _, d := range []*Node{res.Curvature, res.GradNorm, res.Gate} {
+		out = append(out, Reshape(losses[r]), risks[r])
+		for _, d := range diagnostics {
 			if d == nil {
-				out = append(out, ZerosLike(risk))
+				out = append(out, ZerosLike(risks[r]))
 				continue
 			}
-			out = append(out, Slice(d, AxisRange(r*rows, (r+1)*rows)))
+			out = append(out, d[r])
 		}
 		var params []*context.Variable
 		var grads []*Node
 		for i, v := range res.Params {
-			if v.Scope() == s.roots[r] || strings.HasPrefix(v.Scope(), s.roots[r]+"/") {
+			if runscope.InRun(v.Scope(), s.roots[r]) {
 				params, grads = append(params, v), append(grads, res.Grads[i])
 			}
 		}
@@ -118,5 +121,5 @@ func (s *TrainerStack) axisEvalGraph(ctx *context.Context, inputs []*Node) []*No
 	net := s.axisNetwork()
 	fused, _ := net.Encode(ctx.In(model.Scope), model.InputsFromNodes(joinRuns(inputs, k, n, n)))
 	risk := net.Head(ctx.In(model.Scope).In(model.HeadScope), fused)
-	return runscope.EachRun(k, func(xs ...*Node) *Node { return xs[0] }, risk)
+	return runscope.Split(k, risk)
 }

@@ -3,8 +3,6 @@
 package model
 
 import (
-	"slices"
-
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
@@ -113,11 +111,6 @@ func (b *Builder) Dropout(ctx *context.Context, x *Node, rate float64) *Node {
 	}
 	// Each run's draws, joined; x itself is not cut (cutting it would make
 	// its gradient K zero-padded copies).
-	dims := slices.Clone(x.Shape().Dimensions)
-	dims[0] /= b.Axis.Runs()
-	draws := make([]*Node, b.Axis.Runs())
-	for k := range draws {
-		draws[k] = runscope.RandomUniform(b.Axis.runContext(ctx, k), x.Graph(), shapes.Make(dtypes.Float32, dims...))
-	}
-	return runscope.DropoutWith(x, Concatenate(draws, 0), rate)
+	draws := runscope.RandomUniformRuns(ctx, x.Graph(), b.Axis.Roots, shapes.Make(dtypes.Float32, x.Shape().Dimensions...))
+	return runscope.DropoutWith(x, draws, rate)
 }

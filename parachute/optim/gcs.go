@@ -11,6 +11,7 @@ import (
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/parachute-surv/goparachute/parachute/runscope"
 )
 
 // CurvatureEstimator selects how GCS estimates the curvature along a probe.
@@ -201,7 +202,7 @@ func (s GCS) Build(ctx *context.Context, p *Problem) Result {
 func (s GCS) curvature(ctx *context.Context, p *Problem, fused, risk, loss *Node) *Node {
 	g := fused.Graph()
 	dtype := fused.DType()
-	u := p.randomUniform(ctx, g, shapes.Make(dtype, fused.Shape().Dimensions...))
+	u := runscope.RandomUniformRuns(ctx, g, p.Runs, shapes.Make(dtype, fused.Shape().Dimensions...))
 	probe := StopGradient(Where(LessThan(u, Scalar(g, dtype, 0.5)), OnesLike(u), Neg(OnesLike(u))))
 	dRisk := Gradient(ReduceAllSum(risk), fused)[0] // row b = ∇η_b
 	lossGrad := Gradient(p.total(loss), risk)[0]

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	. "github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 
 	"github.com/parachute-surv/goparachute/parachute/runscope"
@@ -66,30 +65,14 @@ func (p *Problem) perRun(f func(xs ...*Node) *Node, xs ...*Node) *Node {
 	return Concatenate(runscope.EachRun(len(p.Runs), f, xs...), 0)
 }
 
-// randomUniform draws values uniform in [0, 1) of shape from the run's
-// generator state (runscope.RandomUniform); on a run axis each run draws
-// its rows from its own.
-func (p *Problem) randomUniform(ctx *context.Context, g *Graph, shape shapes.Shape) *Node {
-	if p.Runs == nil {
-		return runscope.RandomUniform(ctx, g, shape)
-	}
-	k := len(p.Runs)
-	dims := slices.Clone(shape.Dimensions)
-	dims[0] /= k
-	parts := make([]*Node, k)
-	for run, root := range p.Runs {
-		parts[run] = runscope.RandomUniform(runscope.In(ctx, root), g, shapes.Make(shape.DType, dims...))
-	}
-	return Concatenate(parts, 0)
-}
-
 // ascentScales is ascentScale for each of vars (whose gradients are grad):
 // on a run axis the norm is each run's own.
 func (p *Problem) ascentScales(rho float64, vars []*context.Variable, grad []*Node) []*Node {
+	run := make([]int, len(vars))
 	byRun := make([][]*Node, p.runs())
 	for i, v := range vars {
-		k := max(p.runOf(v), 0)
-		byRun[k] = append(byRun[k], grad[i])
+		run[i] = max(p.runOf(v), 0)
+		byRun[run[i]] = append(byRun[run[i]], grad[i])
 	}
 	scale := make([]*Node, p.runs())
 	for k, gs := range byRun {
@@ -98,8 +81,8 @@ func (p *Problem) ascentScales(rho float64, vars []*context.Variable, grad []*No
 		}
 	}
 	out := make([]*Node, len(vars))
-	for i, v := range vars {
-		out[i] = scale[max(p.runOf(v), 0)]
+	for i := range vars {
+		out[i] = scale[run[i]]
 	}
 	return out
 }

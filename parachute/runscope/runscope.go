@@ -16,6 +16,7 @@
 package runscope
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
@@ -50,17 +51,20 @@ func Abs(ctx *context.Context, path string) *context.Context {
 // Relative returns a scope of a run's variable as it would be in a context of
 // the run's own: scope without the leading root ("/" when nothing is left).
 func Relative(scope, root string) string {
-	if root == "" {
+	if root == "" || !InRun(scope, root) {
 		return scope
 	}
+	if rest := scope[len(root):]; rest != "" {
+		return rest
+	}
+	return context.RootScope
+}
+
+// InRun reports whether scope lies in the run of root ("/run3"): the root
+// itself or below it ("/run30" is another run's).
+func InRun(scope, root string) bool {
 	rest, ok := strings.CutPrefix(scope, root)
-	if !ok || (rest != "" && !strings.HasPrefix(rest, "/")) {
-		return scope
-	}
-	if rest == "" {
-		return context.RootScope
-	}
-	return rest
+	return ok && (rest == "" || strings.HasPrefix(rest, "/"))
 }
 
 // RandomUniform draws values uniform in [0, 1) of the given shape from the
@@ -81,6 +85,23 @@ func RandomUniform(ctx *context.Context, g *graph.Graph, shape shapes.Shape) *gr
 	state, values := graph.RandomUniform(v.ValueGraph(g), shape)
 	v.SetValueGraph(state)
 	return values
+}
+
+// RandomUniformRuns is RandomUniform for the runs of a stack's run axis
+// (their roots): each run draws its rows of shape (the r-th of len(roots)
+// equal parts of axis 0) from its own generator state, as it draws them
+// alone. No roots: RandomUniform of ctx's run.
+func RandomUniformRuns(ctx *context.Context, g *graph.Graph, roots []string, shape shapes.Shape) *graph.Node {
+	if len(roots) == 0 {
+		return RandomUniform(ctx, g, shape)
+	}
+	dims := slices.Clone(shape.Dimensions)
+	dims[0] /= len(roots)
+	parts := make([]*graph.Node, len(roots))
+	for k, root := range roots {
+		parts[k] = RandomUniform(In(ctx, root), g, shapes.Make(shape.DType, dims...))
+	}
+	return graph.Concatenate(parts, 0)
 }
 
 // Dropout zeroes each element of x with probability rate and scales the rest
@@ -106,22 +127,35 @@ func DropoutWith(x, rnd *graph.Node, rate float64) *graph.Node {
 	return graph.Div(y, graph.ConvertDType(graph.OneMinus(r), x.DType()))
 }
 
-// EachRun applies f to each of k runs' rows of xs and returns the k
-// results. On a stack's run axis every batch holds its runs' rows one run
-// after another along axis 0 (run r's are the r-th of k equal parts); for
-// k ≤ 1 f gets xs whole.
-func EachRun(k int, f func(xs ...*graph.Node) *graph.Node, xs ...*graph.Node) []*graph.Node {
+// Split cuts x into k runs' rows. On a stack's run axis every batch holds
+// its runs' rows one run after another along axis 0: run r's are the r-th
+// of k equal parts. For k ≤ 1 it is x whole.
+func Split(k int, x *graph.Node) []*graph.Node {
 	if k <= 1 {
-		return []*graph.Node{f(xs...)}
+		return []*graph.Node{x}
 	}
-	out := make([]*graph.Node, k)
-	for run := range out {
+	n := x.Shape().Dimensions[0] / k
+	parts := make([]*graph.Node, k)
+	for r := range parts {
+		parts[r] = graph.Slice(x, graph.AxisRange(r*n, (r+1)*n))
+	}
+	return parts
+}
+
+// EachRun applies f to each of k runs' rows of xs (Split) and returns the k
+// results; for k ≤ 1 f gets xs whole.
+func EachRun(k int, f func(xs ...*graph.Node) *graph.Node, xs ...*graph.Node) []*graph.Node {
+	parts := make([][]*graph.Node, len(xs))
+	for i, x := range xs {
+		parts[i] = Split(k, x)
+	}
+	out := make([]*graph.Node, max(k, 1))
+	for r := range out {
 		rows := make([]*graph.Node, len(xs))
-		for i, x := range xs {
-			n := x.Shape().Dimensions[0] / k
-			rows[i] = graph.Slice(x, graph.AxisRange(run*n, (run+1)*n))
+		for i := range xs {
+			rows[i] = parts[i][r]
 		}
-		out[run] = f(rows...)
+		out[r] = f(rows...)
 	}
 	return out
 }
