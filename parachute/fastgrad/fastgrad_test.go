@@ -61,14 +61,7 @@ func randomTensor(rng *rand.Rand, dims ...int) *tensors.Tensor {
 // The tolerance is testutil.StockVJP (1e-9): the two differ only in
 // summation order.
 func TestMatchesStockVJPs(t *testing.T) {
-	if err := Install(); err != nil {
-		t.Fatal(err)
-	}
-	backend, err := backends.NewWithConfig("go:ops_sequential")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer backend.Finalize()
+	backend := installedBackend(t)
 	rng := rand.New(rand.NewPCG(1, 2))
 	cases := []struct {
 		name         string
@@ -142,11 +135,10 @@ func TestVersionInPath(t *testing.T) {
 	}
 }
 
-// TestSliceGradientWithoutPad: the gradient of Σ W ⊙ x[1:3, 2:] (and of a
-// second slice of the same x, whose gradients add) is W put back at the
-// sliced positions and 0 elsewhere, built without Pad, which the pure-Go
-// backend lacks; and second order, through a product with x, it holds too.
-func TestSliceGradientWithoutPad(t *testing.T) {
+// installedBackend installs the overrides and returns the pure-Go backend,
+// finalized when the test ends.
+func installedBackend(t *testing.T) backends.Backend {
+	t.Helper()
 	if err := Install(); err != nil {
 		t.Fatal(err)
 	}
@@ -154,6 +146,17 @@ func TestSliceGradientWithoutPad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(backend.Finalize)
+	return backend
+}
+
+// TestSliceGradientWithoutPad: the gradient of Σ W ⊙ x[1:3, 2:] + Σ x[0]²
+// (two slices of the same x, whose gradients add) is W put back at the
+// sliced positions, 2·x on row 0 and 0 elsewhere, built without Pad, which
+// the pure-Go backend lacks; at second order (through the square) it holds
+// too.
+func TestSliceGradientWithoutPad(t *testing.T) {
+	backend := installedBackend(t)
 	exec, err := NewExec(backend, func(x, w *Node) []*Node {
 		part := Slice(x, AxisRange(1, 3), AxisRange(2))  // [2, 2] of [4, 4]
 		first := Slice(x, AxisRange(0, 1), AxisRange(0)) // row 0
