@@ -1,9 +1,25 @@
-# Sourced by bench/gpu.sh and bench/gpu-stack.sh (OUT and log set): finds
-# JAX's PJRT CUDA plugin, the CUDA data folder (libdevice, ptxas) and the
-# NVIDIA libraries; sets GOMLX_BACKEND=xla:<plugin>, XLA_FLAGS and
+# Sourced by the GPU queue's scripts (bench/gpu-queue.md; OUT and log set):
+# finds JAX's PJRT CUDA plugin, the CUDA data folder (libdevice, ptxas) and
+# the NVIDIA libraries; sets GOMLX_BACKEND=xla:<plugin>, XLA_FLAGS and
 # LD_LIBRARY_PATH (never downloads: GOMLX_NO_AUTO_INSTALL=1); writes
 # $OUT/environment.json; unpacks bench/bin's binaries and sets BIN to the
 # first that runs a 2-op graph on the plugin ($OUT/backends.json).
+#
+# GPU_DRY_RUN=1 (bench/gpu-queue.sh --dry-run) rehearses a script on a
+# machine without a GPU: BIN is cmd/parachute built here with go build, on
+# the pure-Go backend, and DRY_RUN=1 tells the script to shrink its work.
+if [ "${GPU_DRY_RUN:-0}" = 1 ]; then
+  export DRY_RUN=1 GOMLX_BACKEND=go:ops_sequential GOMLX_NO_AUTO_INSTALL=1
+  PY="${PYTHON:-python3}"
+  BIN_DIR="$(mktemp -d)"
+  log "dry run: building cmd/parachute for the pure-Go backend"
+  go build -tags nohdf5 -o "$BIN_DIR/parachute" ./cmd/parachute || { echo "go build failed" >&2; exit 1; }
+  BIN="$BIN_DIR/parachute"
+  printf '{"gpu": "none (dry run on %s, %s CPUs)", "dry_run": true}\n' "$(uname -m)" "$(nproc)" >"$OUT/environment.json"
+  "$BIN" backends --json --smoke >"$OUT/backends.json" || { echo "the dry-run binary failed its 2-op graph" >&2; exit 1; }
+  return 0 2>/dev/null || exit 0
+fi
+export DRY_RUN=0
 PY="${PYTHON:-python3}"
 SITE="$("$PY" -c 'import jax, os; print(os.path.dirname(os.path.dirname(jax.__file__)))')"
 PLUGIN="$(find "$SITE/jax_plugins" -name 'xla_cuda_plugin.so' 2>/dev/null | head -n 1)"

@@ -1,61 +1,66 @@
 #!/usr/bin/env bash
-# Stacked runs on a GPU (issue 20), for a machine with an NVIDIA GPU, Python
-# with PyTorch and JAX's PJRT CUDA plugin, no Go toolchain and no internet;
-# it runs the binaries bench/build-gpu-binaries.sh built beforehand
-# (bench/bin/, carried with the working tree). Writes to $OUT (default
-# bench/results/gpu-stack-<date>), within about 9 minutes:
+# GPU queue item 1 (bench/gpu-queue.md): stacked runs on a GPU, for a machine
+# with an NVIDIA GPU, Python with PyTorch and JAX's PJRT CUDA plugin, no Go
+# toolchain and no internet; it runs the binaries
+# bench/build-gpu-binaries.sh built beforehand (bench/bin/, carried with the
+# working tree). Writes to $OUT (default bench/results/gpu-stack-<date>),
+# within ITEM_LIMIT seconds (bench/gpu-lib.sh; each step has its own limit
+# and is skipped when the time left is too short):
 #   1. float32 matrix products: the CUDA backend's risks against the CPU
 #      backend's for the same weights with PARACHUTE_XLA_FLOAT32=default
 #      (XLA's DEFAULT precision, TF32) and =full, and the step time with full;
-#   2. `parachute bench --stack K` in the paper profile for K = 1, 5, 20 and
-#      60 on the run axis, GCS at K = 20 on the run axis, and K = 5 as
-#      replicas (each its own process and time limit; sizes are skipped once
-#      BUDGET seconds are used);
-#   3. the PyTorch reference's training step on CUDA (bench/torch_reference.py,
+#   2. the PyTorch reference's training step on CUDA (bench/torch_reference.py,
 #      full float32 and TF32): the same runs one after another cost K × its
 #      step time × the steps of an epoch;
+#   3. `parachute bench --stack K` in the paper profile for K = 1, 5, 20 and
+#      60 on the run axis, GCS at K = 20 on the run axis, and K = 5 as
+#      replicas (each its own process and time limit);
 #   4. summary.md and summary.json: seconds per epoch per run for each K,
 #      speed-ups over K = 1 and over PyTorch one run after another, and the
 #      full paper protocol's training time extrapolated from them.
+# GPU_DRY_RUN=1 rehearses it on the CPU (bench/gpu-env.sh): quick profile,
+# K = 1 and 2, a few steps, PyTorch on the CPU if it is installed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-OUT="${OUT:-bench/results/gpu-stack-$(date -u +%Y%m%d)}"
-mkdir -p "$OUT"
-exec 2> >(tee -a "$OUT/log.txt" >&2) # everything said on stderr is kept
-log() { echo "== $*" >&2; }
+. bench/gpu-lib.sh gpu-stack
 
-. bench/gpu-env.sh # sets PY and BIN; writes $OUT/environment.json and backends.json
+. bench/gpu-env.sh # sets PY, BIN and DRY_RUN; writes $OUT/environment.json and backends.json
+
+PROFILE=paper STEPS=20 PREDICTIONS=5 TORCH_DEVICE=cuda SIZES="1 5 20 60"
+if [ "$DRY_RUN" = 1 ]; then PROFILE=quick STEPS=2 PREDICTIONS=1 TORCH_DEVICE=cpu SIZES="1 2"; fi
 
 for mode in default full; do
-  log "risks against the CPU backend, PARACHUTE_XLA_FLOAT32=$mode"
-  PARACHUTE_XLA_FLOAT32=$mode timeout 150 "$BIN" bench --compare-cpu --compare-only >"$OUT/compare-float32-$mode.json" || log "failed"
+  PARACHUTE_XLA_FLOAT32=$mode step "risks against the CPU backend, PARACHUTE_XLA_FLOAT32=$mode" 90 \
+    "$BIN" bench --compare-cpu --compare-only >"$OUT/compare-float32-$mode.json"
 done
-log "step time with PARACHUTE_XLA_FLOAT32=full"
-PARACHUTE_XLA_FLOAT32=full timeout 120 "$BIN" bench --steps 20 --predictions 5 >"$OUT/bench-float32-full.json" || log "failed"
+for mode in full default; do # the step time in both modes, one after the other in one run
+  PARACHUTE_XLA_FLOAT32=$mode step "step time with PARACHUTE_XLA_FLOAT32=$mode" 90 \
+    "$BIN" bench --steps "$STEPS" --predictions "$PREDICTIONS" >"$OUT/bench-float32-$mode.json"
+done
+
+: >"$OUT/pytorch-step.jsonl"
+if "$PY" -c 'import torch' 2>/dev/null; then
+  step "PyTorch reference step ($TORCH_DEVICE, float32)" 60 "$PY" bench/torch_reference.py --device "$TORCH_DEVICE" --steps "$STEPS" --json >>"$OUT/pytorch-step.jsonl"
+  [ "$DRY_RUN" = 1 ] || step "PyTorch reference step ($TORCH_DEVICE, TF32)" 60 "$PY" bench/torch_reference.py --device "$TORCH_DEVICE" --steps "$STEPS" --json --tf32 >>"$OUT/pytorch-step.jsonl"
+else
+  log "no PyTorch here: its reference is skipped"
+fi
 
 # XLA compiles a stack's graph once (29 s for one run on the H200 of
 # 2026-11-27); on the run axis the graph is about one run's size, but K
 # replicas make it K times larger, so each size gets its own process and
-# time limit, and sizes are skipped once the script has used BUDGET seconds
-# (default 480), leaving time for the PyTorch reference.
-BUDGET="${BUDGET:-480}"
+# time limit.
 stack() { # stack OPTIMIZER LAYOUT K LIMIT
-  if [ "$SECONDS" -gt "$BUDGET" ]; then log "skipped $1 $2 K=$3: ${SECONDS}s used of ${BUDGET}s"; return; fi
-  log "bench --stack $3 (paper profile, $1, $2)"
-  timeout "$4" "$BIN" bench --stack "$3" --optimizer "$1" --stack-layout "$2" --stack-profile paper --stack-epochs 3 >"$OUT/stack-$1-$2-k$3.json" ||
-    { log "$1 $2 K=$3 did not finish within $4 s"; rm -f "$OUT/stack-$1-$2-k$3.json"; }
+  step "bench --stack $3 ($PROFILE profile, $1, $2)" "$4" \
+    "$BIN" bench --stack "$3" --optimizer "$1" --stack-layout "$2" --stack-profile "$PROFILE" --stack-epochs 3 >"$OUT/stack-$1-$2-k$3.json" ||
+    rm -f "$OUT/stack-$1-$2-k$3.json"
 }
-stack adamw axis 1 120
-stack adamw axis 5 150
-stack adamw axis 20 180
-stack gcs axis 20 180
-stack adamw axis 60 240
-stack adamw replicas 5 200
-
-log "PyTorch reference step on CUDA: float32, then TF32"
-: >"$OUT/pytorch-step.jsonl"
-timeout 120 "$PY" bench/torch_reference.py --device cuda --steps 30 --json >>"$OUT/pytorch-step.jsonl" || true
-timeout 120 "$PY" bench/torch_reference.py --device cuda --steps 30 --json --tf32 >>"$OUT/pytorch-step.jsonl" || true
+for k in $SIZES; do
+  stack adamw axis "$k" $((80 + k))
+  [ "$k" = 20 ] && stack gcs axis 20 120
+done
+[ "$DRY_RUN" = 1 ] && stack gcs axis 2 60
+stack adamw replicas 5 150
 
 "$PY" - "$OUT" <<'PYEOF'
 import json, os, re, sys
@@ -108,11 +113,27 @@ if adamw:
                            "note": "extrapolated from synth:pda fold 0's epoch time as if every fold cost the same; evaluation not included"}
     lines += ["", "Full paper protocol (3 cohorts × 4 ratios × 5/4/5 folds × AdamW and GCS, 800 epochs), extrapolated at K = %d: %.1f minutes of training%s." %
               (best["k"], minutes, "" if gcs_factor else " (GCS costed as AdamW: its run did not finish)")]
+lines += ["", "## Float32", "", "Float32 matrix products, same weights and batch (risks ≈ 0.1): the GPU's and the CPU backend's relative error against the float64 model, and the largest |Δrisk| between them.", "",
+          "| PARACHUTE_XLA_FLOAT32 | GPU vs float64 | CPU vs float64 | max abs(Δrisk) GPU vs CPU | full float32 (within 10× the CPU's error) |", "|---|---|---|---|---|"]
 for mode in ("default", "full"):
     c = load("compare-float32-%s.json" % mode)
-    if c:
-        summary["float32_" + mode] = c.get("agreement_with_cpu")
-        lines.append("PARACHUTE_XLA_FLOAT32=%s: %s" % (mode, json.dumps(c.get("agreement_with_cpu"))))
+    a = c and c.get("agreement_with_cpu")
+    if a:
+        full = a["other_rel_err_vs_float64"] <= 10 * max(a["reference_rel_err_vs_float64"], 1e-12)
+        summary["float32_" + mode] = {k: a[k] for k in ("max_abs_diff", "reference_rel_err_vs_float64", "other_rel_err_vs_float64")} | {"full_float32": full}
+        lines.append("| %s | %.2g | %.2g | %.2g | %s |" % (mode, a["other_rel_err_vs_float64"], a["reference_rel_err_vs_float64"], a["max_abs_diff"], "yes" if full else "no"))
+    else:
+        lines.append("| %s | did not finish | | | |" % mode)
+steps_ms = {}
+for mode in ("full", "default"):
+    b = load("bench-float32-%s.json" % mode)
+    if b:
+        steps_ms[mode] = b["result"]["step_ms_median"]
+        summary["step_ms_float32_" + mode] = b["result"]["step_ms_median"]
+        lines.append("Training step (`parachute bench`, %s) with PARACHUTE_XLA_FLOAT32=%s: median %.1f ms, first (compiling) %.1f s, inference %.0f patients/s." %
+                     (b["result"]["workload"], mode, b["result"]["step_ms_median"], b["result"]["first_step_ms"] / 1000, b["result"]["patients_per_second"]))
+if len(steps_ms) == 2:
+    lines.append("full / default step time: %.2f×." % (steps_ms["full"] / steps_ms["default"]))
 json.dump(summary, open(os.path.join(out, "summary.json"), "w"), indent=2)
 open(os.path.join(out, "summary.md"), "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
