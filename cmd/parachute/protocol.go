@@ -228,9 +228,9 @@ type stackFlags struct {
 
 func addStackFlags(fs *flag.FlagSet) stackFlags {
 	return stackFlags{
-		stack: fs.Int("stack", 0, fmt.Sprintf("most runs trained together in one graph, each with its own parameters, batches and\n"+
-			"random streams and the same results as alone; 1: one run at a time; 0: automatic, up to %d on\n"+
-			"an XLA backend and 1 on the pure-Go one, where stacking measured no faster", experiment.MaxStack)),
+		stack: fs.Int("stack", 0, "most runs trained together in one graph, each with its own parameters, batches and\n"+
+			"random streams and the same results as alone; 1 or 0 (automatic): one run at a time, as stacking\n"+
+			"measured no faster on the CPU or on an H200 (bench/results/gpu-stack-20261204)"),
 		memory: fs.String("stack-memory", "", "memory all stacks together may hold, e.g. 80GiB: a stack takes no more runs than fit\n"+
 			"(each estimated from its training graph); default half the host's available memory on the\n"+
 			"pure-Go backend and none on XLA, whose device memory GoMLX does not show; \"none\": no limit"),

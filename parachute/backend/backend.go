@@ -198,7 +198,7 @@ func Describe() (Report, error) {
 	if !pureGo(r.Config) {
 		r.Float32 = os.Getenv(Float32Env)
 		if r.Float32 == "" {
-			r.Float32 = "default (XLA's DEFAULT precision: TF32 on NVIDIA Ampere and later)"
+			r.Float32 = "full (full float32 products; " + Float32Env + "=default for XLA's TF32)"
 		}
 	}
 	if s, ok := BLAS(); ok {
@@ -210,19 +210,25 @@ func Describe() (Report, error) {
 // Float32Env names the environment variable that sets how an XLA backend
 // multiplies float32 matrices:
 //
-//   - "" or "default": XLA's DEFAULT precision, which on NVIDIA GPUs from
-//     Ampere on means TF32 tensor cores (10-bit mantissas; the H200 run of
-//     2026-11-27 measured risks 1.3e-4 from the CPU's);
-//   - "tf32": TF32 asked for explicitly (GoMLX's "tf32" plugin option);
-//   - "full": full float32 products. GoMLX v0.26 emits every DotGeneral at
-//     DEFAULT precision and offers no HIGHEST (go-xla's builder has
-//     Precision and Algorithm; GoMLX's backend sets only the TF32 algorithm),
-//     and XLA has no flag for its TF32 default, so this asks from outside:
-//     NVIDIA_TF32_OVERRIDE=0 (cuBLAS and cuDNN never use TF32) and
-//     --xla_gpu_enable_triton_gemm=false in XLA_FLAGS (matrix products go to
-//     cuBLAS rather than XLA's Triton kernels, which the override does not
-//     reach). Whether it gives full float32 is measured by bench/gpu.sh
-//     (risks against the CPU backend), not assumed.
+//   - "" or "full" (the default): full float32 products. GoMLX v0.26 emits
+//     every DotGeneral at XLA's DEFAULT precision and offers no HIGHEST
+//     (go-xla's builder has Precision and Algorithm; GoMLX's backend sets
+//     only the TF32 algorithm), and XLA has no flag for its TF32 default, so
+//     this asks from outside: NVIDIA_TF32_OVERRIDE=0 (cuBLAS and cuDNN never
+//     use TF32) and --xla_gpu_enable_triton_gemm=false in XLA_FLAGS (matrix
+//     products go to cuBLAS rather than XLA's Triton kernels, which the
+//     override does not reach). Measured on an H200 (2026-12-04,
+//     bench/results/gpu-stack-20261204): the paper-size model's risks are
+//     9.3e-7 (relative) from the float64 model's, as the CPU backend's are
+//     (6.1e-7), 1.5e-7 from the CPU's; a training step takes 22.9 ms against
+//     17.0 ms in TF32 (1.35×), and PyTorch's float32 step 27.9 ms.
+//   - "default": XLA's DEFAULT precision, which on NVIDIA GPUs from Ampere
+//     on means TF32 tensor cores (10-bit mantissas): the same risks are
+//     1.5e-3 from the float64 model's and 1.3e-4 from the CPU's. Faster, but
+//     a run's numbers then differ from the CPU backend's and from PyTorch's
+//     float32 ones beyond float32 rounding, so it is a choice, not the
+//     default;
+//   - "tf32": TF32 asked for explicitly (GoMLX's "tf32" plugin option).
 //
 // The pure-Go backend always computes in full float32.
 const Float32Env = "PARACHUTE_XLA_FLOAT32"
@@ -234,7 +240,7 @@ func xlaFloat32(config, mode string, getenv func(string) string) (string, map[st
 	name, _, _ := strings.Cut(config, ":")
 	xla := isXLA(name)
 	switch mode {
-	case "", "default":
+	case "default":
 		return config, nil, nil
 	case "tf32":
 		if !xla {
@@ -244,7 +250,7 @@ func xlaFloat32(config, mode string, getenv func(string) string) (string, map[st
 			return config + ",tf32", nil, nil
 		}
 		return config + ":tf32", nil, nil
-	case "full":
+	case "", "full":
 		if !xla {
 			return config, nil, nil
 		}
@@ -257,5 +263,5 @@ func xlaFloat32(config, mode string, getenv func(string) string) (string, map[st
 		}
 		return config, env, nil
 	}
-	return "", nil, fmt.Errorf("%s=%q: want default, tf32 or full", Float32Env, mode)
+	return "", nil, fmt.Errorf("%s=%q: want full (the default), default (XLA's own: TF32 on NVIDIA GPUs) or tf32", Float32Env, mode)
 }

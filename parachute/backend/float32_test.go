@@ -14,7 +14,9 @@ func TestXLAFloat32(t *testing.T) {
 		config, mode, want string
 		env                map[string]string
 	}{
-		{"xla:/p/cuda.so", "", "xla:/p/cuda.so", nil},
+		{"xla:/p/cuda.so", "default", "xla:/p/cuda.so", nil},
+		{"xla:/p/cuda.so", "", "xla:/p/cuda.so", map[string]string{"NVIDIA_TF32_OVERRIDE": "0", // full by default
+			"XLA_FLAGS": "--xla_gpu_cuda_data_dir=/cuda --xla_gpu_enable_triton_gemm=false"}},
 		{"xla:/p/cuda.so", "tf32", "xla:/p/cuda.so,tf32", nil},
 		{"xla", "tf32", "xla:tf32", nil},
 		{"xla:/p/cuda.so", "full", "xla:/p/cuda.so", map[string]string{"NVIDIA_TF32_OVERRIDE": "0",

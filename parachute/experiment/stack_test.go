@@ -24,6 +24,10 @@ import (
 
 // stackConfigs are three runs that differ in fold-independent settings
 // only: missing ratio and seed (dropout active, masking active).
+
+// testStack is the stack limit the tests ask for (--stack 20).
+const testStack = 20
+
 func stackConfigs(t *testing.T, optimizer, network string, compat bool) []TrainConfig {
 	t.Helper()
 	var cfgs []TrainConfig
@@ -227,14 +231,14 @@ func TestRunAllStackedEqualsOneAtATime(t *testing.T) {
 	}
 	runs[4].Train.Optimizer = "gcs" // a group of its own
 	stacked, alone := t.TempDir(), t.TempDir()
-	plan, err := planStacks(stacked, runs, 1, RunOptions{Cohorts: &CohortCache{}, Stack: MaxStack})
+	plan, err := planStacks(stacked, runs, 1, RunOptions{Cohorts: &CohortCache{}, Stack: testStack})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := [][]int{{4}, {0, 1, 2, 3, 5}}; !reflect.DeepEqual(plan, want) && !reflect.DeepEqual(plan, [][]int{{0, 1, 2, 3, 5}, {4}}) {
 		t.Fatalf("plan %v, want the stack %v", plan, want[1])
 	}
-	a, err := RunAll(stacked, runs, 1, nil, RunOptions{Stack: MaxStack})
+	a, err := RunAll(stacked, runs, 1, nil, RunOptions{Stack: testStack})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -97,7 +97,7 @@ func TestPlanStacksFitsTheMemoryBudget(t *testing.T) {
 	}
 	for _, workers := range []int{1, 2} {
 		budget := int64(workers) * perRun * 5 / 2
-		plan, err := planStacks(t.TempDir(), runs, workers, RunOptions{Cohorts: &CohortCache{}, Stack: MaxStack, StackMemory: budget})
+		plan, err := planStacks(t.TempDir(), runs, workers, RunOptions{Cohorts: &CohortCache{}, Stack: testStack, StackMemory: budget})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,7 +105,7 @@ func TestPlanStacksFitsTheMemoryBudget(t *testing.T) {
 			t.Errorf("%d workers, budget %d B (%d B per run): plan %v, want %v", workers, budget, perRun, plan, want)
 		}
 	}
-	plan, err := planStacks(t.TempDir(), runs, 1, RunOptions{Cohorts: &CohortCache{}, Stack: MaxStack, StackMemory: -1})
+	plan, err := planStacks(t.TempDir(), runs, 1, RunOptions{Cohorts: &CohortCache{}, Stack: testStack, StackMemory: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

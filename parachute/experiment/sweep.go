@@ -234,34 +234,31 @@ func RunAll(root string, runs []RunConfig, workers int, progress io.Writer, opts
 	return results, nil
 }
 
-// MaxStack is the most runs RunAll stacks in one graph by default on an
-// accelerator (see AutoStack).
-const MaxStack = 20
-
 // AutoStack is the most runs RunAll stacks in one graph when not told
-// (RunOptions.Stack 0): MaxStack on XLA backends, where a step of these small
-// models is bound by launch latency and stacking is what the feature is for,
-// and 1 on the pure-Go backend, where a step is bound by its arithmetic
-// (BLAS and element-wise kernels take over 90 % of it) and stacking measured
-// no faster in either layout: the quick protocol of synth:pda took 47.1 s
-// stacked as replicas and 43.1 s one run at a time on 2 cores
-// (bench/results/stack-cpu-20261202), and 33.9 s on the run axis against
-// 35.5 s one at a time (1.05×; 0.93× with two workers,
+// (RunOptions.Stack 0): one, on every backend, because stacking measured
+// no faster on any. On the pure-Go backend a step is bound by its
+// arithmetic (BLAS and element-wise kernels take over 90 % of it): the quick
+// protocol of synth:pda took 47.1 s stacked as replicas and 43.1 s one run
+// at a time on 2 cores (bench/results/stack-cpu-20261202), and 33.9 s on the
+// run axis against 35.5 s (1.05×; 0.93× with two workers,
 // bench/results/stack-cpu-axis-20261202), while a stack of 20 held 4–7× the
-// memory of one run. --stack K stacks on any backend.
+// memory of one run. On XLA, on an H200 (2026-12-04,
+// bench/results/gpu-stack-20261204), a paper-profile epoch of synth:pda
+// fold 0 took 0.127 s alone and 0.132 s per run in a stack of 5 on the run
+// axis (0.97×: the step's time grows with K, so it is not bound by launch
+// latency), and compiling took 96 s against 32 s; stacks of 20 and 60 did
+// not compile and train 3 epochs within 100 s. --stack K stacks on any
+// backend.
 func AutoStack() int {
-	if backend.PureGo() {
-		return 1
-	}
-	return MaxStack
+	return 1
 }
 
 // DefaultWorkers is how many jobs RunAll's callers train at a time when not
 // told: one per CPU this process may use on the pure-Go backend, where the
 // cores are the parallelism (runtime.NumCPU honours the CPU affinity a batch
-// scheduler sets), and one on XLA backends, where one device trains and a
-// stack of up to AutoStack runs is the parallelism (more workers would cut
-// each group of runs into as many smaller stacks).
+// scheduler sets), and one on XLA backends, where one device trains (with
+// --stack K, more workers would cut each group of runs into as many smaller
+// stacks; whether several runs share a GPU well is not measured).
 func DefaultWorkers() int {
 	if backend.PureGo() {
 		return runtime.NumCPU()
