@@ -9,6 +9,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p bench/bin
+# The code the binaries are built from (bench/gpu-cache.sh reuses runs only
+# across binaries of the same code): the tracked Go sources and modules, as
+# committed or staged. Uncommitted edits would make it lie, so refuse them.
+if ! git diff --quiet -- '*.go' go.mod go.sum; then
+  echo "unstaged changes to Go sources or modules: commit or stage them first" >&2; exit 1
+fi
+git ls-files -s -- '*.go' go.mod go.sum | git hash-object --stdin >bench/bin/CODE_ID
 build() { # build NAME [go flags...]
   local name="$1"; shift
   CGO_ENABLED=1 go build "$@" -tags xla,nohdf5 -trimpath -ldflags "-s -w" -o "bench/bin/$name" ./cmd/parachute

@@ -9,7 +9,9 @@
 #               what is left of ITEM_LIMIT less RESERVE (what the script
 #               keeps for its summary); a step that would get under a
 #               quarter of its SECONDS is skipped and said so, and a step
-#               that runs out of time is said so. Returns CMD's status.
+#               that runs out of time is said so. SECONDS "rest" gives the
+#               step all that is left (skipped under a minute). Returns
+#               CMD's status (124 when skipped or out of time).
 #
 # Usage at the top of a script: . bench/gpu-lib.sh <default results name>
 OUT="${OUT:-bench/results/$1-$(date -u +%Y%m%d)}"
@@ -21,6 +23,7 @@ log() { echo "== $(date -u +%H:%M:%S) [${SECONDS}s] $*" >&2; }
 step() { # step NAME SECONDS CMD...
   local name="$1" want="$2"; shift 2
   local left=$((ITEM_LIMIT - RESERVE - SECONDS))
+  [ "$want" = rest ] && want=$((left > 240 ? left : 240))
   local limit=$((want < left ? want : left))
   if [ "$limit" -lt $((want / 4)) ]; then
     log "skipped $name: ${left}s left of ${ITEM_LIMIT}s, it wants ${want}s"

@@ -5,6 +5,7 @@ package data
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -102,6 +103,40 @@ func Write(c *Cohort, dir string, style SplitStyle) error {
 			return err
 		}
 		if err := atomicfile.Write(syntheticPath(dir, c.Name), raw); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cohortPaths are the paths a cohort owns in a data folder: its split
+// folder, its features folder (slide and CT features, CellViT summaries,
+// tumour masks) and its synthetic ground truth.
+func cohortPaths(dir, cohort string) []string {
+	return []string{filepath.Dir(splitPath(dir, cohort)), filepath.Join(dir, "features", cohort), syntheticPath(dir, cohort)}
+}
+
+// CohortFiles lists, relative to dir, the paths of cohort that dir already
+// holds (see [RemoveCohort]); empty when none. [Write] into a folder that
+// holds the cohort would mix the new cohort's files with the old one's
+// (slides and series of patients the new cohort does not have), so callers
+// check first.
+func CohortFiles(dir, cohort string) []string {
+	var held []string
+	for _, p := range cohortPaths(dir, cohort) {
+		if _, err := os.Stat(p); err == nil {
+			rel, _ := filepath.Rel(dir, p)
+			held = append(held, rel)
+		}
+	}
+	return held
+}
+
+// RemoveCohort deletes what cohort owns in dir: labels_splits/<cohort>,
+// features/<cohort> and synthetic/<cohort>.json. Other cohorts stay.
+func RemoveCohort(dir, cohort string) error {
+	for _, p := range cohortPaths(dir, cohort) {
+		if err := os.RemoveAll(p); err != nil {
 			return err
 		}
 	}

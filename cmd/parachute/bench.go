@@ -4,7 +4,6 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"strconv"
@@ -22,14 +21,14 @@ import (
 )
 
 func runBackends(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("backends", flag.ContinueOnError)
+	fs := newFlags("backends", `Says which GoMLX backend this binary selects and why (GOMLX_BACKEND or the default),
+which backends are compiled in, whether XLA is, and the backend's own description
+(for XLA: the PJRT plugin and its API version). An unknown GOMLX_BACKEND is an
+error that lists the valid ones.`, "parachute backends --smoke")
 	asJSON := fs.Bool("json", false, "print JSON")
 	smoke := fs.Bool("smoke", false, "also run a 2-op graph (2x + 1) on the selected backend")
 	install := fs.Bool("install-plugins", false, "download GoMLX's PJRT plugins (CPU; CUDA when a GPU is present) into ~/.local/lib/go-xla (needs internet and an XLA build)")
-	if err := parseFlags(fs, args, stderr, "usage: parachute backends [--json] [--smoke]\n\n"+
-		"Says which GoMLX backend this binary selects and why (GOMLX_BACKEND or the default),\n"+
-		"which backends are compiled in, whether XLA is, and the backend's own description\n"+
-		"(for XLA: the PJRT plugin and its API version).\n\nflags:\n"); err != nil {
+	if err := fs.parse(args, stdout, stderr); err != nil {
 		return err
 	}
 	if *install {
@@ -77,26 +76,41 @@ func twoOpGraph(b backends.Backend) ([]float32, error) {
 }
 
 func runBench(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs := newFlags("bench", `Runs the fixed benchmark workload (batch 16; 8 slides × 768; 4 series × 16 slices × 1024;
+paper-size model) on the backend GOMLX_BACKEND selects and prints JSON: ms per training
+step (median after a first, compiling step, reported apart), patients/s at inference,
+peak host memory. bench/torch_reference.py runs the same workload in PyTorch.
+With --stack: seconds per training epoch of K runs of synth:pda fold 0 stacked in one
+graph, for each K, and the speed-up over training them one at a time.`, "parachute bench --steps 5 --predictions 5")
 	steps := fs.Int("steps", 10, "timed training steps (median reported)")
 	predictions := fs.Int("predictions", 20, "timed inference calls (median reported)")
-	optimizer := fs.String("optimizer", "adamw", "training step: adamw, gcs, sam, crsam or gradvac")
+	optimizer := optimizerFlag(fs.FlagSet, "adamw")
 	compare := fs.Bool("compare-cpu", false, "also check that the selected backend's risks match the pure-Go backend's with the same weights")
 	compareDType := fs.String("compare-dtype", "float32", "model dtype of the comparison: float32, or float64 to take float32 rounding (and TF32) out of it")
 	skipTiming := fs.Bool("compare-only", false, "with --compare-cpu: skip the timings")
 	stack := fs.String("stack", "", "instead: time training epochs of K runs stacked in one graph, for each K of a list (e.g. 1,5,20,60)")
-	stackProfile := fs.String("stack-profile", experiment.ProfilePaper, "with --stack: the runs' profile")
+	stackProfile := fs.String("stack-profile", experiment.ProfilePaper, "with --stack: the runs' profile ("+strings.Join(experiment.Profiles, ", ")+")")
 	stackEpochs := fs.Int("stack-epochs", 3, "with --stack: epochs per size (the first, compiling, reported apart)")
 	stackLayout := fs.String("stack-layout", "auto", "with --stack: how a stack holds its runs: axis (one network with a leading run axis),\n"+
 		"replicas (K copies of a run's graph) or auto (the run axis where the runs allow it)")
-	if err := parseFlags(fs, args, stderr, "usage: parachute bench [--steps N] [--predictions N] [--optimizer adamw] [--compare-cpu]\n"+
-		"       parachute bench --stack 1,5,20,60 [--stack-profile paper] [--stack-epochs 3] [--stack-layout auto] [--optimizer adamw]\n\n"+
-		"Runs the fixed benchmark workload (batch 16; 8 slides × 768; 4 series × 16 slices × 1024;\n"+
-		"paper-size model) on the backend GOMLX_BACKEND selects and prints JSON: ms per training\n"+
-		"step (median after a first, compiling step, reported apart), patients/s at inference,\n"+
-		"peak host memory. bench/torch_reference.py runs the same workload in PyTorch.\n"+
-		"With --stack: seconds per training epoch of K runs of synth:pda fold 0 stacked in one\n"+
-		"graph, for each K, and the speed-up over training them one at a time.\n\nflags:\n"); err != nil {
+	var sizes []int
+	if err := fs.parse(args, stdout, stderr, atLeast("steps", steps, 1, ""), atLeast("predictions", predictions, 1, ""),
+		oneOf("optimizer", optimizer, experiment.Optimizers...), oneOf("compare-dtype", compareDType, "float32", "float64"),
+		oneOf("stack-profile", stackProfile, experiment.Profiles...), atLeast("stack-epochs", stackEpochs, 2, "the first compiles"),
+		oneOf("stack-layout", stackLayout, "auto", "axis", "replicas"),
+		check(func() error {
+			for _, f := range splitNames(*stack) {
+				k, err := strconv.Atoi(f)
+				if err != nil || k < 1 || k > 4096 {
+					return fmt.Errorf("--stack %q: want a list of sizes from 1 to 4096, e.g. 1,5,20,60", *stack)
+				}
+				sizes = append(sizes, k)
+			}
+			if *stack != "" && len(sizes) == 0 {
+				return fmt.Errorf("--stack %q: want a list of sizes from 1 to 4096, e.g. 1,5,20,60", *stack)
+			}
+			return nil
+		})); err != nil {
 		return err
 	}
 	b, err := backend.New()
@@ -107,14 +121,6 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		layout, err := experiment.ParseStackLayout(*stackLayout)
 		if err != nil {
 			return fmt.Errorf("--stack-layout: %w", err)
-		}
-		var sizes []int
-		for _, f := range strings.Split(*stack, ",") {
-			k, err := strconv.Atoi(strings.TrimSpace(f))
-			if err != nil || k < 1 {
-				return fmt.Errorf("--stack %q: want a list of sizes ≥ 1, e.g. 1,5,20,60", *stack)
-			}
-			sizes = append(sizes, k)
 		}
 		res, err := experiment.BenchStack(b, experiment.BenchStackOptions{Profile: *stackProfile, Optimizer: *optimizer, Sizes: sizes, Epochs: *stackEpochs, Layout: layout})
 		if err != nil {
@@ -137,12 +143,8 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	}
 	if *compare {
 		dtype := dtypes.Float32
-		switch *compareDType {
-		case "float32":
-		case "float64":
+		if *compareDType == "float64" {
 			dtype = dtypes.Float64
-		default:
-			return fmt.Errorf("--compare-dtype %q (want float32 or float64)", *compareDType)
 		}
 		cpu, err := backends.NewWithConfig(backend.Default)
 		if err != nil {

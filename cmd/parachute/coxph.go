@@ -3,27 +3,21 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"strings"
 
 	"github.com/parachute-surv/goparachute/parachute/baselines/linear"
 )
 
-const coxphUsage = `usage: parachute coxph --data X.csv --covariates a,b,... [--ties breslow|efron] [--ridge THETA]
-
-Fits a Cox proportional-hazards model by Newton-Raphson as R's coxph does and
+const coxphAbout = `Fits a Cox proportional-hazards model by Newton-Raphson as R's coxph does and
 prints one JSON object: coef and se by covariate (null for a column collinear
 with others), loglik and loglik_null (the log partial likelihood at the fit
 and at 0, without the penalty), penalty, iterations, converged and R's
 warnings. X.csv has a header and the columns time, event (1/0 or true/false)
-and the covariates.
-
-flags:
-`
+and the covariates; --data - reads standard input.`
 
 // coxphJSON is the output of parachute coxph.
 type coxphJSON struct {
@@ -42,26 +36,26 @@ type coxphJSON struct {
 }
 
 func runCoxPH(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("coxph", flag.ContinueOnError)
-	dataPath := fs.String("data", "", "CSV with time, event and the covariates (required)")
+	fs := newFlags("coxph", coxphAbout, "parachute coxph --data parachute/baselines/linear/testdata/data/lung.csv --covariates age,sex,ph.ecog")
+	dataPath := fs.String("data", "", "CSV with time, event and the covariates; - for standard input (required)")
 	covariates := fs.String("covariates", "", "comma-separated covariate columns (required)")
 	tiesFlag := fs.String("ties", "efron", "breslow or efron (R's default)")
-	ridge := fs.Float64("ridge", 0, "θ of the ridge penalty (θ/2)‖β‖² (R: ridge(..., theta = θ, scale = FALSE))")
-	if err := parseFlags(fs, args, stderr, coxphUsage); err != nil {
+	ridge := fs.Float64("ridge", 0, "θ ≥ 0 of the ridge penalty (θ/2)‖β‖² (R: ridge(..., theta = θ, scale = FALSE))")
+	if err := fs.parse(args, stdout, stderr, required("data", "covariates"), existingFile("data", dataPath),
+		oneOf("ties", tiesFlag, "breslow", "efron"), positive("ridge", ridge, "no penalty")); err != nil {
 		return err
-	}
-	if *dataPath == "" || *covariates == "" {
-		return errors.New("--data and --covariates are required")
-	}
-	if *ridge < 0 {
-		return fmt.Errorf("--ridge %v must not be negative", *ridge)
 	}
 	ties, err := linear.ParseTies(*tiesFlag)
 	if err != nil {
 		return err
 	}
+	path, cleanup, err := stdinAsFile(*dataPath)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
 	names := splitNames(*covariates)
-	tab, err := linear.ReadCSV(*dataPath, names)
+	tab, err := linear.ReadCSV(path, names)
 	if err != nil {
 		return err
 	}
@@ -99,4 +93,30 @@ func finiteOrNil(x float64) *float64 {
 		return nil
 	}
 	return &x
+}
+
+// stdin is what "-" reads (a variable for the tests).
+var stdin io.Reader = os.Stdin
+
+// stdinAsFile returns path, or for "-" a temporary file holding standard
+// input (for readers that take a path); cleanup removes it.
+func stdinAsFile(path string) (string, func(), error) {
+	if path != "-" {
+		return path, func() {}, nil
+	}
+	f, err := os.CreateTemp("", "parachute-stdin-*.csv")
+	if err != nil {
+		return "", nil, err
+	}
+	cleanup := func() { os.Remove(f.Name()) }
+	if _, err := io.Copy(f, stdin); err != nil {
+		f.Close()
+		cleanup()
+		return "", nil, fmt.Errorf("reading standard input: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		cleanup()
+		return "", nil, err
+	}
+	return f.Name(), cleanup, nil
 }

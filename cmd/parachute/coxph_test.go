@@ -65,7 +65,7 @@ func TestCoxPHCommandErrors(t *testing.T) {
 	}{
 		{[]string{"coxph", "--data", data}, "--covariates"},
 		{[]string{"coxph", "--data", data, "--covariates", "age,height"}, `no "height" column`},
-		{[]string{"coxph", "--data", data, "--covariates", "age", "--ties", "exact"}, "breslow or efron"},
+		{[]string{"coxph", "--data", data, "--covariates", "age", "--ties", "exact"}, "want one of breslow, efron"},
 		{[]string{"coxph", "--data", "missing.csv", "--covariates", "age"}, "missing.csv"},
 	} {
 		if _, errOut, status := runCommand(t, c.args...); status != 2 || !strings.Contains(errOut, c.want) {

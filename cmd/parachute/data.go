@@ -9,9 +9,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/parachute-surv/goparachute/data"
+	"github.com/parachute-surv/goparachute/parachute/experiment"
 )
 
 const dataUsage = `usage: parachute data <subcommand> [flags]
@@ -24,10 +26,11 @@ subcommands:
 
 func runData(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprint(stderr, dataUsage)
 		if len(args) == 0 {
+			fmt.Fprint(stderr, dataUsage)
 			return errors.New("missing subcommand")
 		}
+		fmt.Fprint(stdout, dataUsage)
 		return errHelp
 	}
 	switch args[0] {
@@ -39,38 +42,24 @@ func runData(args []string, stdout, stderr io.Writer) error {
 		return runSummary(args[1:], stdout, stderr)
 	}
 	fmt.Fprint(stderr, dataUsage)
-	return fmt.Errorf("unknown subcommand %q", args[0])
-}
-
-// parseFlags parses a subcommand's flags; -h prints usage and returns errHelp.
-func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer, usage string) error {
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
-		}
-		return err
-	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
-	}
-	return nil
+	return fmt.Errorf("unknown subcommand %q%s", args[0], didYouMean(args[0], []string{"fetch-splits", "synth", "summary"}))
 }
 
 func runFetchSplits(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("data fetch-splits", flag.ContinueOnError)
+	fs := newFlags("data fetch-splits", `Downloads the split files published with the paper's code (MIT licence) and checks
+their SHA-256.`, "parachute data fetch-splits --cohort all --dest DATA/labels_splits")
 	cohort := fs.String("cohort", "", "pda, ucec, ccrcc or all (required)")
 	dest := fs.String("dest", "", "folder to write <COHORT>/k=all.tsv into, e.g. DATA/labels_splits (required)")
 	base := fs.String("base-url", data.DefaultSplitsURL, "where the split files are served (<base>/<COHORT>/k=all.tsv)")
 	timeout := fs.Duration("timeout", time.Minute, "timeout of each download")
-	if err := parseFlags(fs, args, stderr, "usage: parachute data fetch-splits --cohort pda|ucec|ccrcc|all --dest DIR [--base-url URL]\n\n"+
-		"Downloads the split files published with the paper's code (MIT licence) and checks\ntheir SHA-256.\n\nflags:\n"); err != nil {
+	if err := fs.parse(args, stdout, stderr, required("cohort", "dest"), oneOf("cohort", cohort, "pda", "ucec", "ccrcc", "all"),
+		check(func() error {
+			if *timeout <= 0 {
+				return fmt.Errorf("--timeout %v: want a positive duration, e.g. 1m", *timeout)
+			}
+			return nil
+		})); err != nil {
 		return err
-	}
-	if *cohort == "" || *dest == "" {
-		return errors.New("--cohort and --dest are required")
 	}
 	cohorts := []string{*cohort}
 	if *cohort == "all" {
@@ -89,24 +78,22 @@ func runFetchSplits(args []string, stdout, stderr io.Writer) error {
 }
 
 func runSynth(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("data synth", flag.ContinueOnError)
+	fs := newFlags("data synth", `Writes a synthetic cohort in the authors' layout (split TSV, Trident .h5 with features and
+coords, MedImageInsight .npy, CellViT CSV, NIfTI masks, synthetic/<COHORT>.json with the
+ground truth) and prints its summary. A folder that already holds the cohort (its split
+file, features or ground truth) is refused: --force deletes what the cohort owns there
+(labels_splits/<COHORT>, features/<COHORT>, synthetic/<COHORT>.json) first. Other
+cohorts in the folder are left alone.`, "parachute data synth --preset pda --data-seed 1 --out DATA")
 	preset := fs.String("preset", "", "pda, ucec or ccrcc (required)")
-	seed := fs.Uint64("seed", 1, "generator seed")
+	seed := fs.Uint64("data-seed", 1, "generator seed of the synthetic cohort")
 	out := fs.String("out", "", "data folder to write the cohort into (required)")
+	force := fs.Bool("force", false, "replace the cohort if the folder already holds it")
 	pathology := fs.String("pathology", data.DefaultPathology.Name, "pathology encoder")
 	radiology := fs.String("radiology", data.DefaultRadiology.Name, "radiology encoder")
 	slices := fs.Int("slices", 0, "slices of every CT series (the authors' loader needs one count per cohort, n_patches; their PDA preset uses 66); 0: 24 to 72")
-	if err := parseFlags(fs, args, stderr, "usage: parachute data synth --preset pda|ucec|ccrcc [--seed S] [--slices N] --out DIR\n\n"+
-		"Writes a synthetic cohort in the authors' layout (split TSV, Trident .h5 with features and\n"+
-		"coords, MedImageInsight .npy, CellViT CSV, NIfTI masks, synthetic/<COHORT>.json with the\n"+
-		"ground truth).\n\nflags:\n"); err != nil {
+	if err := fs.parse(args, stdout, stderr, required("preset", "out"), oneOf("preset", preset, "pda", "ucec", "ccrcc"),
+		atLeast("slices", slices, 0, "0: 24 to 72")); err != nil {
 		return err
-	}
-	if *preset == "" || *out == "" {
-		return errors.New("--preset and --out are required")
-	}
-	if *slices < 0 {
-		return fmt.Errorf("--slices %d: want a count ≥ 1, or 0 for 24 to 72", *slices)
 	}
 	p, err := data.PresetByName(*preset)
 	if err != nil {
@@ -117,6 +104,16 @@ func runSynth(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if held := data.CohortFiles(*out, c.Name); len(held) > 0 {
+		if !*force {
+			return fmt.Errorf("%s already holds cohort %s (%s): writing another cohort over it would leave the old one's files "+
+				"mixed in; give --force to replace it, or another --out", *out, c.Name, strings.Join(held, ", "))
+		}
+		if err := data.RemoveCohort(*out, c.Name); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "--force: removed cohort %s from %s (%s)\n", c.Name, *out, strings.Join(held, ", "))
+	}
 	if err := data.Write(c, *out, p.Style); err != nil {
 		return err
 	}
@@ -124,15 +121,11 @@ func runSynth(args []string, stdout, stderr io.Writer) error {
 }
 
 func runSummary(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("data summary", flag.ContinueOnError)
-	spec := cohortFlags(fs, "seed")
-	if err := parseFlags(fs, args, stderr, "usage: parachute data summary --cohort synth:pda|DIR [--seed S] [--name COHORT]\n\n"+
-		"Prints the cohort's Table 4 counts, events, folds, encoders, the load report of a\n"+
-		"folder, and the oracle C of a synthetic cohort.\n\nflags:\n"); err != nil {
+	fs := newFlags("data summary", `Prints the cohort's Table 4 counts, events, folds, encoders, the load report of a
+folder, and the oracle C of a synthetic cohort.`, "parachute data summary --cohort synth:pda")
+	spec := cohortFlags(fs.FlagSet)
+	if err := fs.parse(args, stdout, stderr, required("cohort")); err != nil {
 		return err
-	}
-	if spec().Source == "" {
-		return errors.New("--cohort is required")
 	}
 	c, err := data.Open(spec())
 	if err != nil {
@@ -142,13 +135,14 @@ func runSummary(args []string, stdout, stderr io.Writer) error {
 }
 
 // cohortFlags defines the flags that name a cohort — --cohort, --name, the
-// synthetic cohort's seed (named seedFlag) and the --pathology and
+// synthetic cohort's generator seed --data-seed (every command names it so;
+// --seed is always a training or evaluation seed) and the --pathology and
 // --radiology encoders — and returns the data.CohortSpec they give once the
 // flags are parsed.
-func cohortFlags(fs *flag.FlagSet, seedFlag string) func() data.CohortSpec {
+func cohortFlags(fs *flag.FlagSet) func() data.CohortSpec {
 	cohort := fs.String("cohort", "", "synth:pda|synth:ucec|synth:ccrcc, or a data folder in the authors' layout (required)")
 	name := fs.String("name", "", "cohort of the data folder (pda, ucec, ccrcc or a folder name); default: its only cohort")
-	seed := fs.Uint64(seedFlag, 1, "generator seed of a synthetic cohort")
+	seed := fs.Uint64("data-seed", 1, "generator seed of a synthetic cohort")
 	pathology := fs.String("pathology", data.DefaultPathology.Name, "pathology encoder")
 	radiology := fs.String("radiology", data.DefaultRadiology.Name, "radiology encoder")
 	return func() data.CohortSpec {
@@ -163,6 +157,17 @@ func cohortFlags(fs *flag.FlagSet, seedFlag string) func() data.CohortSpec {
 		}
 		return spec
 	}
+}
+
+// profileFlag is --profile, one of experiment.Profiles.
+func profileFlag(fs *flag.FlagSet) *string {
+	return fs.String("profile", experiment.ProfileQuick, strings.Join(experiment.Profiles, ", ")+
+		": quick (CPU, minutes), paper (the supplement's; a GPU), authors (their released presets), smoke (tests)")
+}
+
+// optimizerFlag is --optimizer, one of experiment.Optimizers.
+func optimizerFlag(fs *flag.FlagSet, def string) *string {
+	return fs.String("optimizer", def, "training step: "+strings.Join(experiment.Optimizers, ", ")+" (each with AdamW)")
 }
 
 func printJSON(w io.Writer, v any) error {

@@ -15,7 +15,7 @@ import (
 )
 
 func TestDataSummaryOfASyntheticCohort(t *testing.T) {
-	out, errOut, status := runCommand(t, "data", "summary", "--cohort", "synth:pda", "--seed", "1")
+	out, errOut, status := runCommand(t, "data", "summary", "--cohort", "synth:pda", "--data-seed", "1")
 	if status != 0 {
 		t.Fatalf("status %d: %s", status, errOut)
 	}
@@ -39,10 +39,10 @@ func TestDataSynthThenSummaryOfTheFolder(t *testing.T) {
 		t.Skip("built with nohdf5")
 	}
 	dir := t.TempDir()
-	if _, errOut, status := runCommand(t, "data", "synth", "--preset", "ccrcc", "--seed", "3", "--out", dir); status != 0 {
+	if _, errOut, status := runCommand(t, "data", "synth", "--preset", "ccrcc", "--data-seed", "3", "--out", dir); status != 0 {
 		t.Fatalf("synth: %s", errOut)
 	}
-	synthOut, _, _ := runCommand(t, "data", "summary", "--cohort", "synth:ccrcc", "--seed", "3")
+	synthOut, _, _ := runCommand(t, "data", "summary", "--cohort", "synth:ccrcc", "--data-seed", "3")
 	folderOut, errOut, status := runCommand(t, "data", "summary", "--cohort", dir)
 	if status != 0 {
 		t.Fatalf("summary: %s", errOut)

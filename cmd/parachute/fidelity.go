@@ -4,7 +4,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -13,35 +12,28 @@ import (
 	"github.com/parachute-surv/goparachute/parachute/fidelity"
 )
 
-const fidelityUsage = `usage: parachute fidelity export --out DIR [--seed S]
-
-Writes a network with every switch that makes it the authors' PaRaChuteModel
+const fidelityAbout = `Writes a network with every switch that makes it the authors' PaRaChuteModel
 (model.Config.AuthorsCompat: attention across the batch, their plain fusion
 layer, BatchNorm in the radiology adapters), its parameters under their
 state-dict names (DIR/weights.npz), a batch of 16 synthetic patients with our
 risks (DIR/inputs.npz) and a manifest (DIR/ours.json), for
 tools/authors/equivalence.py, which runs their module on the same batch.
-"make authors-equivalence AUTHORS=<their checkout>" runs both.
-
-flags:
-`
+"make authors-equivalence AUTHORS=<their checkout>" runs both.`
 
 func runFidelity(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "export" {
-		fmt.Fprint(stderr, fidelityUsage)
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			fmt.Fprintln(stdout, "usage: parachute fidelity export --out DIR [flags]   (parachute fidelity export -h)")
 			return errHelp
 		}
+		fmt.Fprintln(stderr, "usage: parachute fidelity export --out DIR [flags]   (parachute fidelity export -h)")
 		return errors.New("missing subcommand export")
 	}
-	fs := flag.NewFlagSet("fidelity export", flag.ContinueOnError)
+	fs := newFlags("fidelity export", fidelityAbout, "parachute fidelity export --out out/fidelity")
 	out := fs.String("out", "", "folder to write weights.npz, inputs.npz and ours.json into (required)")
 	seed := fs.Uint64("seed", 1, "seed of the parameters, their perturbation and the synthetic cohort")
-	if err := parseFlags(fs, args[1:], stderr, fidelityUsage); err != nil {
+	if err := fs.parse(args[1:], stdout, stderr, required("out")); err != nil {
 		return err
-	}
-	if *out == "" {
-		return errors.New("--out is required")
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err

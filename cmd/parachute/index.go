@@ -3,8 +3,6 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"html"
 	"io"
@@ -16,24 +14,16 @@ import (
 	"github.com/parachute-surv/goparachute/parachute/atomicfile"
 )
 
-const indexUsage = `usage: parachute index --out OUT
-
-Writes OUT/index.html, one page for readers: a link to every executed
+const indexAbout = `Writes OUT/index.html, one page for readers: a link to every executed
 notebook exported to HTML (OUT/html/<folder>/<name>.html, as make reproduce
 writes them) and to every figure and table (OUT/figures/*.png, .svg, .md),
-the figures shown as thumbnails. make reproduce runs it last.
-
-flags:
-`
+the figures shown as thumbnails. make reproduce runs it last.`
 
 func runIndex(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("index", flag.ContinueOnError)
+	fs := newFlags("index", indexAbout, "parachute index --out out")
 	out := fs.String("out", "", "the output folder of make reproduce (required)")
-	if err := parseFlags(fs, args, stderr, indexUsage); err != nil {
+	if err := fs.parse(args, stdout, stderr, required("out"), existingDir("out", out, "the output folder of make reproduce")); err != nil {
 		return err
-	}
-	if *out == "" {
-		return errors.New("--out is required")
 	}
 	page, n, err := indexPage(*out)
 	if err != nil {

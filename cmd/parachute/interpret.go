@@ -5,11 +5,10 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/atomicfile"
@@ -19,10 +18,7 @@ import (
 	"github.com/parachute-surv/goparachute/plotting"
 )
 
-const interpretUsage = `usage: parachute interpret --cohort synth:pda|DIR [--name COHORT] [--profile quick] [--optimizer gcs] [--pmiss P] [--seed S] [--cache DIR] --out OUT
-       parachute interpret morphology --mask M.nii[.gz] [--json]
-
-Supplement Figure 10 on one cohort: PARACHUTE is trained (or loaded from the
+const interpretAbout = `Supplement Figure 10 on one cohort: PARACHUTE is trained (or loaded from the
 protocol cache) on every fold; each fold's test patients are split into high
 and low risk at the median risk of that fold model's training patients; the
 groups' survival (Kaplan–Meier, log-rank), CellViT cell densities (nuclei per
@@ -38,30 +34,33 @@ are left out of those features' tests (and counted).
 Writes OUT/patients.csv (one row per test patient), OUT/tests.json and
 OUT/figure10.png|svg with OUT/figure10_km.png|svg.
 
-"interpret morphology" prints one mask's voxels, volume_mm3 (voxel count ×
-voxel volume), mesh_volume_mm3 and surface_mm2 (marching cubes at level 0.5
-on the zero-padded mask), sphericity and spacing_mm.
+"parachute interpret morphology --mask M.nii.gz" measures one mask.`
 
-flags:
-`
+const morphologyAbout = `Prints one mask's voxels, volume_mm3 (voxel count × voxel volume),
+mesh_volume_mm3 and surface_mm2 (marching cubes at level 0.5 on the
+zero-padded mask), sphericity and spacing_mm.`
 
 func runInterpret(args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "morphology" {
 		return runMorphology(args[1:], stdout, stderr)
 	}
-	fs := flag.NewFlagSet("interpret", flag.ContinueOnError)
-	cohortSpec := cohortFlags(fs, "data-seed")
-	profile := fs.String("profile", experiment.ProfileQuick, "quick, paper, authors or smoke")
-	optimizer := fs.String("optimizer", "gcs", "training step of the models")
-	pmiss := fs.Float64("pmiss", 0, "training missing ratio of the models (a protocol ratio)")
+	fs := newFlags("interpret", interpretAbout, "parachute interpret --cohort synth:pda --profile smoke --out out/interpret")
+	cohortSpec := cohortFlags(fs.FlagSet)
+	profile := profileFlag(fs.FlagSet)
+	optimizer := optimizerFlag(fs.FlagSet, "gcs")
+	pmiss := fs.Float64("pmiss", 0, "training missing ratio of the models: 0, 0.05, 0.15 or 0.3 (a protocol ratio)")
 	seed := fs.Uint64("seed", 1, "training and evaluation seed")
 	cache := fs.String("cache", "", "protocol cache (default: out/cache of the module, or $PARACHUTE_CACHE)")
 	out := fs.String("out", "", "output folder (required)")
-	if err := parseFlags(fs, args, stderr, interpretUsage); err != nil {
+	if err := fs.parse(args, stdout, stderr, required("cohort", "out"), oneOf("profile", profile, experiment.Profiles...),
+		oneOf("optimizer", optimizer, experiment.Optimizers...),
+		check(func() error {
+			if !slices.Contains(experiment.MissingRatios, *pmiss) {
+				return fmt.Errorf("--pmiss %v: want a protocol ratio, one of %v", *pmiss, experiment.MissingRatios)
+			}
+			return nil
+		})); err != nil {
 		return err
-	}
-	if cohortSpec().Source == "" || *out == "" {
-		return errors.New("--cohort and --out are required")
 	}
 	r, err := figures.Figure10(figures.Figure10Options{Options: figures.Options{Cohorts: []data.CohortSpec{cohortSpec()}, Profile: *profile,
 		Optimizer: *optimizer, PMiss: *pmiss, Seed: *seed, Root: *cache, Workers: 1, Progress: stderr}})
@@ -98,14 +97,11 @@ func runInterpret(args []string, stdout, stderr io.Writer) error {
 }
 
 func runMorphology(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("interpret morphology", flag.ContinueOnError)
+	fs := newFlags("interpret morphology", morphologyAbout, "parachute interpret morphology --mask MASK.nii.gz --json")
 	mask := fs.String("mask", "", "NIfTI-1 mask (.nii or .nii.gz; non-zero voxels are tumour) (required)")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if err := parseFlags(fs, args, stderr, interpretUsage); err != nil {
+	if err := fs.parse(args, stdout, stderr, required("mask"), existingFile("mask", mask)); err != nil {
 		return err
-	}
-	if *mask == "" {
-		return errors.New("--mask is required")
 	}
 	m, err := data.ReadMask(*mask)
 	if err != nil {

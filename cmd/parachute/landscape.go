@@ -3,10 +3,9 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 
 	"github.com/parachute-surv/goparachute/parachute/backend"
@@ -15,15 +14,13 @@ import (
 	"github.com/parachute-surv/goparachute/plotting"
 )
 
-const landscapeUsage = `usage: parachute landscape --run RUN [--grid N] [--eps E] [--directions hessian|random] [--trace-probes M] [--block B] [--seed S] --out OUT
-
-The loss landscape of a trained network (supplement Figure 6): the Cox loss
+const landscapeAbout = `The loss landscape of a trained network (supplement Figure 6): the Cox loss
 over the run's training patients (all modalities, dropout off) as a function
 of the parameters θ; its two largest Hessian eigenvalues by Lanczos (Hessian-
 vector products by double backpropagation), its trace by Hutchinson's
 estimator, and L(θ + α v₁ + β v₂) on an N × N grid over [−E, E]², with v₁, v₂
 the unit top eigenvectors (hessian) or filter-normalised random directions
-(random, Li et al. 2018).
+(random, Li et al. 2018). Each part reports its progress on stderr.
 
 RUN is a folder written by "parachute train --out" or a result file of the
 protocol cache (<cache>/runs/<hash>.json); the cache keeps no weights, so
@@ -33,32 +30,27 @@ checked before the analysis.
 Writes OUT/landscape.json (eigenvalues descending, trace, trace_se,
 directions, alphas, betas, loss[i][j] at alphas[i] and betas[j], the centre
 being the unperturbed model, loss_at_optimum, timings) and OUT/landscape.png
-and .svg.
-
-flags:
-`
+and .svg.`
 
 func runLandscape(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("landscape", flag.ContinueOnError)
+	fs := newFlags("landscape", landscapeAbout, "parachute landscape --run runs/pda-fold0 --grid 11 --trace-probes 10 --out out/landscape")
 	run := fs.String("run", "", "a parachute train folder or a protocol cache result file (required)")
-	grid := fs.Int("grid", 41, "grid points per axis")
-	eps := fs.Float64("eps", 1, "half-width of the grid")
+	grid := fs.Int("grid", 41, "grid points per axis (≥ 3; odd puts the trained model at the centre)")
+	eps := fs.Float64("eps", 1, "half-width of the grid (> 0)")
 	directions := fs.String("directions", "hessian", "hessian (top-two eigenvectors) or random (filter-normalised)")
 	probes := fs.Int("trace-probes", 30, "Hutchinson probes for the trace (0: skip)")
-	block := fs.Int("block", 1, "Lanczos block size")
+	block := fs.Int("block", 1, "Lanczos block size (≥ 1)")
 	seed := fs.Uint64("seed", 1, "seed of the Lanczos start, the probes and random directions")
 	out := fs.String("out", "", "output folder (required)")
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, landscapeUsage); fs.PrintDefaults() }
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
-		}
+	if err := fs.parse(args, stdout, stderr, required("run", "out"), atLeast("grid", grid, 3, ""), atMost("grid", grid, 401, ""),
+		positive("eps", eps, ""), oneOf("directions", directions, "hessian", "random"), atLeast("trace-probes", probes, 0, "0: skip"),
+		atLeast("block", block, 1, ""), check(func() error {
+			if _, err := os.Stat(*run); err != nil {
+				return fmt.Errorf("--run %s: no such run folder or result file", *run)
+			}
+			return nil
+		})); err != nil {
 		return err
-	}
-	if *run == "" || *out == "" || fs.NArg() > 0 {
-		fs.Usage()
-		return errors.New("--run and --out are required and no positional arguments are accepted")
 	}
 	dirs, err := landscape.ParseDirections(*directions)
 	if err != nil {
@@ -77,7 +69,7 @@ func runLandscape(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stderr, "landscape of %s: fold %d of %s, %d training patients\n", tr.Source, tr.Fold, tr.Cohort.Name, len(tr.TrainingPatients()))
 	r, err := experiment.Landscape(tr, landscape.Options{Grid: *grid, Eps: *eps, Directions: dirs, TraceProbes: *probes,
-		Lanczos: landscape.LanczosOptions{Block: *block, Seed: *seed}, Seed: *seed})
+		Lanczos: landscape.LanczosOptions{Block: *block, Seed: *seed}, Seed: *seed, Progress: stderr})
 	if err != nil {
 		return err
 	}

@@ -24,9 +24,11 @@
 //	fidelity  export a network for a side-by-side run of the authors' code
 //	bench     time the fixed benchmark workload on the selected backend (JSON)
 //
-// Run "parachute <command> -h" for the flags of a command. Errors are printed
-// to stderr and exit with status 2 (metrics: 1 when some metric is
-// undefined).
+// Run "parachute <command> -h" (or "parachute help <command>") for the flags
+// of a command and an example; help goes to stdout. "parachute --version"
+// prints the module version, commit, GoMLX version and backend. Errors are
+// printed to stderr and exit with status 2 (metrics: 1 when some metric is
+// undefined); a bad flag value names the flag.
 package main
 
 import (
@@ -68,20 +70,35 @@ func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 // run dispatches to a subcommand and returns the process exit status.
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		usage(stderr)
-		if len(args) == 0 {
-			return 2
+		return 2
+	}
+	switch args[0] {
+	case "-h", "--help", "-help":
+		usage(stdout)
+		return 0
+	case "help":
+		if len(args) == 1 {
+			usage(stdout)
+			return 0
 		}
+		return run([]string{args[1], "-h"}, stdout, stderr)
+	case "--version", "-version", "version":
+		printVersion(stdout)
 		return 0
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "parachute: unknown command %q\n", args[0])
+		names := make([]string, 0, len(commands))
+		for name := range commands {
+			names = append(names, name)
+		}
+		fmt.Fprintf(stderr, "parachute: unknown command %q%s\n\n", args[0], didYouMean(args[0], names))
 		usage(stderr)
 		return 2
 	}
-	if err := cmd.run(args[1:], stdout, stderr); err != nil && err != errHelp {
+	if err := cmd.run(args[1:], stdout, stderr); err != nil && err != errHelp && err != errFlagsOnly {
 		fmt.Fprintf(stderr, "parachute %s: %v\n", args[0], err)
 		var exit *exitError
 		if errors.As(err, &exit) {
@@ -103,7 +120,7 @@ func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
 
 func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: parachute <command> [flags]\n\ncommands:")
+	fmt.Fprintln(w, "usage: parachute <command> [flags]   (parachute help <command>, parachute --version)\n\ncommands:")
 	names := make([]string, 0, len(commands))
 	for name := range commands {
 		names = append(names, name)

@@ -4,7 +4,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -18,9 +17,7 @@ import (
 // errHelp reports that -h was asked for: usage was printed, exit 0.
 var errHelp = errors.New("help requested")
 
-const metricsUsage = `usage: parachute metrics --test TEST.csv [--train TRAIN.csv] [--times t1,t2,...] [--tau T] [--bins B]
-
-Reads risk predictions and outcomes from TEST.csv and prints one JSON object
+const metricsAbout = `Reads risk predictions and outcomes from TEST.csv and prints one JSON object
 with survival metrics, computed as the protocol computes them (package
 parachute/scoring: the same function, the same rules).
 
@@ -28,7 +25,7 @@ TEST.csv has a header with the columns time, event and risk (higher risk =
 earlier event; event is 1/0 or true/false), an optional patient (or id)
 column used in error messages, and optional S_<t> columns holding the
 predicted survival probability at time t. "parachute evaluate --export"
-writes such files.
+writes such files; --test - reads standard input.
 
   harrell_c    Harrell's concordance index
   uno_c, tau   Uno's IPCW concordance index, truncated at tau
@@ -38,9 +35,11 @@ writes such files.
                at the times, or training risks for a Breslow baseline)
   km           Kaplan-Meier survival of the test data at the times
   calibration  predicted vs Kaplan-Meier event probability in --bins bins
+               (needs predicted survival, as brier)
   logrank      risk above vs at or below the training median risk (the test
                median when TRAIN.csv has no risk column), with both KM curves
-  errors       the metrics that are undefined, and why
+  errors       the metrics that are undefined on these data, and why
+  not_computed the metrics these inputs give no means to compute, and what would
 
 --train TRAIN.csv (columns time, event, optional risk) supplies the censoring
 distribution of the IPCW estimators, the horizons, tau, the Breslow baseline
@@ -48,35 +47,35 @@ and the median; without it the test data serves. --times defaults to the
 S_<t> columns' times, else to the event-time quartiles (type 1) of the
 training data (test data without --train) inside the test follow-up; --tau
 defaults to min(last training time, last test time). Exit status 0 when every
-metric is defined, 1 when some are not (the JSON is printed and the reasons go
-to stderr), 2 for bad input.
-
-flags:
-`
+metric the inputs allow is defined (those not computed are listed on stderr),
+1 when some are undefined on these data (the JSON is printed and the reasons
+go to stderr), 2 for bad input.`
 
 func runMetrics(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("metrics", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, metricsUsage); fs.PrintDefaults() }
-	testPath := fs.String("test", "", "CSV with time,event,risk[,S_<t>...] (required)")
+	fs := newFlags("metrics", metricsAbout, "parachute metrics --test out/eval/test.csv --train out/eval/train.csv")
+	testPath := fs.String("test", "", "CSV with time,event,risk[,S_<t>...]; - for standard input (required)")
 	trainPath := fs.String("train", "", "CSV with time,event[,risk]: censoring distribution, horizons, tau, baseline, median")
-	timesFlag := fs.String("times", "", "comma-separated evaluation times")
+	timesFlag := fs.String("times", "", "comma-separated evaluation times (positive)")
 	tau := fs.Float64("tau", 0, "truncation time of Uno's C (0: min of the last training and test times)")
 	bins := fs.Int("bins", 4, "quantile bins of the calibration diagrams (0: none)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
-		}
+	var times []float64
+	if err := fs.parse(args, stdout, stderr, required("test"), existingFile("test", testPath), existingFile("train", trainPath),
+		positive("tau", tau, "the default"), atLeast("bins", bins, 0, "0: none"),
+		check(func() error {
+			if *trainPath == "-" {
+				return errors.New("--train -: only --test reads standard input")
+			}
+			return nil
+		}),
+		check(func() (err error) { times, err = parseTimes(*timesFlag); return err })); err != nil {
 		return err
 	}
-	if *testPath == "" || fs.NArg() > 0 {
-		fs.Usage()
-		return errors.New("--test is required and no positional arguments are accepted")
+	testFile, cleanup, err := stdinAsFile(*testPath)
+	if err != nil {
+		return err
 	}
-	if *tau < 0 || *bins < 0 {
-		return fmt.Errorf("--tau %v and --bins %d must not be negative", *tau, *bins)
-	}
-	test, err := scoring.ReadCSV(*testPath, true)
+	defer cleanup()
+	test, err := scoring.ReadCSV(testFile, true)
 	if err != nil {
 		return err
 	}
@@ -88,21 +87,21 @@ func runMetrics(args []string, stdout, stderr io.Writer) error {
 		}
 		train = &tab.Predictions
 	}
-	opts := scoring.Options{Tau: *tau, CalibrationBins: *bins}
-	if opts.Times, err = parseTimes(*timesFlag); err != nil {
-		return err
-	}
+	opts := scoring.Options{Tau: *tau, CalibrationBins: *bins, Times: times}
 	if opts.Times == nil && len(test.SurvTimes) > 0 {
 		opts.Times = test.SurvTimes
 	}
 	if opts.Times != nil && len(test.SurvTimes) > 0 {
-		if opts.Surv, err = test.SurvAt(*testPath, opts.Times); err != nil {
+		if opts.Surv, err = test.SurvAt(testFile, opts.Times); err != nil {
 			return err
 		}
 	}
 	rep := scoring.Score(test.Predictions, train, opts)
 	if err := printJSON(stdout, rep); err != nil {
 		return err
+	}
+	if len(rep.NotComputed) > 0 {
+		fmt.Fprintf(stderr, "not computed:\n  %s\n", strings.Join(rep.NotComputed, "\n  "))
 	}
 	if len(rep.Errors) > 0 {
 		return &exitError{code: 1, err: fmt.Errorf("undefined metrics:\n  %s", strings.Join(rep.Errors, "\n  "))}
@@ -120,6 +119,9 @@ func parseTimes(flagValue string) ([]float64, error) {
 		t, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
 		if err != nil || math.IsNaN(t) || math.IsInf(t, 0) {
 			return nil, fmt.Errorf("--times: %q is not a number", f)
+		}
+		if t <= 0 {
+			return nil, fmt.Errorf("--times: %v: want positive times", t)
 		}
 		times = append(times, t)
 	}

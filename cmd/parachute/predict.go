@@ -4,8 +4,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -17,9 +15,7 @@ import (
 	"github.com/parachute-surv/goparachute/parachute/scoring"
 )
 
-const predictUsage = `usage: parachute predict --run DIR --cohort DATA [--name COHORT] [--times t1,t2,...] --out PREDS.csv [--train-out TRAIN.csv]
-
-Predicts for new patients with a model saved by "parachute train --out DIR":
+const predictAbout = `Predicts for new patients with a model saved by "parachute train --out DIR":
 each patient's log-risk (higher = earlier death) and S(t | x) at the times,
 from the Breslow baseline of the run's training patients. Patients missing a
 modality get the model's missing-modality tokens, as in training.
@@ -30,37 +26,27 @@ the model was trained on. Its case list labels_splits/<COHORT>/k=all.tsv is
 optional, and so are its outcome and fold columns; without one, every CT case
 folder is a patient and slide files go to the folder their name starts with.
 
-PREDS.csv has the columns patient,time,event,risk,S_<t>...; time and event
-are empty where the outcome is not known yet. Once they are filled in,
-"parachute metrics --test PREDS.csv --train TRAIN.csv" scores the predictions;
---train-out writes TRAIN.csv (the run's training patients: outcomes and risks).
---times defaults to the quartiles of the training event times.
-
-flags:
-`
+PREDS.csv has the columns patient,time,event,risk,S_<t>...,in_training; time
+and event are empty where the outcome is not known yet; in_training is 1 for a
+patient the run was trained on (a warning says how many: metrics on them
+overstate the model). --out - writes to standard output. Once the outcomes are
+filled in, "parachute metrics --test PREDS.csv --train TRAIN.csv" scores the
+predictions; --train-out writes TRAIN.csv (the run's training patients:
+outcomes and risks). --times defaults to the quartiles of the training event
+times.`
 
 func runPredict(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("predict", flag.ContinueOnError)
+	fs := newFlags("predict", predictAbout, "parachute predict --run runs/pda-fold0 --cohort NEWDATA --out preds.csv")
 	runDir := fs.String("run", "", "a folder written by parachute train (run.json, checkpoint.gob) (required)")
 	cohort := fs.String("cohort", "", "data folder of the new patients (required)")
 	name := fs.String("name", "", "cohort of the data folder (pda, ucec, ccrcc or a folder name); default: its only cohort")
 	timesFlag := fs.String("times", "", "comma-separated times of S(t | x) (default: quartiles of the training event times)")
-	out := fs.String("out", "", "predictions CSV to write (required)")
+	out := fs.String("out", "", "predictions CSV to write; - for standard output (required)")
 	trainOut := fs.String("train-out", "", "also write the run's training patients (time,event,risk) for parachute metrics --train")
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, predictUsage); fs.PrintDefaults() }
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
-		}
-		return err
-	}
-	if *runDir == "" || *cohort == "" || *out == "" || fs.NArg() > 0 {
-		fs.Usage()
-		return errors.New("--run, --cohort and --out are required and no positional arguments are accepted")
-	}
-	times, err := parseTimes(*timesFlag)
-	if err != nil {
+	var times []float64
+	if err := fs.parse(args, stdout, stderr, required("run", "cohort", "out"),
+		holdsFile("run", runDir, "run.json", "a folder written by parachute train --out"), existingDir("cohort", cohort, "a data folder"),
+		check(func() (err error) { times, err = parseTimes(*timesFlag); return err })); err != nil {
 		return err
 	}
 	b, err := backend.New()
@@ -80,8 +66,13 @@ func runPredict(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := pred.WriteCSV(*out); err != nil {
+	inTraining := pred.MarkTraining(rec)
+	if err := pred.WriteCSV(*out, stdout); err != nil {
 		return err
+	}
+	if inTraining > 0 {
+		fmt.Fprintf(stderr, "warning: %d of %d predicted patients are patients the run was trained on (in_training = 1): "+
+			"metrics on them overstate the model; score only the others\n", inTraining, len(pred.Risk))
 	}
 	known := 0
 	for i := range np.Patients {
@@ -90,7 +81,11 @@ func runPredict(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	r := np.Report
-	fmt.Fprintf(stdout, "%s: %d patients (%d with both modalities, %d pathology only, %d radiology only; %d with a known outcome), times %v\n",
+	summaryTo := stdout
+	if *out == "-" {
+		summaryTo = stderr // standard output holds the predictions
+	}
+	fmt.Fprintf(summaryTo, "%s: %d patients (%d with both modalities, %d pathology only, %d radiology only; %d with a known outcome), times %v\n",
 		*out, r.Patients, r.BothPatients, r.HistoPatients-r.BothPatients, r.RadPatients-r.BothPatients, known, pred.Times)
 	if *trainOut != "" {
 		var buf bytes.Buffer
@@ -100,7 +95,7 @@ func runPredict(args []string, stdout, stderr io.Writer) error {
 		if err := atomicfile.Write(*trainOut, buf.Bytes()); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%s: the run's %d training patients\n", *trainOut, len(rec.TrainingPredictions().Risk))
+		fmt.Fprintf(summaryTo, "%s: the run's %d training patients\n", *trainOut, len(rec.TrainingPredictions().Risk))
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/parachute-surv/goparachute/data"
@@ -18,26 +19,28 @@ import (
 )
 
 func runProtocol(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("protocol", flag.ContinueOnError)
-	cohortSpec := cohortFlags(fs, "data-seed")
+	fs := newFlags("protocol", `Runs the whole protocol for one cohort and method: every fold at p_miss 0, 0.05, 0.15,
+0.30, each scored with all modalities and, for p_miss > 0, under radiology-missing,
+WSI-missing and mixed-missing masks at that ratio (each row says how many patients
+its masks dropped). Finished runs are reused from DIR/runs; writes DIR/summary.json.
+Settings a method ignores (the optimizer and epochs of a linear baseline) are
+refused when given, and recorded as n/a by collect.`,
+		"parachute protocol --cohort synth:ucec --profile smoke --out out/protocol-ucec")
+	cohortSpec := cohortFlags(fs.FlagSet)
 	method := fs.String("method", experiment.MethodParachute, "one of "+strings.Join(experiment.Methods, ", "))
-	optimizer := fs.String("optimizer", "adamw", "training step: adamw, gcs, sam, crsam or gradvac")
-	profile := fs.String("profile", experiment.ProfileQuick, "quick, paper or authors")
+	optimizer := optimizerFlag(fs.FlagSet, "adamw")
+	profile := profileFlag(fs.FlagSet)
 	seed := fs.Uint64("seed", 1, "training and evaluation seed")
 	repeats := fs.Int("repeats", 0, "mask repeats per scenario (0: the profile's, 30 in paper)")
-	workers := workersFlag(fs)
-	stacking := addStackFlags(fs)
-	epochs := fs.Int("epochs", 0, "override the profile's epochs (smoke runs)")
+	workers := workersFlag(fs.FlagSet)
+	stacking := addStackFlags(fs.FlagSet)
+	epochs := fs.Int("epochs", 0, "epochs (0: the profile's)")
 	out := fs.String("out", "", "folder for runs/, checkpoints/ and summary.json (required)")
-	if err := parseFlags(fs, args, stderr, "usage: parachute protocol --cohort synth:pda|DIR [--method M] [--optimizer gcs] --profile quick|paper [--seed S] --out DIR\n\n"+
-		"Runs the whole protocol for one cohort and method: every fold at p_miss 0, 0.05, 0.15,\n"+
-		"0.30, each scored with all modalities and, for p_miss > 0, under radiology-missing,\n"+
-		"WSI-missing and mixed-missing masks at that ratio. Finished runs are reused from\n"+
-		"DIR/runs; writes DIR/summary.json.\n\nflags:\n"); err != nil {
+	if err := fs.parse(args, stdout, stderr, required("cohort", "out"), oneOf("method", method, experiment.Methods...),
+		oneOf("optimizer", optimizer, experiment.Optimizers...), oneOf("profile", profile, experiment.Profiles...),
+		atLeast("repeats", repeats, 0, "0: the profile's"), atLeast("epochs", epochs, 0, "0: the profile's"),
+		atLeast("workers", workers, 0, "0: the default"), stacking.rule(), ignoredBy(fs.FlagSet, method, "optimizer", "epochs")); err != nil {
 		return err
-	}
-	if cohortSpec().Source == "" || *out == "" {
-		return errors.New("--cohort and --out are required")
 	}
 	base, err := experiment.Profile(*profile)
 	if err != nil {
@@ -68,9 +71,9 @@ func runProtocol(args []string, stdout, stderr io.Writer) error {
 	if err := experiment.WriteJSON(path, s); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s\n%-6s %-14s %8s %8s %7s\n", path, "pmiss", "scenario", "c_mean", "c_sd", "repeats")
+	fmt.Fprintf(stdout, "%s\n%-6s %-14s %8s %8s %7s  %s\n", path, "pmiss", "scenario", "c_mean", "c_sd", "repeats", "masks (over the folds' test patients)")
 	for _, r := range s.Configs {
-		fmt.Fprintf(stdout, "%-6.2f %-14s %8.4f %8.4f %7d\n", r.PMiss, r.Scenario, float64(r.CMean), float64(r.CSD), r.NRepeats)
+		fmt.Fprintf(stdout, "%-6.2f %-14s %8.4f %8.4f %7d  %s\n", r.PMiss, r.Scenario, float64(r.CMean), float64(r.CSD), r.NRepeats, r.MaskedSummary())
 	}
 	if d, err := experiment.Degradation(*s); err == nil {
 		fmt.Fprintf(stdout, "degradation (supplement Table 5): Δ(5→15) %+.3f, Δ(5→30) %+.3f, Δ(15→30) %+.3f; per 10 points %+.3f, %+.3f, %+.3f\n",
@@ -80,22 +83,20 @@ func runProtocol(args []string, stdout, stderr io.Writer) error {
 }
 
 func runEvaluate(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("evaluate", flag.ContinueOnError)
+	fs := newFlags("evaluate", `Re-scores a saved model under the masking scenarios of its training p_miss and
+writes DIR/evaluation.json; each scenario row says how many patients its masks
+dropped (and when none were: that row equals full). With --export, also writes
+the predictions with all modalities as OUT/test.csv (patient,time,event,risk,S_<t>...)
+and OUT/train.csv (patient,time,event,risk): "parachute metrics --test OUT/test.csv
+--train OUT/train.csv --times T --tau TAU", with the times and tau of
+evaluation.json's metrics, prints the same metrics.`, "parachute evaluate --run runs/pda-fold0 --export out/eval")
 	dir := fs.String("run", "", "a folder written by parachute train (run.json, checkpoint.gob) (required)")
 	repeats := fs.Int("repeats", 0, "mask repeats per scenario (0: the profile's)")
 	seed := fs.Uint64("seed", 1, "seed of the evaluation masks")
 	export := fs.String("export", "", "also write OUT/test.csv and OUT/train.csv for parachute metrics")
-	if err := parseFlags(fs, args, stderr, "usage: parachute evaluate --run DIR [--repeats N] [--seed S] [--export OUT]\n\n"+
-		"Re-scores a saved model under the masking scenarios of its training p_miss and\n"+
-		"writes DIR/evaluation.json. With --export, also writes the predictions with all\n"+
-		"modalities as OUT/test.csv (patient,time,event,risk,S_<t>...) and OUT/train.csv\n"+
-		"(patient,time,event,risk): \"parachute metrics --test OUT/test.csv --train\n"+
-		"OUT/train.csv --times T --tau TAU\", with the times and tau of evaluation.json's\n"+
-		"metrics, prints the same metrics.\n\nflags:\n"); err != nil {
+	if err := fs.parse(args, stdout, stderr, required("run"), holdsFile("run", dir, "run.json", "a folder written by parachute train --out"),
+		atLeast("repeats", repeats, 0, "0: the profile's")); err != nil {
 		return err
-	}
-	if *dir == "" {
-		return errors.New("--run is required")
 	}
 	b, err := backend.New()
 	if err != nil {
@@ -131,25 +132,28 @@ func runEvaluate(args []string, stdout, stderr io.Writer) error {
 			ev.Metrics.Times, float64(ev.Metrics.Tau))
 	}
 	for _, sc := range ev.Scenarios {
-		fmt.Fprintf(stdout, "%-14s ratio %.2f  C %.4f ± %.4f over %d repeats\n", sc.Scenario, sc.Ratio, float64(sc.CMean), float64(sc.CSD), sc.Repeats)
+		fmt.Fprintf(stdout, "%-14s ratio %.2f  C %.4f ± %.4f over %d repeats  %s\n", sc.Scenario, sc.Ratio, float64(sc.CMean), float64(sc.CSD), sc.Repeats, sc.MaskedSummary())
 	}
 	return nil
 }
 
 func runSweep(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("sweep", flag.ContinueOnError)
+	fs := newFlags("sweep", `Runs a grid of runs; each shard independently (Slurm array jobs, Kubernetes indexed
+Jobs). Finished runs are skipped, killed ones resume from their checkpoints.`,
+		"parachute sweep --grid grid.json --shard 0/4 --out out/sweep")
 	grid := fs.String("grid", "", "grid JSON (required)")
 	shard := fs.String("shard", "0/1", "run shard i of n (i/n): runs whose index is i modulo n")
-	workers := workersFlag(fs)
-	stacking := addStackFlags(fs)
+	workers := workersFlag(fs.FlagSet)
+	stacking := addStackFlags(fs.FlagSet)
 	out := fs.String("out", "", "results folder shared by all shards (required)")
-	if err := parseFlags(fs, args, stderr, "usage: parachute sweep --grid GRID.json [--shard i/n] [--workers k] --out DIR\n\n"+
-		"Runs a grid of runs; each shard independently (Slurm array jobs, Kubernetes indexed\n"+
-		"Jobs). Finished runs are skipped, killed ones resume from their checkpoints.\n\nflags:\n"); err != nil {
+	if err := fs.parse(args, stdout, stderr, required("grid", "out"), existingFile("grid", grid), atLeast("workers", workers, 0, "0: the default"),
+		stacking.rule(), check(func() error {
+			if _, _, err := experiment.ParseShard(*shard); err != nil {
+				return fmt.Errorf("--shard %q: %w", *shard, err)
+			}
+			return nil
+		})); err != nil {
 		return err
-	}
-	if *grid == "" || *out == "" {
-		return errors.New("--grid and --out are required")
 	}
 	g, err := experiment.ReadGrid(*grid)
 	if err != nil {
@@ -184,16 +188,23 @@ func runSweep(args []string, stdout, stderr io.Writer) error {
 }
 
 func runCollect(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("collect", flag.ContinueOnError)
-	root := fs.String("out", "", "results folder of a sweep or protocol (required)")
-	csvPath := fs.String("csv", "", "CSV file to write (default OUT/results.csv)")
-	jsonPath := fs.String("json", "", "JSON file to write (default OUT/results.json)")
-	if err := parseFlags(fs, args, stderr, "usage: parachute collect --out DIR [--csv FILE] [--json FILE]\n\n"+
-		"Merges every run result under DIR/runs into one table (a row per run and scenario).\n\nflags:\n"); err != nil {
+	fs := newFlags("collect", `Merges every run result under DIR/runs into one table (a row per run and scenario):
+the settings that tell runs apart (cohort, data seed, method, optimizer, profile,
+epochs, seed, fold, p_miss, and any other setting in which runs otherwise alike
+differ, as a column named by its path), how many patients each scenario masked,
+and the metrics. A setting a method ignores is n/a. --csv - or --json - writes to
+standard output.`, "parachute collect --out out/protocol-ucec")
+	root := fs.String("out", "", "results folder of a sweep or protocol, holding runs/ (required)")
+	csvPath := fs.String("csv", "", "CSV file to write (default OUT/results.csv; - for standard output)")
+	jsonPath := fs.String("json", "", "JSON file to write (default OUT/results.json; - for standard output)")
+	if err := fs.parse(args, stdout, stderr, required("out"), existingDir("out", root, "the results folder of a sweep or protocol"),
+		check(func() error {
+			if *csvPath == "-" && *jsonPath == "-" {
+				return errors.New("--csv - and --json -: only one of them can go to standard output")
+			}
+			return nil
+		})); err != nil {
 		return err
-	}
-	if *root == "" {
-		return errors.New("--out is required")
 	}
 	rows, err := experiment.Collect(*root)
 	if err != nil {
@@ -205,17 +216,30 @@ func runCollect(args []string, stdout, stderr io.Writer) error {
 	if *jsonPath == "" {
 		*jsonPath = filepath.Join(*root, "results.json")
 	}
-	if err := experiment.WriteJSON(*jsonPath, rows); err != nil {
+	var csvBuf, jsonBuf bytes.Buffer
+	if err := experiment.WriteCSV(&csvBuf, rows); err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := experiment.WriteCSV(&buf, rows); err != nil {
+	if err := printJSON(&jsonBuf, rows); err != nil {
 		return err
 	}
-	if err := atomicfile.Write(*csvPath, buf.Bytes()); err != nil {
-		return err
+	for _, f := range []struct {
+		path string
+		buf  *bytes.Buffer
+	}{{*csvPath, &csvBuf}, {*jsonPath, &jsonBuf}} {
+		if f.path == "-" {
+			if _, err := stdout.Write(f.buf.Bytes()); err != nil {
+				return err
+			}
+		} else if err := atomicfile.Write(f.path, f.buf.Bytes()); err != nil {
+			return err
+		}
 	}
-	fmt.Fprintf(stdout, "%d rows: %s, %s\n", len(rows), *csvPath, *jsonPath)
+	summary := stdout
+	if *csvPath == "-" || *jsonPath == "-" {
+		summary = stderr
+	}
+	fmt.Fprintf(summary, "%d rows: %s, %s\n", len(rows), *csvPath, *jsonPath)
 	return nil
 }
 
@@ -235,6 +259,41 @@ func addStackFlags(fs *flag.FlagSet) stackFlags {
 			"(each estimated from its training graph); default half the host's available memory on the\n"+
 			"pure-Go backend and none on XLA, whose device memory GoMLX does not show; \"none\": no limit"),
 	}
+}
+
+// rule checks --stack and --stack-memory.
+func (f stackFlags) rule() flagRule {
+	return check(func() error {
+		if *f.stack < 0 {
+			return fmt.Errorf("--stack %d: want an integer ≥ 0 (0: automatic)", *f.stack)
+		}
+		if _, _, err := f.options(); err != nil {
+			return fmt.Errorf("--stack-memory %q: %w", *f.memory, err)
+		}
+		return nil
+	})
+}
+
+// ignoredBy refuses flags the method ignores when they are given: a linear
+// baseline is fitted in closed form (Newton–Raphson, coordinate descent), so
+// the optimizer and the epochs would be recorded for nothing.
+func ignoredBy(fs *flag.FlagSet, method *string, names ...string) flagRule {
+	return check(func() error {
+		if !experiment.IsLinear(*method) {
+			return nil
+		}
+		var given []string
+		fs.Visit(func(f *flag.Flag) {
+			if slices.Contains(names, f.Name) {
+				given = append(given, "--"+f.Name)
+			}
+		})
+		if len(given) > 0 {
+			return fmt.Errorf("%s: method %s is a linear baseline fitted without an optimizer or epochs; drop them",
+				strings.Join(given, ", "), *method)
+		}
+		return nil
+	})
 }
 
 // options returns the flags' values for experiment.RunOptions.

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -241,17 +240,29 @@ func tutorialCohort() (*data.Cohort, error) {
 }
 
 func runReproduce(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("reproduce", flag.ContinueOnError)
+	fs := newFlags("reproduce", `Produces every figure and table of the notebooks without Jupyter: the same library calls,
+the same run cache, the same file names (PNG and SVG for figures, Markdown for tables).`,
+		"parachute reproduce --profile smoke --only figure8_auc --out out/figures-smoke")
 	profile := fs.String("profile", experiment.ProfileQuick, "quick (CPU, minutes), paper (the full protocol; GPU) or smoke (tests)")
 	out := fs.String("out", "", "folder for the figures (default out/figures of the repository, or $PARACHUTE_FIGURES)")
 	cache := fs.String("cache", "", "folder caching finished runs (default out/cache, or $PARACHUTE_CACHE)")
 	seed := fs.Uint64("seed", 1, "training, evaluation and bootstrap seed")
-	workers := fs.Int("workers", 0, "jobs (one run, or one stack of runs) trained at a time (0: one per CPU on the pure-Go backend, one on XLA)")
-	stacking := addStackFlags(fs)
-	only := fs.String("only", "", "comma-separated names to produce (default all)")
-	if err := parseFlags(fs, args, stderr, "usage: parachute reproduce [--profile quick|paper] [--out DIR] [--only figure8_auc,...]\n\n"+
-		"Produces every figure and table of the notebooks without Jupyter: the same library calls,\n"+
-		"the same run cache, the same file names (PNG and SVG for figures, Markdown for tables).\n\nflags:\n"); err != nil {
+	workers := workersFlag(fs.FlagSet)
+	stacking := addStackFlags(fs.FlagSet)
+	names := make([]string, len(artifacts))
+	for i, a := range artifacts {
+		names[i] = a.name
+	}
+	only := fs.String("only", "", "comma-separated names to produce (default all): "+strings.Join(names, ", "))
+	if err := fs.parse(args, stdout, stderr, oneOf("profile", profile, experiment.ProfileQuick, experiment.ProfilePaper, experiment.ProfileSmoke),
+		atLeast("workers", workers, 0, "0: the default"), stacking.rule(), check(func() error {
+			for _, n := range splitNames(*only) {
+				if !slices.Contains(names, n) {
+					return fmt.Errorf("--only: unknown name %q%s", n, didYouMean(n, names))
+				}
+			}
+			return nil
+		})); err != nil {
 		return err
 	}
 	dir := *out
@@ -273,15 +284,8 @@ func runReproduce(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintln(stderr, about)
 	want := map[string]bool{}
-	for _, n := range strings.Split(*only, ",") {
-		if n != "" {
-			want[n] = true
-		}
-	}
-	for n := range want {
-		if !slices.ContainsFunc(artifacts, func(a artifact) bool { return a.name == n }) {
-			return fmt.Errorf("unknown name %q in --only", n)
-		}
+	for _, n := range splitNames(*only) {
+		want[n] = true
 	}
 	for _, a := range artifacts {
 		if len(want) > 0 && !want[a.name] {

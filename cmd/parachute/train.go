@@ -4,7 +4,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -16,15 +15,20 @@ import (
 )
 
 func runTrain(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("train", flag.ContinueOnError)
-	cohortSpec := cohortFlags(fs, "data-seed")
+	fs := newFlags("train", `Trains one model on a fold and writes DIR/run.json (config, per-epoch history,
+test_harrell_c, per-patient risks), DIR/checkpoint.gob and DIR/identity.json
+(the run: cohort, fold, training configuration). A killed run resumes from the
+checkpoint when started again with the same flags; a folder that holds another
+run is refused, naming the settings that differ.`,
+		"parachute train --cohort synth:pda --fold 0 --profile quick --out runs/pda-fold0")
+	cohortSpec := cohortFlags(fs.FlagSet)
 	fold := fs.Int("fold", 0, "fold to train (its test part is held out)")
-	profile := fs.String("profile", experiment.ProfileQuick, "quick, paper or authors")
+	profile := profileFlag(fs.FlagSet)
 	pmiss := fs.Float64("pmiss", 0, "runtime masking probability p_miss")
 	seed := fs.Uint64("seed", 1, "training seed (initial weights, batches, masking, dropout)")
-	epochs := fs.Int("epochs", 0, "override the profile's epochs")
-	out := fs.String("out", "", "output folder for run.json and checkpoint.gob (required)")
-	optimizer := fs.String("optimizer", "adamw", "training step: adamw, gcs, sam, crsam or gradvac (each with AdamW)")
+	epochs := fs.Int("epochs", 0, "epochs (0: the profile's)")
+	out := fs.String("out", "", "run folder for run.json, checkpoint.gob and identity.json (required)")
+	optimizer := optimizerFlag(fs.FlagSet, "adamw")
 	compatGCS := fs.Bool("compat-gcs", false, "authors' GCS: sign(g) probe, gate and γ at a fixed random initialisation")
 	compatEvents := fs.Bool("compat-inverted-events", false, "authors' loss defect: censored patients as events")
 	compatAttention := fs.Bool("compat-batch-attention", false, "authors' attention across the patients of a batch")
@@ -32,19 +36,18 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	compatBatchNorm := fs.Bool("compat-batch-norm", false, "authors' BatchNorm in the radiology adapters")
 	compatDecay := fs.Bool("compat-decay-all", false, "authors' weight decay on every parameter")
 	compatAuthors := fs.Bool("compat-authors", false, "every compat switch above: the authors' released code (use with --optimizer gcs, which their trainer always applies)")
-	if err := parseFlags(fs, args, stderr, "usage: parachute train --cohort synth:pda|DIR --fold K --profile quick|paper|authors --pmiss P --seed S [--optimizer adamw|gcs|sam|crsam|gradvac] --out DIR\n\n"+
-		"Trains one model on a fold and writes DIR/run.json (config, per-epoch history,\n"+
-		"test_harrell_c, per-patient risks) and DIR/checkpoint.gob. A killed run resumes from\n"+
-		"the checkpoint when started again with the same flags.\n\nflags:\n"); err != nil {
+	if err := fs.parse(args, stdout, stderr, required("cohort", "out"), atLeast("fold", fold, 0, ""),
+		oneOf("profile", profile, experiment.Profiles...), inRange("pmiss", pmiss, 0, 0.99, "the probability a patient's modality is masked"),
+		atLeast("epochs", epochs, 0, "0: the profile's"), oneOf("optimizer", optimizer, experiment.Optimizers...)); err != nil {
 		return err
-	}
-	if cohortSpec().Source == "" || *out == "" {
-		return errors.New("--cohort and --out are required")
 	}
 	spec := cohortSpec()
 	c, err := data.Open(spec)
 	if err != nil {
 		return err
+	}
+	if *fold >= len(c.Folds) {
+		return fmt.Errorf("--fold %d: %s has folds 0 to %d", *fold, c.Name, len(c.Folds)-1)
 	}
 	cfg, err := experiment.Profile(*profile)
 	if err != nil {
@@ -59,6 +62,9 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	cfg.Model.CompatBatchAttention, cfg.Model.CompatPlainFusion, cfg.Model.CompatBatchNorm = *compatAttention, *compatFusion, *compatBatchNorm
 	if *epochs > 0 {
 		cfg.Epochs = *epochs
+	}
+	if _, err := experiment.ClaimRunFolder(*out, experiment.TrainIdentity{Cohort: spec, Fold: *fold, Train: cfg}); err != nil {
+		return err
 	}
 	b, err := backend.New()
 	if err != nil {
@@ -80,15 +86,18 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 
 func runModel(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "summary" {
-		fmt.Fprintln(stderr, "usage: parachute model summary [--config quick|paper|FILE.json] [--json]")
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			fmt.Fprintln(stdout, "usage: parachute model summary [flags]   (parachute model summary -h)")
+			return errHelp
+		}
+		fmt.Fprintln(stderr, "usage: parachute model summary [flags]   (parachute model summary -h)")
 		return errors.New("missing subcommand summary")
 	}
-	fs := flag.NewFlagSet("model summary", flag.ContinueOnError)
+	fs := newFlags("model summary", `Prints each module of the network with its input and output shapes (one patient)
+and parameter count.`, "parachute model summary --config paper")
 	config := fs.String("config", "paper", "paper, quick, or a JSON file with a model.Config")
 	asJSON := fs.Bool("json", false, "print JSON (with total_params) instead of a table")
-	if err := parseFlags(fs, args[1:], stderr, "usage: parachute model summary [--config quick|paper|FILE.json] [--json]\n\n"+
-		"Prints each module of the network with its input and output shapes (one patient)\n"+
-		"and parameter count.\n\nflags:\n"); err != nil {
+	if err := fs.parse(args[1:], stdout, stderr); err != nil {
 		return err
 	}
 	var cfg model.Config

@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -99,12 +100,35 @@ func New() (backends.Backend, error) {
 	for k, v := range env {
 		os.Setenv(k, v) // read by the plugin and the NVIDIA libraries as they start
 	}
-	b, err := backends.NewWithConfig(config)
+	b, err := newBackend(config)
 	if err != nil {
-		return nil, fmt.Errorf("backend %q (from %s; registered: %v): %w", sel.Config, sel.Reason, backends.List(), err)
+		return nil, fmt.Errorf("backend %q (from %s; this binary knows %s): %w", sel.Config, sel.Reason, knownBackends(), err)
 	}
 	shared = b
 	return b, nil
+}
+
+// newBackend is backends.NewWithConfig with GoMLX's panics (a bad option,
+// a plugin that fails to load) returned as errors.
+func newBackend(config string) (b backends.Backend, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	return backends.NewWithConfig(config)
+}
+
+// knownBackends lists the GOMLX_BACKEND values this binary accepts, with
+// examples.
+func knownBackends() string {
+	known := []string{`"go" (pure Go; "go:ops_sequential" is the default)`}
+	if xlaCompiled {
+		known = append(known, `"xla:/abs/path/xla_cuda_plugin.so" (a PJRT plugin, e.g. JAX's CUDA one)`, `"xla:cpu"`)
+	} else {
+		known = append(known, "xla (not in this build: go build -tags xla)")
+	}
+	return strings.Join(known, ", ")
 }
 
 // BLAS returns the status of package blasdot's executor when the selected
@@ -139,6 +163,9 @@ func pureGo(config string) bool {
 func CheckConfig(sel Selection) error {
 	name, plugin, _ := strings.Cut(sel.Config, ":")
 	if !isXLA(name) {
+		if !slices.Contains(backends.List(), name) {
+			return fmt.Errorf("GOMLX_BACKEND=%q: unknown backend %q; this binary knows %s", sel.Config, name, knownBackends())
+		}
 		return nil
 	}
 	if !xlaCompiled {

@@ -28,6 +28,41 @@ type ScenarioResult struct {
 	C        []scoring.Number `json:"c"`
 	CMean    scoring.Number   `json:"c_mean"`
 	CSD      scoring.Number   `json:"c_sd"` // over repeats
+	// Eligible counts the scored patients with both modalities, the only
+	// ones a scenario masks; Masked counts, per repeat, the patients whose
+	// masks dropped a modality (nil for the full scenario, and in results
+	// written before it was recorded). A scenario that masked nobody scores
+	// the full model again.
+	Eligible int   `json:"eligible"`
+	Masked   []int `json:"masked,omitempty"`
+}
+
+// MaskedSummary says how many patients a scenario masked: "full: nothing
+// masked", "masked 2.4 of 12 eligible per repeat", and says so when some
+// or all repeats masked nobody ("masked nobody (0 of 1 eligible in every
+// repeat): equals full"). Results without the counts say "masked: not
+// recorded".
+func (r ScenarioResult) MaskedSummary() string {
+	if r.Scenario == ScenarioFull {
+		return "full: nothing masked"
+	}
+	if r.Masked == nil {
+		return "masked: not recorded (an older result)"
+	}
+	total, none := 0, 0
+	for _, m := range r.Masked {
+		total += m
+		if m == 0 {
+			none++
+		}
+	}
+	switch {
+	case none == len(r.Masked):
+		return fmt.Sprintf("masked nobody (%d eligible; 0 in every repeat): this row equals full", r.Eligible)
+	case none > 0:
+		return fmt.Sprintf("masked %.1f of %d eligible per repeat (nobody in %d of %d repeats)", float64(total)/float64(len(r.Masked)), r.Eligible, none, len(r.Masked))
+	}
+	return fmt.Sprintf("masked %.1f of %d eligible per repeat", float64(total)/float64(len(r.Masked)), r.Eligible)
 }
 
 // Prediction is one patient's prediction: the log-risk and, for test
@@ -104,13 +139,21 @@ func Evaluate(m Predictor, pMiss float64, c *data.Cohort, fold int, eval EvalCon
 		var full []float64
 		for _, sc := range Scenarios(pMiss) {
 			r := ScenarioResult{Scenario: sc, Ratio: pMiss, Repeats: eval.Repeats}
+			for _, p := range patients {
+				if p.HasPathology() && p.HasRadiology() {
+					r.Eligible++
+				}
+			}
 			if sc == ScenarioFull {
 				r.Ratio, r.Repeats = 0, 1
+			} else {
+				r.Masked = make([]int, 0, r.Repeats)
 			}
 			for rep := range r.Repeats {
 				var masks []Masking
 				if sc != ScenarioFull {
 					masks = scenarioMasks(patients, sc, pMiss, eval.Seed, fold, rep)
+					r.Masked = append(r.Masked, countMasked(masks))
 				}
 				risk, err := predict(patients, masks)
 				if err != nil {
@@ -149,6 +192,17 @@ func Evaluate(m Predictor, pMiss float64, c *data.Cohort, fold int, eval EvalCon
 		}
 	}
 	return ev, nil
+}
+
+// countMasked counts the masks that drop a modality.
+func countMasked(masks []Masking) int {
+	n := 0
+	for _, m := range masks {
+		if m.DropPathology || m.DropRadiology {
+			n++
+		}
+	}
+	return n
 }
 
 // predictions pairs patients with their risks.

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -65,6 +66,9 @@ type NewPrediction struct {
 	Times []float64
 	// Surv[k][i] is S(Times[k] | x_i).
 	Surv [][]float64
+	// InTraining marks the patients the run was trained on (nil until
+	// MarkTraining).
+	InTraining []bool
 }
 
 // DefaultPredictionTimes are the horizons predictions are made at when none
@@ -123,11 +127,49 @@ func PredictNewPatients(t *Trainer, rec *RunRecord, np *data.NewPatients, times 
 	return p, nil
 }
 
+// MarkTraining sets InTraining for the patients that are among the run's
+// training patients (by patient ID) and returns how many are: predictions
+// for them are in-sample, and metrics on them overstate the model.
+func (p *NewPrediction) MarkTraining(rec *RunRecord) int {
+	train := map[string]bool{}
+	for _, id := range rec.TrainingPredictions().Patients {
+		train[id] = true
+	}
+	p.InTraining = make([]bool, len(p.Patients))
+	n := 0
+	for i, id := range p.Patients {
+		if train[id] {
+			p.InTraining[i] = true
+			n++
+		}
+	}
+	return n
+}
+
 // WriteCSV writes the predictions in the layout "parachute metrics" reads
-// ([scoring.Table]; unknown outcomes as empty cells), atomically.
-func (p *NewPrediction) WriteCSV(path string) error {
+// ([scoring.Table]; unknown outcomes as empty cells) with a last column
+// in_training once MarkTraining ran (1 for a patient of the run's training
+// set; the metrics command ignores it), atomically to path, or to stdout
+// when path is "-".
+func (p *NewPrediction) WriteCSV(path string, stdout io.Writer) error {
 	var buf bytes.Buffer
-	if err := scoring.WriteCSV(&buf, p.Predictions, p.Times, p.Surv); err != nil {
+	var extra []scoring.Column
+	if p.InTraining != nil {
+		col := scoring.Column{Name: "in_training"}
+		for _, in := range p.InTraining {
+			cell := "0"
+			if in {
+				cell = "1"
+			}
+			col.Cells = append(col.Cells, cell)
+		}
+		extra = append(extra, col)
+	}
+	if err := scoring.WriteCSV(&buf, p.Predictions, p.Times, p.Surv, extra...); err != nil {
+		return err
+	}
+	if path == "-" {
+		_, err := stdout.Write(buf.Bytes())
 		return err
 	}
 	return atomicfile.Write(path, buf.Bytes())

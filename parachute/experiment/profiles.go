@@ -27,6 +27,9 @@ const (
 	ProfileQuick = "quick"
 )
 
+// Profiles lists the profiles, the everyday one first.
+var Profiles = []string{ProfileQuick, ProfilePaper, ProfileAuthors, ProfileSmoke}
+
 // TrainConfig is everything that determines a training run.
 type TrainConfig struct {
 	Profile   string       `json:"profile"`

@@ -50,6 +50,30 @@ type SummaryRow struct {
 	BestFoldC scoring.Number   `json:"best_fold_c"`
 	// RepeatSD is the mean over folds of the SD over mask repeats.
 	RepeatSD scoring.Number `json:"repeat_sd"`
+	// Eligible counts the patients with both modalities over the folds'
+	// test sets (the only ones a scenario masks); MaskedPerRepeat is the
+	// number masked in one repeat of every fold, on average (nil for the
+	// full scenario and when a result did not record it); FoldsMaskingNobody
+	// counts the folds whose repeats all masked nobody (their C is full's).
+	Eligible           int      `json:"eligible"`
+	MaskedPerRepeat    *float64 `json:"masked_per_repeat,omitempty"`
+	FoldsMaskingNobody int      `json:"folds_masking_nobody"`
+}
+
+// MaskedSummary says how many patients the row's scenario masked, as
+// ScenarioResult.MaskedSummary does over the folds.
+func (r SummaryRow) MaskedSummary() string {
+	switch {
+	case r.Scenario == ScenarioFull:
+		return "full: nothing masked"
+	case r.MaskedPerRepeat == nil:
+		return "masked: not recorded (older results)"
+	case r.FoldsMaskingNobody == r.Folds:
+		return fmt.Sprintf("masked nobody in any fold (%d eligible): this row equals full", r.Eligible)
+	case r.FoldsMaskingNobody > 0:
+		return fmt.Sprintf("masked %.1f of %d eligible per repeat; %d of %d folds masked nobody", *r.MaskedPerRepeat, r.Eligible, r.FoldsMaskingNobody, r.Folds)
+	}
+	return fmt.Sprintf("masked %.1f of %d eligible per repeat", *r.MaskedPerRepeat, r.Eligible)
 }
 
 // Summary summarises a protocol's runs.
@@ -75,6 +99,9 @@ func Summarize(results []*RunResult) Summary {
 	}
 	first := results[0].Config
 	s.Cohort, s.Method, s.Optimizer, s.Profile, s.Seed = first.Cohort, first.Method, first.Train.Optimizer, first.Train.Profile, first.Train.Seed
+	if IsLinear(first.Method) {
+		s.Optimizer = NotApplicable
+	}
 	type key struct {
 		p  float64
 		sc string
@@ -82,6 +109,7 @@ func Summarize(results []*RunResult) Summary {
 	rows := map[key]*SummaryRow{}
 	var keys []key
 	repeatSD := map[key][]scoring.Number{}
+	masked, recorded := map[key]float64{}, map[key]bool{}
 	oracle, nOracle := 0.0, 0
 	for _, r := range results {
 		s.Runs = append(s.Runs, r.Hash)
@@ -97,9 +125,25 @@ func Summarize(results []*RunResult) Summary {
 				row = &SummaryRow{PMiss: k.p, Scenario: k.sc, NRepeats: sc.Repeats, BestFold: -1}
 				rows[k] = row
 				keys = append(keys, k)
+				recorded[k] = true
 			}
 			row.PerFold = append(row.PerFold, sc.CMean)
 			row.Folds++
+			row.Eligible += sc.Eligible
+			if sc.Scenario != ScenarioFull {
+				recorded[k] = recorded[k] && sc.Masked != nil
+				total, nobody := 0, true
+				for _, m := range sc.Masked {
+					total += m
+					nobody = nobody && m == 0
+				}
+				if len(sc.Masked) > 0 {
+					masked[k] += float64(total) / float64(len(sc.Masked))
+				}
+				if nobody && sc.Masked != nil {
+					row.FoldsMaskingNobody++
+				}
+			}
 			repeatSD[k] = append(repeatSD[k], sc.CSD)
 			if !math.IsNaN(float64(sc.CMean)) && (row.BestFold < 0 || sc.CMean > row.BestFoldC) {
 				row.BestFold, row.BestFoldC = r.Config.Fold, sc.CMean
@@ -116,6 +160,10 @@ func Summarize(results []*RunResult) Summary {
 		row := rows[k]
 		row.CMean, row.CSD = meanSD(row.PerFold)
 		row.RepeatSD, _ = meanSD(repeatSD[k])
+		if k.sc != ScenarioFull && recorded[k] {
+			m := masked[k]
+			row.MaskedPerRepeat = &m
+		}
 		s.Configs = append(s.Configs, *row)
 	}
 	if nOracle > 0 {

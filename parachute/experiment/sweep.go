@@ -3,14 +3,11 @@
 package experiment
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,7 +16,6 @@ import (
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/backend"
 	"github.com/parachute-surv/goparachute/parachute/blasdot"
-	"github.com/parachute-surv/goparachute/parachute/scoring"
 )
 
 // Grid describes a sweep: every combination of its lists, every fold of each
@@ -487,91 +483,6 @@ func (p *sweepProgress) done(worker int, r RunConfig, res *RunResult, cached boo
 }
 
 func (p *sweepProgress) finish() {}
-
-// CollectRow is one (run, scenario) row of a collected table.
-type CollectRow struct {
-	Hash      string         `json:"hash"`
-	Cohort    string         `json:"cohort"`
-	Method    string         `json:"method"`
-	Optimizer string         `json:"optimizer"`
-	Profile   string         `json:"profile"`
-	Seed      uint64         `json:"seed"`
-	Fold      int            `json:"fold"`
-	PMiss     float64        `json:"pmiss"`
-	Scenario  string         `json:"scenario"`
-	CMean     scoring.Number `json:"c_mean"`
-	CSD       scoring.Number `json:"c_sd"`
-	Repeats   int            `json:"n_repeats"`
-	UnoC      scoring.Number `json:"uno_c"`
-	MeanAUC   scoring.Number `json:"mean_auc"`
-	IBS       scoring.Number `json:"ibs"`
-	Seconds   float64        `json:"seconds"`
-}
-
-// Collect reads every result under root/runs into one table, sorted by
-// cohort, method, optimizer, profile, seed, p_miss, fold and scenario.
-func Collect(root string) ([]CollectRow, error) {
-	paths, err := filepath.Glob(filepath.Join(root, "runs", "*.json"))
-	if err != nil {
-		return nil, err
-	}
-	var rows []CollectRow
-	for _, path := range paths {
-		r, err := ReadResult(path)
-		if err != nil {
-			return nil, err
-		}
-		c := r.Config
-		for _, sc := range r.Scenarios {
-			rows = append(rows, CollectRow{Hash: r.Hash, Cohort: c.Cohort.Source, Method: c.Method, Optimizer: c.Train.Optimizer,
-				Profile: c.Train.Profile, Seed: c.Train.Seed, Fold: c.Fold, PMiss: c.Train.PMiss, Scenario: sc.Scenario,
-				CMean: sc.CMean, CSD: sc.CSD, Repeats: sc.Repeats, UnoC: r.Metrics.UnoC, MeanAUC: r.Metrics.MeanAUC,
-				IBS: r.Metrics.IBS, Seconds: r.Seconds})
-		}
-	}
-	sort.SliceStable(rows, func(a, b int) bool {
-		x, y := rows[a], rows[b]
-		switch {
-		case x.Cohort != y.Cohort:
-			return x.Cohort < y.Cohort
-		case x.Method != y.Method:
-			return x.Method < y.Method
-		case x.Optimizer != y.Optimizer:
-			return x.Optimizer < y.Optimizer
-		case x.Profile != y.Profile:
-			return x.Profile < y.Profile
-		case x.Seed != y.Seed:
-			return x.Seed < y.Seed
-		case x.PMiss != y.PMiss:
-			return x.PMiss < y.PMiss
-		case x.Fold != y.Fold:
-			return x.Fold < y.Fold
-		}
-		return scenarioOrder(x.Scenario) < scenarioOrder(y.Scenario)
-	})
-	return rows, nil
-}
-
-// WriteCSV writes collected rows as CSV (undefined numbers empty).
-func WriteCSV(w io.Writer, rows []CollectRow) error {
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"hash", "cohort", "method", "optimizer", "profile", "seed", "fold", "pmiss", "scenario",
-		"c_mean", "c_sd", "n_repeats", "uno_c", "mean_auc", "ibs", "seconds"})
-	num := func(n scoring.Number) string {
-		b, _ := n.MarshalJSON()
-		if string(b) == "null" {
-			return ""
-		}
-		return string(b)
-	}
-	for _, r := range rows {
-		cw.Write([]string{r.Hash, r.Cohort, r.Method, r.Optimizer, r.Profile, strconv.FormatUint(r.Seed, 10),
-			strconv.Itoa(r.Fold), strconv.FormatFloat(r.PMiss, 'g', -1, 64), r.Scenario, num(r.CMean), num(r.CSD),
-			strconv.Itoa(r.Repeats), num(r.UnoC), num(r.MeanAUC), num(r.IBS), strconv.FormatFloat(r.Seconds, 'f', 1, 64)})
-	}
-	cw.Flush()
-	return cw.Error()
-}
 
 // RunProtocol runs (or loads) the whole protocol of one cohort and method and
 // summarises it.

@@ -149,6 +149,9 @@ func resumeTrainer(b backends.Backend, c *data.Cohort, cfg TrainConfig, checkpoi
 	case err != nil && !errors.Is(err, errNoCheckpoint):
 		return nil, 0, nil, err
 	}
+	if start > 0 && progress != nil {
+		fmt.Fprintf(progress, "resumed from %s: %d of %d epochs already trained\n", checkpoint, start, cfg.Epochs)
+	}
 	return t, start, history, nil
 }
 

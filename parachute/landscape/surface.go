@@ -5,6 +5,7 @@ package landscape
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -128,6 +129,10 @@ type Options struct {
 	DensityProbes, DensitySteps int
 	// Seed seeds the random directions and the probes.
 	Seed uint64
+	// Progress, when not nil, gets a line as each part starts and ends
+	// (what it computes, how many Hessian-vector products or loss
+	// evaluations, its seconds).
+	Progress io.Writer
 }
 
 // Result is a loss landscape and its sharpness numbers, as
@@ -188,8 +193,14 @@ func Analyze(f Function, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("landscape: random directions need θ (%d values for dimension %d)", len(opts.Theta), f.Dim())
 	}
 	r := &Result{Directions: opts.Directions.String(), Parameters: f.Dim(), Trace: Number(math.NaN()), TraceSE: Number(math.NaN())}
+	say := func(format string, args ...any) {
+		if opts.Progress != nil {
+			fmt.Fprintf(opts.Progress, "landscape: "+format+"\n", args...)
+		}
+	}
 
 	began := time.Now()
+	say("top-%d Hessian eigenpairs by Lanczos (%d parameters)…", opts.Lanczos.K, f.Dim())
 	eig, err := TopEigenpairs(f, opts.Lanczos)
 	if err != nil {
 		return nil, err
@@ -197,8 +208,12 @@ func Analyze(f Function, opts Options) (*Result, error) {
 	r.Eigenvalues, r.Residuals = eig.Values, eig.Residuals
 	r.LanczosProducts, r.LanczosDim, r.Converged = eig.Products, eig.Dim, eig.Converged
 	r.Seconds.Eigen = time.Since(began).Seconds()
+	say("eigenvalues %.4g, %.4g (%d Hessian-vector products, converged %v) in %.1f s", eig.Values[0], eig.Values[1], eig.Products, eig.Converged, r.Seconds.Eigen)
 
 	began = time.Now()
+	if opts.TraceProbes > 0 {
+		say("trace by Hutchinson's estimator (%d probes)…", opts.TraceProbes)
+	}
 	if opts.TraceProbes > 0 {
 		tr, err := HutchinsonTrace(f, opts.TraceProbes, opts.Seed)
 		if err != nil {
@@ -212,8 +227,12 @@ func Analyze(f Function, opts Options) (*Result, error) {
 		}
 	}
 	r.Seconds.Trace = time.Since(began).Seconds()
+	if opts.TraceProbes > 0 {
+		say("trace %.4g ± %.2g in %.1f s", float64(r.Trace), float64(r.TraceSE), r.Seconds.Trace)
+	}
 
 	began = time.Now()
+	say("loss on a %d × %d grid over ±%g along the %s directions…", opts.Grid, opts.Grid, opts.Eps, opts.Directions)
 	d1, d2 := eig.Vectors[0], eig.Vectors[1]
 	if opts.Directions == RandomDirections {
 		rng := rand.New(rand.NewPCG(opts.Seed, 0xd1e))
@@ -240,6 +259,7 @@ func Analyze(f Function, opts Options) (*Result, error) {
 		r.Loss[i] = vals[i*opts.Grid : (i+1)*opts.Grid]
 	}
 	r.Seconds.Surface = time.Since(began).Seconds()
+	say("grid done in %.1f s", r.Seconds.Surface)
 	return r, nil
 }
 

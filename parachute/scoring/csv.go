@@ -182,8 +182,9 @@ func parseEvent(s string) (bool, error) {
 // surv[k][i] = S(times[k] | x_i) (none when times is empty). p.Patients may
 // be nil (the column is then left out). A NaN time is an outcome not known
 // yet: its time and event cells are left empty, and [ReadCSV] rejects the
-// row, naming it, until they are filled in.
-func WriteCSV(w io.Writer, p Predictions, times []float64, surv [][]float64) error {
+// row, naming it, until they are filled in. Extra columns follow the S_<t>
+// ones, one cell per patient ([ReadCSV] ignores columns it does not know).
+func WriteCSV(w io.Writer, p Predictions, times []float64, surv [][]float64, extra ...Column) error {
 	n := p.Outcomes.Len()
 	if len(p.Patients) != 0 && len(p.Patients) != n || p.Risk != nil && len(p.Risk) != n || len(surv) != len(times) {
 		return fmt.Errorf("scoring: %d outcomes, %d patients, %d risks, %d survival rows for %d times",
@@ -203,6 +204,12 @@ func WriteCSV(w io.Writer, p Predictions, times []float64, surv [][]float64) err
 			return fmt.Errorf("scoring: %d survival values at time %v for %d patients", len(surv[k]), t, n)
 		}
 		header = append(header, "S_"+formatFloat(t))
+	}
+	for _, c := range extra {
+		if len(c.Cells) != n {
+			return fmt.Errorf("scoring: column %s has %d cells for %d patients", c.Name, len(c.Cells), n)
+		}
+		header = append(header, c.Name)
 	}
 	cw.Write(header)
 	for i := range n {
@@ -225,10 +232,19 @@ func WriteCSV(w io.Writer, p Predictions, times []float64, surv [][]float64) err
 		for k := range times {
 			rec = append(rec, formatFloat(surv[k][i]))
 		}
+		for _, c := range extra {
+			rec = append(rec, c.Cells[i])
+		}
 		cw.Write(rec)
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// Column is an extra column of [WriteCSV]: its name and one cell per patient.
+type Column struct {
+	Name  string
+	Cells []string
 }
 
 // formatFloat is the shortest decimal that reads back to x exactly.

@@ -39,6 +39,8 @@
 //     predicted event probability 1 − S(t | x).
 //
 // An undefined metric (no comparable pair, no event, a horizon outside the
-// follow-up) is a null [Number] with its reason in [Report.Errors]; nothing
-// is dropped silently.
+// follow-up) is a null [Number] with its reason in [Report.Errors]; a metric
+// the inputs give no means to compute (Brier, IBS and calibration without
+// predicted survival or training risks) is null with what would compute it
+// in [Report.NotComputed]. Nothing is dropped silently.
 package scoring

@@ -3,6 +3,7 @@
 package scoring
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -61,6 +62,10 @@ type Report struct {
 	LogRank     LogRank       `json:"logrank"`
 	// Errors lists the metrics that are undefined on this test set, and why.
 	Errors []string `json:"errors"`
+	// NotComputed lists the metrics the inputs give no means to compute
+	// (Brier, IBS and calibration need predicted survival: S(t | x), or
+	// training risks for a Breslow baseline), and what would.
+	NotComputed []string `json:"not_computed,omitempty"`
 }
 
 // Calibration is a calibration diagram at one horizon.
@@ -192,6 +197,10 @@ func Score(test Predictions, train *Predictions, opts Options) *Report {
 		fail("km", err)
 	}
 	surv, err := survivalAt(r.Times, test, train, opts.Surv)
+	if errors.Is(err, errNoSurvival) {
+		r.NotComputed = append(r.NotComputed, "brier, ibs, calibration: "+err.Error())
+		return r
+	}
 	if err != nil {
 		fail("brier", err)
 		return r
@@ -225,6 +234,9 @@ func Score(test Predictions, train *Predictions, opts Options) *Report {
 	return r
 }
 
+// errNoSurvival: the inputs hold no predicted survival and no training risks.
+var errNoSurvival = errors.New("no predicted survival: give S(t | x) (S_<t> columns) or training risks for a Breslow baseline")
+
 // survivalAt returns the predicted S(times[k] | x_i) of the test patients:
 // the given matrix, or the Breslow baseline of the training risks.
 func survivalAt(times []float64, test Predictions, train *Predictions, given [][]float64) ([][]float64, error) {
@@ -235,7 +247,7 @@ func survivalAt(times []float64, test Predictions, train *Predictions, given [][
 		return given, nil
 	}
 	if train == nil || train.Risk == nil {
-		return nil, fmt.Errorf("no predicted survival: give S(t | x) or training risks for a Breslow baseline")
+		return nil, errNoSurvival
 	}
 	base, err := survival.BreslowBaseline(train.Outcomes, train.Risk)
 	if err != nil {

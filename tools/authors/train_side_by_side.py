@@ -127,7 +127,7 @@ def main():
     data = os.path.join(work, "data")
     split = os.path.join(data, "labels_splits", cohort, "k=all.tsv")
     if not os.path.exists(split):
-        run([parachute, "data", "synth", "--preset", args.preset, "--seed", str(args.data_seed),
+        run([parachute, "data", "synth", "--preset", args.preset, "--data-seed", str(args.data_seed),
              "--slices", str(args.slices), "--out", data], env=env)
     n_folds = folds_of(split)
     timing = {}
