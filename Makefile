@@ -70,6 +70,7 @@ fuzz:
 	go test -run '^$$' -fuzz '^FuzzReadCSV$$' -fuzztime $(FUZZTIME) ./parachute/scoring
 	go test -run '^$$' -fuzz '^FuzzLoadFiles$$' -fuzztime $(FUZZTIME) ./parachute/experiment
 	go test -run '^$$' -fuzz '^FuzzParseFlags$$' -fuzztime $(FUZZTIME) ./cmd/parachute
+	go test -run '^$$' -fuzz '^FuzzCommandFlags$$' -fuzztime $(FUZZTIME) ./cmd/parachute
 
 browser-test:
 	@tools/setup --browser >/dev/null

@@ -5,10 +5,12 @@ package data
 import (
 	"bufio"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -82,8 +84,12 @@ type SplitTable struct {
 func ReadSplits(path string) (_ *SplitTable, err error) {
 	defer guardDecoder(path, &err)
 	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, &FileError{Path: path, Err: fmt.Errorf("split file not found (parachute data fetch-splits --cohort pda|ucec|ccrcc --dest %s "+
+			"downloads the authors' split files): %w", filepath.Dir(filepath.Dir(path)), err)}
+	}
 	if err != nil {
-		return nil, &FileError{Path: path, Err: fmt.Errorf("%w: %v", ErrFormat, err)}
+		return nil, &FileError{Path: path, Err: err}
 	}
 	defer f.Close()
 	return parseSplits(path, f, false)

@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -42,7 +43,11 @@ type flagRule struct {
 var (
 	errFlagsOnly = errors.New("flags checked")
 	flagsOnly    = false
+	captured     *flag.FlagSet // with flagsOnly: the last flag set parsed
 )
+
+// dashFlag matches a flag named with one dash in the flag package's errors.
+var dashFlag = regexp.MustCompile(`(^|[ :])-([a-z])`)
 
 // parse parses args. -h or --help prints the help to stdout and returns
 // errHelp (exit 0). A flag that does not parse, a positional argument, a
@@ -52,6 +57,9 @@ var (
 func (f *commandFlags) parse(args []string, stdout, stderr io.Writer, rules ...flagRule) error {
 	f.SetOutput(io.Discard)
 	f.Usage = func() {}
+	if flagsOnly {
+		captured = f.FlagSet
+	}
 	err := f.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
 		f.printHelp(stdout, rules)
@@ -59,6 +67,8 @@ func (f *commandFlags) parse(args []string, stdout, stderr io.Writer, rules ...f
 	}
 	if err != nil && strings.HasPrefix(err.Error(), "flag provided but not defined: ") {
 		err = f.unknownFlag(strings.TrimLeft(strings.TrimPrefix(err.Error(), "flag provided but not defined: "), "-"))
+	} else if err != nil {
+		err = errors.New(dashFlag.ReplaceAllString(err.Error(), "$1--$2")) // "for flag -steps" → "--steps"
 	}
 	if err == nil && f.NArg() > 0 {
 		err = fmt.Errorf("unexpected arguments %q (every input is given by a flag)", f.Args())
@@ -209,11 +219,11 @@ func existingDir(name string, v *string, what string) flagRule {
 		st, err := os.Stat(*v)
 		switch {
 		case errors.Is(err, os.ErrNotExist):
-			return fmt.Errorf("--%s %s: no such folder (want %s)", name, *v, what)
+			return fmt.Errorf("--%s %q: no such folder (want %s)", name, *v, what)
 		case err != nil:
-			return fmt.Errorf("--%s %s: %w", name, *v, err)
+			return fmt.Errorf("--%s %q: %w", name, *v, err)
 		case !st.IsDir():
-			return fmt.Errorf("--%s %s: not a folder (want %s)", name, *v, what)
+			return fmt.Errorf("--%s %q: not a folder (want %s)", name, *v, what)
 		}
 		return nil
 	})
@@ -229,11 +239,11 @@ func existingFile(name string, v *string) flagRule {
 		st, err := os.Stat(*v)
 		switch {
 		case errors.Is(err, os.ErrNotExist):
-			return fmt.Errorf("--%s %s: no such file", name, *v)
+			return fmt.Errorf("--%s %q: no such file", name, *v)
 		case err != nil:
-			return fmt.Errorf("--%s %s: %w", name, *v, err)
+			return fmt.Errorf("--%s %q: %w", name, *v, err)
 		case st.IsDir():
-			return fmt.Errorf("--%s %s: a folder, not a file", name, *v)
+			return fmt.Errorf("--%s %q: a folder, not a file", name, *v)
 		}
 		return nil
 	})
@@ -247,7 +257,7 @@ func holdsFile(name string, v *string, file, what string) flagRule {
 			return nil
 		}
 		if _, err := os.Stat(filepath.Join(*v, file)); err != nil {
-			return fmt.Errorf("--%s %s: no %s there (want %s)", name, *v, file, what)
+			return fmt.Errorf("--%s %q: no %s there (want %s)", name, *v, file, what)
 		}
 		return nil
 	})

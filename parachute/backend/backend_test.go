@@ -51,3 +51,14 @@ func TestXLAWithoutTheTagIsAClearError(t *testing.T) {
 		t.Errorf("report %+v", r)
 	}
 }
+
+// An unknown backend name (a guess such as cuda, cpu or simplego) is an
+// error that lists the names this binary knows, not GoMLX's panic.
+func TestUnknownBackendIsAnErrorListingTheKnownOnes(t *testing.T) {
+	for _, cfg := range []string{"cuda", "cpu", "simplego", "gpu:0"} {
+		err := backend.CheckConfig(backend.Selection{Config: cfg, Reason: "GOMLX_BACKEND"})
+		if err == nil || !strings.Contains(err.Error(), "unknown backend") || !strings.Contains(err.Error(), `"go"`) {
+			t.Errorf("%s: error %v, want one listing the known backends", cfg, err)
+		}
+	}
+}
