@@ -5,6 +5,7 @@ package experiment_test
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/parachute-surv/goparachute/data"
@@ -62,5 +63,76 @@ func TestEvaluateScoresLikeR(t *testing.T) {
 				t.Errorf("%d training predictions for %d training patients; baseline %v", len(ev.Training), len(ref.TrainRows), ev.Baseline)
 			}
 		})
+	}
+}
+
+// maskCounter is a stand-in model that counts, call by call, the patients
+// whose masks drop a modality: what the model was really given.
+type maskCounter struct{ dropped []int }
+
+func (m *maskCounter) Predict(patients []*data.Patient, masks []experiment.Masking) ([]float64, error) {
+	n := 0
+	for _, k := range masks {
+		if k.DropPathology || k.DropRadiology {
+			n++
+		}
+	}
+	m.dropped = append(m.dropped, n)
+	out := make([]float64, len(patients))
+	for i := range out {
+		out[i] = float64(i % 7)
+	}
+	return out, nil
+}
+
+// The masked counts a scenario reports are the masks the model was given:
+// the stand-in model counts them call by call. At p_miss 0.9 nearly every
+// eligible patient is masked; a patient with one modality never is.
+func TestEvaluateReportsTheMasksTheModelGot(t *testing.T) {
+	c, err := data.Open(data.CohortSpec{Source: "synth:ucec", Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &maskCounter{}
+	ev, err := experiment.Evaluate(m, 0.9, c, 0, experiment.EvalConfig{Repeats: 4, CalibrationBins: 2, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eligible := 0
+	for _, i := range c.Folds[0].Test {
+		if c.Patients[i].HasPathology() && c.Patients[i].HasRadiology() {
+			eligible++
+		}
+	}
+	// Calls: training predictions, then per scenario its repeats in order.
+	calls := m.dropped[1:]
+	for _, sc := range ev.Scenarios {
+		if sc.Eligible != eligible {
+			t.Errorf("%s: eligible %d, want %d", sc.Scenario, sc.Eligible, eligible)
+		}
+		if sc.Scenario == experiment.ScenarioFull {
+			if sc.Masked != nil || calls[0] != 0 {
+				t.Errorf("full: masked %v, the model got %d masks", sc.Masked, calls[0])
+			}
+			calls = calls[1:]
+			continue
+		}
+		got := calls[:sc.Repeats]
+		calls = calls[sc.Repeats:]
+		for r := range got {
+			if sc.Masked[r] != got[r] {
+				t.Errorf("%s repeat %d: reports %d masked, the model got %d", sc.Scenario, r, sc.Masked[r], got[r])
+			}
+			if got[r] < eligible/2 {
+				t.Errorf("%s repeat %d: %d of %d eligible masked at p_miss 0.9", sc.Scenario, r, got[r], eligible)
+			}
+		}
+		if summary := sc.MaskedSummary(); !strings.Contains(summary, fmt.Sprintf("of %d eligible", eligible)) {
+			t.Errorf("%s: summary %q", sc.Scenario, summary)
+		}
+	}
+	none := experiment.ScenarioResult{Scenario: experiment.ScenarioRadMissing, Eligible: 1, Masked: []int{0, 0, 0}}
+	if s := none.MaskedSummary(); !strings.Contains(s, "masked nobody") || !strings.Contains(s, "equals full") {
+		t.Errorf("a scenario that masked nobody: %q", s)
 	}
 }
