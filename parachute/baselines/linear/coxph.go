@@ -70,6 +70,11 @@ type CoxPHFit struct {
 	// MaxIter ran out.
 	Iterations int
 	Converged  bool
+	// ScoreTest is the score (log-rank) test of β = 0, U(0)ᵀ I(0)⁻¹ U(0)
+	// (the first Newton–Raphson step's; R's sctest), and Wald the Wald test
+	// β̂ᵀ Var⁻¹ β̂ over the columns not found collinear (R's wald.test); both
+	// with the ridge penalty in the information when there is one.
+	ScoreTest, Wald float64
 	// Warnings holds R's warnings for this fit: a singular information
 	// matrix (collinear columns), a monotone likelihood (a coefficient that
 	// may be infinite), iterations run out.
@@ -134,6 +139,9 @@ func FitCoxPH(x [][]float64, time []float64, event []bool, opts *CoxPHOptions) (
 	fit.LogLikNull = loglik
 	chol, dropped := cholesky(info)
 	step := chol.solve(u)
+	for j := range p {
+		fit.ScoreTest += u[j] * step[j]
+	}
 	newBeta := make([]float64, p)
 	for j := range p {
 		newBeta[j] = beta[j] + step[j]
@@ -181,6 +189,13 @@ func FitCoxPH(x [][]float64, time []float64, event []bool, opts *CoxPHOptions) (
 	fit.SE = make([]float64, p)
 	for j := range p {
 		fit.SE[j] = math.Sqrt(fit.Var[j][j])
+	}
+	for j := range p {
+		for k := range p {
+			if !chol.dropped[j] && !chol.dropped[k] {
+				fit.Wald += beta[j] * info[j][k] * beta[k]
+			}
+		}
 	}
 	if len(dropped) > 0 {
 		for _, j := range dropped {
