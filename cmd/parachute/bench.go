@@ -81,7 +81,7 @@ paper-size model) on the backend GOMLX_BACKEND selects and prints JSON: ms per t
 step (median after a first, compiling step, reported apart), patients/s at inference,
 peak host memory. bench/torch_reference.py runs the same workload in PyTorch.
 With --stack: seconds per training epoch of K runs of synth:pda fold 0 stacked in one
-graph, for each K, and the speed-up over training them one at a time.`, "parachute bench --steps 5 --predictions 5")
+graph, for each K, and the speed-up over training them one at a time.`, "parachute bench --steps 2 --predictions 2")
 	steps := fs.Int("steps", 10, "timed training steps (median reported)")
 	predictions := fs.Int("predictions", 20, "timed inference calls (median reported)")
 	optimizer := optimizerFlag(fs.FlagSet, "adamw")

@@ -83,7 +83,7 @@ coords, MedImageInsight .npy, CellViT CSV, NIfTI masks, synthetic/<COHORT>.json 
 ground truth) and prints its summary. A folder that already holds the cohort (its split
 file, features or ground truth) is refused: --force deletes what the cohort owns there
 (labels_splits/<COHORT>, features/<COHORT>, synthetic/<COHORT>.json) first. Other
-cohorts in the folder are left alone.`, "parachute data synth --preset pda --data-seed 1 --out DATA")
+cohorts in the folder are left alone.`, "parachute data synth --preset ucec --data-seed 1 --out data")
 	preset := fs.String("preset", "", "pda, ucec or ccrcc (required)")
 	seed := fs.Uint64("data-seed", 1, "generator seed of the synthetic cohort")
 	out := fs.String("out", "", "data folder to write the cohort into (required)")
@@ -122,7 +122,7 @@ cohorts in the folder are left alone.`, "parachute data synth --preset pda --dat
 
 func runSummary(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("data summary", `Prints the cohort's Table 4 counts, events, folds, encoders, the load report of a
-folder, and the oracle C of a synthetic cohort.`, "parachute data summary --cohort synth:pda")
+folder, and the oracle C of a synthetic cohort.`, "parachute data summary --cohort data")
 	spec := cohortFlags(fs.FlagSet)
 	if err := fs.parse(args, stdout, stderr, required("cohort")); err != nil {
 		return err

@@ -223,3 +223,16 @@ func TestUnknownBackendIsAnError(t *testing.T) {
 		t.Errorf("status %d, stderr %q", status, errOut)
 	}
 }
+
+// "-" reads standard input: metrics on the minimal documented input
+// (time,event,risk) exits 0 with what it can compute and lists what it
+// cannot (Brier, IBS and calibration need predicted survival).
+func TestMetricsOnMinimalInputFromStdin(t *testing.T) {
+	stdin = strings.NewReader("time,event,risk\n5,1,0.3\n8,0,0.1\n3,1,0.9\n10,1,0.2\n12,0,0.5\n7,1,0.4\n9,1,0.35\n")
+	defer func() { stdin = os.Stdin }()
+	stdout, errOut, status := runCommand(t, "metrics", "--test", "-")
+	if status != 0 || !strings.Contains(stdout, `"harrell_c": 0.6666666666666666`) ||
+		!strings.Contains(errOut, "not computed:\n  brier, ibs, calibration: no predicted survival") {
+		t.Errorf("status %d, stdout %s, stderr %q", status, stdout, errOut)
+	}
+}

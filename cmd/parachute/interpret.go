@@ -44,7 +44,7 @@ func runInterpret(args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "morphology" {
 		return runMorphology(args[1:], stdout, stderr)
 	}
-	fs := newFlags("interpret", interpretAbout, "parachute interpret --cohort synth:pda --profile smoke --out out/interpret")
+	fs := newFlags("interpret", interpretAbout, "parachute interpret --cohort synth:ucec --profile smoke --cache out/cache --out out/interpret")
 	cohortSpec := cohortFlags(fs.FlagSet)
 	profile := profileFlag(fs.FlagSet)
 	optimizer := optimizerFlag(fs.FlagSet, "gcs")
@@ -97,7 +97,7 @@ func runInterpret(args []string, stdout, stderr io.Writer) error {
 }
 
 func runMorphology(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("interpret morphology", morphologyAbout, "parachute interpret morphology --mask MASK.nii.gz --json")
+	fs := newFlags("interpret morphology", morphologyAbout, "parachute interpret morphology --mask data/features/CPTACUCEC/TumourMasks/SYN-UCEC-001.nii.gz --json")
 	mask := fs.String("mask", "", "NIfTI-1 mask (.nii or .nii.gz; non-zero voxels are tumour) (required)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if err := fs.parse(args, stdout, stderr, required("mask"), existingFile("mask", mask)); err != nil {

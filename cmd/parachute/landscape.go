@@ -33,7 +33,7 @@ being the unperturbed model, loss_at_optimum, timings) and OUT/landscape.png
 and .svg.`
 
 func runLandscape(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("landscape", landscapeAbout, "parachute landscape --run runs/pda-fold0 --grid 11 --trace-probes 10 --out out/landscape")
+	fs := newFlags("landscape", landscapeAbout, "parachute landscape --run runs/ucec0 --grid 5 --trace-probes 3 --out out/landscape")
 	run := fs.String("run", "", "a parachute train folder or a protocol cache result file (required)")
 	grid := fs.Int("grid", 41, "grid points per axis (≥ 3; odd puts the trained model at the centre)")
 	eps := fs.Float64("eps", 1, "half-width of the grid (> 0)")

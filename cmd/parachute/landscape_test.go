@@ -58,6 +58,13 @@ func TestLandscapeOnATrainFolder(t *testing.T) {
 	if !strings.Contains(stdout, "λ₁ = ") || !strings.Contains(errOut, "fold 1 of CPTACPDA") {
 		t.Errorf("stdout %q stderr %q", stdout, errOut)
 	}
+	// Each part reports its progress.
+	for _, want := range []string{"landscape: top-2 Hessian eigenpairs by Lanczos", "landscape: trace by Hutchinson's estimator (3 probes)",
+		"landscape: loss on a 3 × 3 grid", "landscape: grid done in"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("no progress line %q in\n%s", want, errOut)
+		}
+	}
 	r := checkLandscape(t, out, 3)
 	if r.TraceProbes != 3 || r.Directions != "hessian" {
 		t.Errorf("trace probes %d, directions %s", r.TraceProbes, r.Directions)

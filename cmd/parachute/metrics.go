@@ -52,7 +52,7 @@ metric the inputs allow is defined (those not computed are listed on stderr),
 go to stderr), 2 for bad input.`
 
 func runMetrics(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("metrics", metricsAbout, "parachute metrics --test out/eval/test.csv --train out/eval/train.csv")
+	fs := newFlags("metrics", metricsAbout, "parachute metrics --test runs/ucec0/eval/test.csv --train runs/ucec0/eval/train.csv")
 	testPath := fs.String("test", "", "CSV with time,event,risk[,S_<t>...]; - for standard input (required)")
 	trainPath := fs.String("train", "", "CSV with time,event[,risk]: censoring distribution, horizons, tau, baseline, median")
 	timesFlag := fs.String("times", "", "comma-separated evaluation times (positive)")

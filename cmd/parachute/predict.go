@@ -36,7 +36,7 @@ outcomes and risks). --times defaults to the quartiles of the training event
 times.`
 
 func runPredict(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("predict", predictAbout, "parachute predict --run runs/pda-fold0 --cohort NEWDATA --out preds.csv")
+	fs := newFlags("predict", predictAbout, "parachute predict --run runs/ucec0 --cohort data --out preds.csv")
 	runDir := fs.String("run", "", "a folder written by parachute train (run.json, checkpoint.gob) (required)")
 	cohort := fs.String("cohort", "", "data folder of the new patients (required)")
 	name := fs.String("name", "", "cohort of the data folder (pda, ucec, ccrcc or a folder name); default: its only cohort")

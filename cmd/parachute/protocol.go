@@ -89,7 +89,7 @@ dropped (and when none were: that row equals full). With --export, also writes
 the predictions with all modalities as OUT/test.csv (patient,time,event,risk,S_<t>...)
 and OUT/train.csv (patient,time,event,risk): "parachute metrics --test OUT/test.csv
 --train OUT/train.csv --times T --tau TAU", with the times and tau of
-evaluation.json's metrics, prints the same metrics.`, "parachute evaluate --run runs/pda-fold0 --export out/eval")
+evaluation.json's metrics, prints the same metrics.`, "parachute evaluate --run runs/ucec0 --export runs/ucec0/eval")
 	dir := fs.String("run", "", "a folder written by parachute train (run.json, checkpoint.gob) (required)")
 	repeats := fs.Int("repeats", 0, "mask repeats per scenario (0: the profile's)")
 	seed := fs.Uint64("seed", 1, "seed of the evaluation masks")
@@ -140,7 +140,7 @@ evaluation.json's metrics, prints the same metrics.`, "parachute evaluate --run 
 func runSweep(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("sweep", `Runs a grid of runs; each shard independently (Slurm array jobs, Kubernetes indexed
 Jobs). Finished runs are skipped, killed ones resume from their checkpoints.`,
-		"parachute sweep --grid grid.json --shard 0/4 --out out/sweep")
+		"parachute sweep --grid tools/grids/ucec-smoke.json --shard 0/2 --out out/sweep")
 	grid := fs.String("grid", "", "grid JSON (required)")
 	shard := fs.String("shard", "0/1", "run shard i of n (i/n): runs whose index is i modulo n")
 	workers := workersFlag(fs.FlagSet)

@@ -242,7 +242,7 @@ func tutorialCohort() (*data.Cohort, error) {
 func runReproduce(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("reproduce", `Produces every figure and table of the notebooks without Jupyter: the same library calls,
 the same run cache, the same file names (PNG and SVG for figures, Markdown for tables).`,
-		"parachute reproduce --profile smoke --only figure8_auc --out out/figures-smoke")
+		"parachute reproduce --profile smoke --only figure8_auc --cache out/cache --out out/figures")
 	profile := fs.String("profile", experiment.ProfileQuick, "quick (CPU, minutes), paper (the full protocol; GPU) or smoke (tests)")
 	out := fs.String("out", "", "folder for the figures (default out/figures of the repository, or $PARACHUTE_FIGURES)")
 	cache := fs.String("cache", "", "folder caching finished runs (default out/cache, or $PARACHUTE_CACHE)")

@@ -20,7 +20,7 @@ test_harrell_c, per-patient risks), DIR/checkpoint.gob and DIR/identity.json
 (the run: cohort, fold, training configuration). A killed run resumes from the
 checkpoint when started again with the same flags; a folder that holds another
 run is refused, naming the settings that differ.`,
-		"parachute train --cohort synth:pda --fold 0 --profile quick --out runs/pda-fold0")
+		"parachute train --cohort data --fold 0 --pmiss 0.15 --out runs/ucec0")
 	cohortSpec := cohortFlags(fs.FlagSet)
 	fold := fs.Int("fold", 0, "fold to train (its test part is held out)")
 	profile := profileFlag(fs.FlagSet)
