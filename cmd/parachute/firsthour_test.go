@@ -179,15 +179,7 @@ func TestPredictMarksTheRunsTrainingPatients(t *testing.T) {
 	for _, id := range rec.TrainingPredictions().Patients {
 		train[id] = true
 	}
-	f, err := os.Open(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := readCSVRows(t, out)
 	col := len(rows[0]) - 1
 	if rows[0][0] != "patient" || rows[0][col] != "in_training" {
 		t.Fatalf("header %v", rows[0])
@@ -222,15 +214,7 @@ func TestCollectCarriesEverySettingThatDistinguishesRuns(t *testing.T) {
 	if _, errOut, status := runCommand(t, "collect", "--out", out); status != 0 {
 		t.Fatal(errOut)
 	}
-	f, err := os.Open(filepath.Join(out, "results.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := readCSVRows(t, filepath.Join(out, "results.csv"))
 	header := rows[0]
 	scenarioCol := slices.Index(header, "scenario")
 	if header[0] != "hash" || scenarioCol < 0 || len(rows) != 1+2*52 {
@@ -284,4 +268,19 @@ func TestProtocolRefusesSettingsAMethodIgnores(t *testing.T) {
 			t.Fatalf("coxph row with optimizer %q, epochs %q", r.Optimizer, r.Epochs)
 		}
 	}
+}
+
+// readCSVRows reads a whole CSV file, the header first.
+func readCSVRows(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }

@@ -212,26 +212,17 @@ func oneOf(name string, v *string, choices ...string) flagRule {
 // existingDir wants a flag naming a folder that exists (when given); what
 // names what the folder should hold, for the message.
 func existingDir(name string, v *string, what string) flagRule {
-	return check(func() error {
-		if *v == "" || *v == "-" {
-			return nil
-		}
-		st, err := os.Stat(*v)
-		switch {
-		case errors.Is(err, os.ErrNotExist):
-			return fmt.Errorf("--%s %q: no such folder (want %s)", name, *v, what)
-		case err != nil:
-			return fmt.Errorf("--%s %q: %w", name, *v, err)
-		case !st.IsDir():
-			return fmt.Errorf("--%s %q: not a folder (want %s)", name, *v, what)
-		}
-		return nil
-	})
+	return existingPath(name, v, true, "folder", "want "+what)
 }
 
 // existingFile wants a flag naming a file that exists (when given; "-" is
 // standard input).
 func existingFile(name string, v *string) flagRule {
+	return existingPath(name, v, false, "file", "")
+}
+
+// existingPath wants a flag naming an existing folder (dir) or file.
+func existingPath(name string, v *string, dir bool, kind, want string) flagRule {
 	return check(func() error {
 		if *v == "" || *v == "-" {
 			return nil
@@ -239,11 +230,11 @@ func existingFile(name string, v *string) flagRule {
 		st, err := os.Stat(*v)
 		switch {
 		case errors.Is(err, os.ErrNotExist):
-			return fmt.Errorf("--%s %q: no such file", name, *v)
+			return fmt.Errorf("--%s %q: no such %s%s", name, *v, kind, parenthesised(want))
 		case err != nil:
 			return fmt.Errorf("--%s %q: %w", name, *v, err)
-		case st.IsDir():
-			return fmt.Errorf("--%s %q: a folder, not a file", name, *v)
+		case st.IsDir() != dir:
+			return fmt.Errorf("--%s %q: not a %s%s", name, *v, kind, parenthesised(want))
 		}
 		return nil
 	})

@@ -3,6 +3,7 @@
 package experiment
 
 import (
+	"cmp"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -10,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strconv"
 
 	"github.com/parachute-surv/goparachute/parachute/scoring"
@@ -117,34 +117,18 @@ func Collect(root string) ([]CollectRow, error) {
 			rows = append(rows, row)
 		}
 	}
-	sort.SliceStable(rows, func(a, b int) bool {
-		x, y := rows[a], rows[b]
-		switch {
-		case x.Cohort != y.Cohort:
-			return x.Cohort < y.Cohort
-		case x.DataSeed != y.DataSeed:
-			return x.DataSeed < y.DataSeed
-		case x.Method != y.Method:
-			return x.Method < y.Method
-		case x.Optimizer != y.Optimizer:
-			return x.Optimizer < y.Optimizer
-		case x.Profile != y.Profile:
-			return x.Profile < y.Profile
-		case x.Epochs != y.Epochs:
-			return x.Epochs < y.Epochs
-		case x.Seed != y.Seed:
-			return x.Seed < y.Seed
-		case x.PMiss != y.PMiss:
-			return x.PMiss < y.PMiss
-		case x.Fold != y.Fold:
-			return x.Fold < y.Fold
+	slices.SortStableFunc(rows, func(x, y CollectRow) int {
+		if c := cmp.Or(cmp.Compare(x.Cohort, y.Cohort), cmp.Compare(x.DataSeed, y.DataSeed), cmp.Compare(x.Method, y.Method),
+			cmp.Compare(x.Optimizer, y.Optimizer), cmp.Compare(x.Profile, y.Profile), cmp.Compare(x.Epochs, y.Epochs),
+			cmp.Compare(x.Seed, y.Seed), cmp.Compare(x.PMiss, y.PMiss), cmp.Compare(x.Fold, y.Fold)); c != 0 {
+			return c
 		}
 		for _, p := range extra {
-			if x.Settings[p] != y.Settings[p] {
-				return x.Settings[p] < y.Settings[p]
+			if c := cmp.Compare(x.Settings[p], y.Settings[p]); c != 0 {
+				return c
 			}
 		}
-		return scenarioOrder(x.Scenario) < scenarioOrder(y.Scenario)
+		return cmp.Compare(scenarioOrder(x.Scenario), scenarioOrder(y.Scenario))
 	})
 	return rows, nil
 }
