@@ -3,13 +3,12 @@
 package linear_test
 
 import (
-	"encoding/json"
 	"math"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/parachute-surv/goparachute/parachute/baselines/linear"
+	"github.com/parachute-surv/goparachute/parachute/testutil"
 )
 
 type chiSquareReference struct {
@@ -48,16 +47,10 @@ type coxphSummaryReference struct {
 // the concordance and its standard error to 1e-12, the three tests, their
 // degrees of freedom and p-values and R² to 1e-5.
 func TestCoxPHSummaryMatchesR(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join("testdata", "reference", "coxph_summary.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var ref struct {
 		Cases []coxphSummaryReference `json:"cases"`
 	}
-	if err := json.Unmarshal(raw, &ref); err != nil {
-		t.Fatal(err)
-	}
+	testutil.LoadReference(t, filepath.Join("testdata", "reference", "coxph_summary.json"), &ref)
 	if len(ref.Cases) < 6 {
 		t.Fatalf("%d reference cases", len(ref.Cases))
 	}

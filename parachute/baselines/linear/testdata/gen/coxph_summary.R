@@ -35,5 +35,23 @@ cases <- list(
   summary_case("lung-singular-efron", "lung", c("age", "sex", "age2"), "efron"),
   summary_case("ovarian-efron", "ovarian", c("age", "resid.ds", "rx", "ecog.ps"), "efron"),
   summary_case("veteran-breslow", "veteran", c("karno", "diagtime", "age", "prior", "trt"), "breslow"))
-write_json(list(r_version = R.version.string, survival = as.character(packageVersion("survival")), cases = cases),
-           file.path("reference", "coxph_summary.json"), digits = NA, auto_unbox = TRUE, pretty = TRUE, na = "null")
+sha256 <- function(path) strsplit(system2("sha256sum", path, stdout = TRUE), " ")[[1]][1]
+csvs <- file.path("data", c("lung.csv", "ovarian.csv", "veteran.csv"))
+header <- list(
+  tool = "R survival",
+  tool_version = list(R = R.version.string, survival = as.character(packageVersion("survival")),
+                      jsonlite = as.character(packageVersion("jsonlite"))),
+  call = list(
+    fit = "coxph(Surv(time, event) ~ x1 + x2 + ..., data, ties = ties)",
+    summary = "s <- summary(fit): s$coefficients (exp(coef), z, Pr(>|z|)), s$conf.int (exp(-coef), lower .95, upper .95), s$concordance (C, se(C)), s$logtest, s$sctest, s$rsq",
+    wald = "fit$wald.test, and pchisq(fit$wald.test, df, lower.tail = FALSE) (summary() rounds the statistic to 2 digits)"),
+  dataset = list(
+    source = "R survival package datasets lung, ovarian and veteran as gen/coxph.R writes them to data/",
+    csv = paste0("parachute/baselines/linear/testdata/", csvs),
+    sha256 = unname(sapply(csvs, sha256))),
+  convention_notes = "per-covariate values are null (NA) for a column R drops as collinear (summary() omits its row); event 1 = death",
+  generator = "parachute/baselines/linear/testdata/gen/coxph_summary.R",
+  date = format(Sys.Date()))
+writeLines(toJSON(list(header = header, cases = cases), digits = NA, auto_unbox = TRUE, pretty = TRUE, na = "null"),
+           file.path("reference", "coxph_summary.json"))
+cat("reference/coxph_summary.json:", length(cases), "fits\n")
