@@ -49,14 +49,14 @@ func runCoxNet(args []string, stdout, stderr io.Writer) error {
 	if len(pf) > 0 && len(pf) != len(names) {
 		return fmt.Errorf("--penalty-factor: %d factors for %d covariates", len(pf), len(names))
 	}
-	path, cleanup, err := stdinAsFile(*dataPath)
+	path, cleanup, named, err := stdinAsFile(*dataPath)
 	if err != nil {
 		return err
 	}
 	defer cleanup()
 	tab, err := linear.ReadCSV(path, names)
 	if err != nil {
-		return err
+		return named(err)
 	}
 	fit, err := linear.FitCoxNet(tab.X, tab.Time, tab.Event, &linear.CoxNetOptions{Alpha: *alpha, Lambdas: lambdas,
 		NoStandardize: !*standardize, PenaltyFactor: pf})

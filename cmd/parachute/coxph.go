@@ -75,7 +75,7 @@ func runCoxPH(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	path, cleanup, err := stdinAsFile(*dataPath)
+	path, cleanup, named, err := stdinAsFile(*dataPath)
 	if err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func runCoxPH(args []string, stdout, stderr io.Writer) error {
 	names := splitNames(*covariates)
 	tab, err := linear.ReadCSV(path, names)
 	if err != nil {
-		return err
+		return named(err)
 	}
 	opts := &linear.CoxPHOptions{Ties: ties, Ridge: *ridge}
 	fit, err := linear.FitCoxPH(tab.X, tab.Time, tab.Event, opts)
@@ -149,26 +149,34 @@ func finiteOrNil(x float64) *float64 {
 var stdin io.Reader = os.Stdin
 
 // stdinAsFile returns path, or for "-" a temporary file holding standard
-// input (for readers that take a path); cleanup removes it.
-func stdinAsFile(path string) (string, func(), error) {
+// input (for readers that take a path); cleanup removes it, and named turns
+// the temporary file's name in an error back into "standard input".
+func stdinAsFile(path string) (file string, cleanup func(), named func(error) error, err error) {
+	same := func(err error) error { return err }
 	if path != "-" {
-		return path, func() {}, nil
+		return path, func() {}, same, nil
 	}
 	f, err := os.CreateTemp("", "parachute-stdin-*.csv")
 	if err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
-	cleanup := func() { os.Remove(f.Name()) }
+	cleanup = func() { os.Remove(f.Name()) }
 	if _, err := io.Copy(f, stdin); err != nil {
 		f.Close()
 		cleanup()
-		return "", nil, fmt.Errorf("reading standard input: %w", err)
+		return "", nil, nil, fmt.Errorf("reading standard input: %w", err)
 	}
 	if err := f.Close(); err != nil {
 		cleanup()
-		return "", nil, err
+		return "", nil, nil, err
 	}
-	return f.Name(), cleanup, nil
+	named = func(err error) error {
+		if err == nil {
+			return nil
+		}
+		return errors.New(strings.ReplaceAll(err.Error(), f.Name(), "standard input"))
+	}
+	return f.Name(), cleanup, named, nil
 }
 
 // printCoxPHTable prints a fit's summary in the layout of R's

@@ -236,3 +236,14 @@ func TestMetricsOnMinimalInputFromStdin(t *testing.T) {
 		t.Errorf("status %d, stdout %s, stderr %q", status, stdout, errOut)
 	}
 }
+
+// A fault in standard input is reported as "standard input", not as the
+// temporary file it is read through.
+func TestStdinFaultsNameStandardInput(t *testing.T) {
+	stdin = strings.NewReader("time,event,age\n5,1,abc\n")
+	defer func() { stdin = os.Stdin }()
+	_, errOut, status := runCommand(t, "coxph", "--data", "-", "--covariates", "age")
+	if status != 2 || !strings.Contains(errOut, "standard input: row 2: age") || strings.Contains(errOut, "parachute-stdin") {
+		t.Errorf("status %d, stderr %q", status, errOut)
+	}
+}

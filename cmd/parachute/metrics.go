@@ -70,14 +70,14 @@ func runMetrics(args []string, stdout, stderr io.Writer) error {
 		check(func() (err error) { times, err = parseTimes(*timesFlag); return err })); err != nil {
 		return err
 	}
-	testFile, cleanup, err := stdinAsFile(*testPath)
+	testFile, cleanup, named, err := stdinAsFile(*testPath)
 	if err != nil {
 		return err
 	}
 	defer cleanup()
 	test, err := scoring.ReadCSV(testFile, true)
 	if err != nil {
-		return err
+		return named(err)
 	}
 	var train *scoring.Predictions
 	if *trainPath != "" {
@@ -93,7 +93,7 @@ func runMetrics(args []string, stdout, stderr io.Writer) error {
 	}
 	if opts.Times != nil && len(test.SurvTimes) > 0 {
 		if opts.Surv, err = test.SurvAt(testFile, opts.Times); err != nil {
-			return err
+			return named(err)
 		}
 	}
 	rep := scoring.Score(test.Predictions, train, opts)
