@@ -67,7 +67,11 @@ func runPredict(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	inTraining := pred.MarkTraining(rec)
-	if err := pred.WriteCSV(*out, stdout); err != nil {
+	csv, err := pred.CSV()
+	if err != nil {
+		return err
+	}
+	if err := writeOutput(*out, csv, stdout); err != nil {
 		return err
 	}
 	if inTraining > 0 {

@@ -13,7 +13,6 @@ import (
 	"strings"
 
 	"github.com/parachute-surv/goparachute/data"
-	"github.com/parachute-surv/goparachute/parachute/atomicfile"
 	"github.com/parachute-surv/goparachute/parachute/backend"
 	"github.com/parachute-surv/goparachute/parachute/experiment"
 )
@@ -227,11 +226,7 @@ standard output.`, "parachute collect --out out/protocol-ucec")
 		path string
 		buf  *bytes.Buffer
 	}{{*csvPath, &csvBuf}, {*jsonPath, &jsonBuf}} {
-		if f.path == "-" {
-			if _, err := stdout.Write(f.buf.Bytes()); err != nil {
-				return err
-			}
-		} else if err := atomicfile.Write(f.path, f.buf.Bytes()); err != nil {
+		if err := writeOutput(f.path, f.buf.Bytes(), stdout); err != nil {
 			return err
 		}
 	}

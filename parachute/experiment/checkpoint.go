@@ -101,13 +101,10 @@ func (t *Trainer) LoadCheckpoint(path string) (int, []Epoch, error) {
 	}
 	cfg, _ := json.Marshal(t.Config)
 	if !bytes.Equal(cfg, ck.Config) {
-		var have any
-		if err := json.Unmarshal(ck.Config, &have); err != nil {
+		diffs, err := DiffSettings(json.RawMessage(ck.Config), t.Config)
+		if err != nil {
 			return 0, nil, fmt.Errorf("%w: %s: its configuration: %v", errCorruptCheckpoint, path, err)
 		}
-		var want any
-		_ = json.Unmarshal(cfg, &want)
-		diffs, _ := DiffSettings(have, want)
 		return 0, nil, fmt.Errorf("checkpoint %s was written by another training configuration (in the checkpoint → asked):\n%s", path, FormatDiffs(diffs, 12))
 	}
 	if err := t.pcg.UnmarshalBinary(ck.HostRNG); err != nil {

@@ -105,13 +105,8 @@ func Collect(root string) ([]CollectRow, error) {
 		for _, sc := range r.Scenarios {
 			row := row
 			row.Scenario, row.Eligible, row.CMean, row.CSD, row.Repeats = sc.Scenario, sc.Eligible, sc.CMean, sc.CSD, sc.Repeats
-			if sc.Masked != nil {
-				total := 0
-				for _, m := range sc.Masked {
-					total += m
-				}
-				m := float64(total) / float64(max(1, len(sc.Masked)))
-				row.MaskedPerRepeat = &m
+			if mean, _, ok := sc.MaskedPerRepeat(); ok {
+				row.MaskedPerRepeat = &mean
 			}
 			row.UnoC, row.MeanAUC, row.IBS = r.Metrics.UnoC, r.Metrics.MeanAUC, r.Metrics.IBS
 			rows = append(rows, row)

@@ -37,6 +37,23 @@ type ScenarioResult struct {
 	Masked   []int `json:"masked,omitempty"`
 }
 
+// MaskedPerRepeat returns the mean number of patients masked per repeat and
+// the number of repeats that masked nobody; ok is false for the full
+// scenario and for results that did not record the counts.
+func (r ScenarioResult) MaskedPerRepeat() (mean float64, nobody int, ok bool) {
+	if r.Masked == nil || r.Scenario == ScenarioFull {
+		return 0, 0, false
+	}
+	total := 0
+	for _, m := range r.Masked {
+		total += m
+		if m == 0 {
+			nobody++
+		}
+	}
+	return float64(total) / float64(max(1, len(r.Masked))), nobody, true
+}
+
 // MaskedSummary says how many patients a scenario masked: "full: nothing
 // masked", "masked 2.4 of 12 eligible per repeat", and says so when some
 // or all repeats masked nobody ("masked nobody (0 of 1 eligible in every
@@ -46,23 +63,16 @@ func (r ScenarioResult) MaskedSummary() string {
 	if r.Scenario == ScenarioFull {
 		return "full: nothing masked"
 	}
-	if r.Masked == nil {
-		return "masked: not recorded (an older result)"
-	}
-	total, none := 0, 0
-	for _, m := range r.Masked {
-		total += m
-		if m == 0 {
-			none++
-		}
-	}
+	mean, nobody, ok := r.MaskedPerRepeat()
 	switch {
-	case none == len(r.Masked):
+	case !ok:
+		return "masked: not recorded (an older result)"
+	case nobody == len(r.Masked):
 		return fmt.Sprintf("masked nobody (%d eligible; 0 in every repeat): this row equals full", r.Eligible)
-	case none > 0:
-		return fmt.Sprintf("masked %.1f of %d eligible per repeat (nobody in %d of %d repeats)", float64(total)/float64(len(r.Masked)), r.Eligible, none, len(r.Masked))
+	case nobody > 0:
+		return fmt.Sprintf("masked %.1f of %d eligible per repeat (nobody in %d of %d repeats)", mean, r.Eligible, nobody, len(r.Masked))
 	}
-	return fmt.Sprintf("masked %.1f of %d eligible per repeat", float64(total)/float64(len(r.Masked)), r.Eligible)
+	return fmt.Sprintf("masked %.1f of %d eligible per repeat", mean, r.Eligible)
 }
 
 // Prediction is one patient's prediction: the log-risk and, for test
@@ -137,13 +147,14 @@ func Evaluate(m Predictor, pMiss float64, c *data.Cohort, fold int, eval EvalCon
 	scenarios := func(patients []*data.Patient, o survival.Outcomes) ([]ScenarioResult, []float64, error) {
 		var out []ScenarioResult
 		var full []float64
-		for _, sc := range Scenarios(pMiss) {
-			r := ScenarioResult{Scenario: sc, Ratio: pMiss, Repeats: eval.Repeats}
-			for _, p := range patients {
-				if p.HasPathology() && p.HasRadiology() {
-					r.Eligible++
-				}
+		eligible := 0
+		for _, p := range patients {
+			if p.HasPathology() && p.HasRadiology() {
+				eligible++
 			}
+		}
+		for _, sc := range Scenarios(pMiss) {
+			r := ScenarioResult{Scenario: sc, Ratio: pMiss, Repeats: eval.Repeats, Eligible: eligible}
 			if sc == ScenarioFull {
 				r.Ratio, r.Repeats = 0, 1
 			} else {

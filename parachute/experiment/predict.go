@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -15,7 +14,6 @@ import (
 	"github.com/gomlx/gomlx/backends"
 
 	"github.com/parachute-surv/goparachute/data"
-	"github.com/parachute-surv/goparachute/parachute/atomicfile"
 	"github.com/parachute-surv/goparachute/parachute/scoring"
 	"github.com/parachute-surv/goparachute/parachute/survival"
 )
@@ -146,12 +144,11 @@ func (p *NewPrediction) MarkTraining(rec *RunRecord) int {
 	return n
 }
 
-// WriteCSV writes the predictions in the layout "parachute metrics" reads
+// CSV returns the predictions in the layout "parachute metrics" reads
 // ([scoring.Table]; unknown outcomes as empty cells) with a last column
 // in_training once MarkTraining ran (1 for a patient of the run's training
-// set; the metrics command ignores it), atomically to path, or to stdout
-// when path is "-".
-func (p *NewPrediction) WriteCSV(path string, stdout io.Writer) error {
+// set; the metrics command ignores it).
+func (p *NewPrediction) CSV() ([]byte, error) {
 	var buf bytes.Buffer
 	var extra []scoring.Column
 	if p.InTraining != nil {
@@ -166,11 +163,7 @@ func (p *NewPrediction) WriteCSV(path string, stdout io.Writer) error {
 		extra = append(extra, col)
 	}
 	if err := scoring.WriteCSV(&buf, p.Predictions, p.Times, p.Surv, extra...); err != nil {
-		return err
+		return nil, err
 	}
-	if path == "-" {
-		_, err := stdout.Write(buf.Bytes())
-		return err
-	}
-	return atomicfile.Write(path, buf.Bytes())
+	return buf.Bytes(), nil
 }

@@ -131,16 +131,10 @@ func Summarize(results []*RunResult) Summary {
 			row.Folds++
 			row.Eligible += sc.Eligible
 			if sc.Scenario != ScenarioFull {
-				recorded[k] = recorded[k] && sc.Masked != nil
-				total, nobody := 0, true
-				for _, m := range sc.Masked {
-					total += m
-					nobody = nobody && m == 0
-				}
-				if len(sc.Masked) > 0 {
-					masked[k] += float64(total) / float64(len(sc.Masked))
-				}
-				if nobody && sc.Masked != nil {
+				mean, nobody, ok := sc.MaskedPerRepeat()
+				recorded[k] = recorded[k] && ok
+				masked[k] += mean
+				if ok && nobody == len(sc.Masked) {
 					row.FoldsMaskingNobody++
 				}
 			}
