@@ -126,37 +126,3 @@ func rankSumCDF(w, m, n int) float64 {
 	}
 	return below / total
 }
-
-// BenjaminiHochberg returns the false-discovery-rate adjusted p-values of
-// Benjamini and Hochberg (1995), as R's p.adjust(p, "BH"): with p sorted
-// ascending, q_(i) = min_{k ≥ i} min(1, m p_(k) / k), returned in the input
-// order. NaN p-values are returned as NaN and not counted in m (R's
-// n = sum(!is.na(p))).
-func BenjaminiHochberg(p []float64) []float64 {
-	q := make([]float64, len(p))
-	var idx []int
-	for i, v := range p {
-		if math.IsNaN(v) {
-			q[i] = math.NaN()
-			continue
-		}
-		idx = append(idx, i)
-	}
-	slices.SortStableFunc(idx, func(a, b int) int {
-		switch {
-		case p[a] < p[b]:
-			return -1
-		case p[a] > p[b]:
-			return 1
-		}
-		return 0
-	})
-	m := float64(len(idx))
-	running := 1.0
-	for k := len(idx) - 1; k >= 0; k-- {
-		i := idx[k]
-		running = math.Min(running, m*p[i]/float64(k+1))
-		q[i] = math.Min(1, running)
-	}
-	return q
-}
