@@ -281,3 +281,4 @@ func BenchmarkLoadPDA(b *testing.B) {
 		}
 	}
 }
+

@@ -15,6 +15,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/parachute-surv/goparachute/parachute/figures"
+	"github.com/parachute-surv/goparachute/parachute/stats"
 )
 
 // OptimizersVsMissing draws supplement Figure 5: each optimizer's C-index
@@ -83,11 +84,13 @@ func OptimizersVsMissing(r *figures.Figure5Result, t Theme) (*Figure, error) {
 }
 
 // PairedComparisons renders paired comparisons as a Markdown table: the
-// pairs, the two means, the mean difference with its interval, the relative
-// gain, wins and losses, the Wilcoxon p-value and the verdict.
+// fold pairs (and units behind them), the two means, the mean difference
+// with its interval, the relative gain, folds won and lost, the Wilcoxon p,
+// its Holm adjustment and the verdict, with the rule stated under the table
+// ([stats.RuleNote], naming the family of the first comparison).
 func PairedComparisons(cs []figures.PairedComparison) string {
-	header := []string{"Cohort", "Missing ratio", "Comparison", "Pairs", "Mean (ref.)", "Mean (other)",
-		"Difference [95 % CI]", "Relative", "Won / lost", "Wilcoxon p", "Verdict"}
+	header := []string{"Cohort", "Missing ratio", "Comparison", "Fold pairs (units)", "Mean (ref.)", "Mean (other)",
+		"Difference [95 % CI]", "Relative", "Folds won / lost", "Wilcoxon p", "Holm p", "Verdict"}
 	var rows [][]string
 	for _, c := range cs {
 		var ratios []string
@@ -99,12 +102,16 @@ func PairedComparisons(cs []figures.PairedComparison) string {
 			exact = " (exact)"
 		}
 		rows = append(rows, []string{cohortTitle(c.Cohort), strings.Join(ratios, ", "),
-			figures.OptimizerLabel(c.Reference) + " vs " + figures.OptimizerLabel(c.Other), fmt.Sprint(c.N),
+			figures.OptimizerLabel(c.Reference) + " vs " + figures.OptimizerLabel(c.Other), fmt.Sprintf("%d (%d)", c.Pairs, c.Units),
 			fmt.Sprintf("%.4f", c.MeanReference), fmt.Sprintf("%.4f", c.MeanOther),
 			fmt.Sprintf("%+.4f [%+.4f, %+.4f]", c.MeanDiff, c.Lower, c.Upper), fmt.Sprintf("%+.2f %%", c.RelativePercent),
-			fmt.Sprintf("%d / %d", c.Wins, c.Losses), fmt.Sprintf("%.3g%s", c.P, exact), c.Verdict})
+			fmt.Sprintf("%d / %d", c.Wins, c.Losses), fmt.Sprintf("%.3g%s", c.P, exact), fmt.Sprintf("%.3g", c.PAdjusted), c.Said()})
 	}
-	return Markdown(header, rows)
+	table := Markdown(header, rows)
+	if len(cs) > 0 {
+		table += "\n" + stats.RuleNote(cs[0].FamilyName) + "\n"
+	}
+	return table
 }
 
 // EncoderAblation draws supplement Figure 7, one row per cohort: (a) and

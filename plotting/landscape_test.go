@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/parachute-surv/goparachute/parachute/figures"
+	"github.com/parachute-surv/goparachute/parachute/stats"
 	"github.com/parachute-surv/goparachute/parachute/landscape"
 	"github.com/parachute-surv/goparachute/plotting"
 )
@@ -39,7 +40,7 @@ func TestFigure6Golden(t *testing.T) {
 		Summary: []figures.SharpnessSummary{{Cohort: "synth:pda", Optimizer: "gcs", N: 5, Lambda1: 1, Lambda1SD: 0.1, Trace: 1.75},
 			{Cohort: "synth:pda", Optimizer: "adamw", N: 5, Lambda1: 4, Lambda1SD: 0.3, Trace: 7}},
 		Comparisons: []figures.PairedComparison{{Cohort: "synth:pda", Ratios: []float64{0.3}, Reference: "GCS λ₁", Other: "AdamW λ₁",
-			N: 5, MeanDiff: -3, Lower: -3.5, Upper: -2.5, Verdict: "flatter"}}}
+			Comparison: stats.Comparison{Pairs: 5, MeanDiff: -3, Lower: -3.5, Upper: -2.5, Verdict: stats.Worse}, Reading: "flatter"}}}
 	fig, err := plotting.Figure6(r, plotting.DefaultTheme)
 	golden(t, "figure6", fig, err)
 	md := plotting.Figure6Table(r)

@@ -19,6 +19,7 @@ import (
 	"github.com/parachute-surv/goparachute/parachute/backend"
 	"github.com/parachute-surv/goparachute/parachute/experiment"
 	"github.com/parachute-surv/goparachute/parachute/figures"
+	"github.com/parachute-surv/goparachute/parachute/stats"
 	"github.com/parachute-surv/goparachute/parachute/model"
 	"github.com/parachute-surv/goparachute/parachute/scoring"
 	"github.com/parachute-surv/goparachute/parachute/survival"
@@ -308,10 +309,11 @@ func TestTable5Markdown(t *testing.T) {
 
 func TestPairedComparisonsMarkdown(t *testing.T) {
 	md := plotting.PairedComparisons([]figures.PairedComparison{{Cohort: "synth:pda", Ratios: []float64{0.3}, Reference: "gcs",
-		Other: "crsam", N: 15, Wins: 9, Losses: 6, MeanReference: 0.7, MeanOther: 0.68, MeanDiff: 0.02, Lower: -0.01, Upper: 0.05,
-		RelativePercent: 2.94, P: 0.21, Exact: true, Verdict: "no difference shown"}})
-	for _, want := range []string{"CPTAC-PDA (synthetic)", "30 %", "GCS vs CR-SAM", "+0.0200 [-0.0100, +0.0500]", "+2.94 %",
-		"9 / 6", "0.21 (exact)", "no difference shown"} {
+		Other: "crsam", Comparison: stats.Comparison{Units: 15, Pairs: 5, Wins: 3, Losses: 2, MeanReference: 0.7, MeanOther: 0.68, MeanDiff: 0.02,
+			Lower: -0.01, Upper: 0.05, P: 0.21, Exact: true, PAdjusted: 0.84, Family: 4, FamilyName: "the 4 comparisons of a test",
+			Verdict: stats.NoDifference}, RelativePercent: 2.94}})
+	for _, want := range []string{"CPTAC-PDA (synthetic)", "30 %", "GCS vs CR-SAM", "5 (15)", "+0.0200 [-0.0100, +0.0500]", "+2.94 %",
+		"3 / 2", "0.21 (exact)", "| 0.84 |", "no difference shown", "Holm-adjusted across the 4 comparisons of a test"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("comparison table lacks %q:\n%s", want, md)
 		}
@@ -425,7 +427,7 @@ func TestOptimizersVsMissingGolden(t *testing.T) {
 			for k, ratio := range ratios {
 				d := 0.01 * float64(k) * float64(m)
 				r.ByRatio = append(r.ByRatio, figures.PairedComparison{Cohort: cohort, Ratios: []float64{ratio}, Reference: "gcs", Other: opt,
-					MeanDiff: d, Lower: d - 0.02, Upper: d + 0.02})
+					Comparison: stats.Comparison{MeanDiff: d, Lower: d - 0.02, Upper: d + 0.02}})
 			}
 		}
 		r.Panels = append(r.Panels, p)

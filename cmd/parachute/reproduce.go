@@ -96,14 +96,24 @@ var artifacts = []artifact{
 		if err != nil {
 			return nil, err
 		}
-		return figureOf("figure8_auc")(plotting.AUCCurves(panels, plotting.DefaultTheme))
+		f, err := plotting.AUCCurves(panels, plotting.DefaultTheme)
+		var verdicts []string
+		for _, p := range panels {
+			verdicts = append(verdicts, p.Verdict())
+		}
+		return []product{{name: "figure8_auc", fig: f}, {name: "figure8_verdicts", table: strings.Join(verdicts, "\n\n") + "\n"}}, err
 	}},
 	{"figure9_calibration", func(o figures.Options) ([]product, error) {
 		panels, err := figures.Figure9(o)
 		if err != nil {
 			return nil, err
 		}
-		return figureOf("figure9_calibration")(plotting.Calibration(panels, plotting.DefaultTheme))
+		f, err := plotting.Calibration(panels, plotting.DefaultTheme)
+		var verdicts []string
+		for _, p := range panels {
+			verdicts = append(verdicts, p.Verdict())
+		}
+		return []product{{name: "figure9_calibration", fig: f}, {name: "figure9_verdicts", table: strings.Join(verdicts, "\n\n") + "\n"}}, err
 	}},
 	{"table5_degradation", func(o figures.Options) ([]product, error) {
 		r, err := figures.Table5(figures.Table5Options{Options: o})
@@ -111,7 +121,8 @@ var artifacts = []artifact{
 			return nil, err
 		}
 		f, err := plotting.DegradationSpeeds(r, plotting.DefaultTheme)
-		return []product{{name: "table5_degradation", table: plotting.Table5(r)}, {name: "table5_degradation_speeds", fig: f}}, err
+		return []product{{name: "table5_degradation", table: plotting.Table5(r)}, {name: "table5_degradation_speeds", fig: f},
+			{name: "table5_comparisons", table: plotting.PairedComparisons(r.Comparisons) + "\n" + r.Verdict()}}, err
 	}},
 	{"section4_naive_concatenation", func(o figures.Options) ([]product, error) {
 		r, err := figures.Section4(figures.Section4Options{Options: o})
@@ -193,7 +204,15 @@ var artifacts = []artifact{
 		if err != nil {
 			return nil, err
 		}
-		out := []product{{name: "figure10_interpretability", fig: f}, {name: "figure10_tests", table: plotting.Figure10Table(r)}}
+		var verdicts []string
+		for i := range r.Panels {
+			verdicts = append(verdicts, r.Panels[i].HeterogeneityVerdict())
+		}
+		if effects := r.Effects(); effects != nil {
+			verdicts = append(verdicts, "Planted by the synthetic generator:\n- "+strings.Join(effects, "\n- "))
+		}
+		out := []product{{name: "figure10_interpretability", fig: f}, {name: "figure10_tests", table: plotting.Figure10Table(r)},
+			{name: "figure10_heterogeneity", table: strings.Join(verdicts, "\n\n") + "\n"}}
 		km, err := plotting.Figure10KM(r, plotting.DefaultTheme)
 		for i, k := range km {
 			out = append(out, product{name: fmt.Sprintf("figure10_km_%d", i), fig: k})

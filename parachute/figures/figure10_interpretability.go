@@ -9,11 +9,13 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/experiment"
 	"github.com/parachute-surv/goparachute/parachute/interpret"
 	"github.com/parachute-surv/goparachute/parachute/scoring"
+	"github.com/parachute-surv/goparachute/parachute/stats"
 	"github.com/parachute-surv/goparachute/parachute/survival"
 )
 
@@ -80,9 +82,6 @@ type Figure10Result struct {
 // a test patient), and compares the groups' survival (Kaplan–Meier,
 // log-rank), cell densities and tumour morphology.
 func Figure10(opts Figure10Options) (*Figure10Result, error) {
-	if opts.Optimizer == "" {
-		opts.Optimizer = "gcs"
-	}
 	o, err := opts.Options.withDefaults()
 	if err != nil {
 		return nil, err
@@ -256,4 +255,47 @@ func (p *Figure10Panel) GroupValues(feature int) (low, high []float64) {
 		}
 	}
 	return slices.Clip(low), slices.Clip(high)
+}
+
+// HeterogeneityVerdict tests the supplement's "increased heterogeneity" of
+// high-risk tumours on the panel: per feature the interquartile ranges of
+// the two groups and the Fligner–Killeen test of equal dispersion
+// (Benjamini–Hochberg over the features; stats.Alpha), on the raw values
+// and on their logs. A feature is "more dispersed in the high-risk group"
+// when the adjusted test rejects and the high-risk IQR is the larger.
+func (p *Figure10Panel) HeterogeneityVerdict() string {
+	var more, less, none []string
+	var b strings.Builder
+	for _, g := range p.Tests {
+		fmt.Fprintf(&b, "%s: IQR low %.4g, high %.4g, Fligner–Killeen q = %.3g (log scale p = %.3g). ", g.Feature, g.IQRLow, g.IQRHigh,
+			g.DispersionQ, g.LogDispersionP)
+		switch {
+		case !(g.DispersionQ < stats.Alpha):
+			none = append(none, g.Feature)
+		case g.IQRHigh > g.IQRLow:
+			more = append(more, g.Feature)
+		default:
+			less = append(less, g.Feature)
+		}
+	}
+	list := func(x []string) string {
+		if len(x) == 0 {
+			return "none"
+		}
+		return strings.Join(x, ", ")
+	}
+	return fmt.Sprintf("%s\n%s: more dispersed in the high-risk group: %s; less dispersed: %s; no difference in dispersion shown: %s.",
+		strings.TrimSpace(b.String()), p.Cohort, list(more), list(less), list(none))
+}
+
+// Effects lists what the synthetic generator plants
+// ([data.SyntheticEffects]) when a panel's cohort is synthetic, so that
+// each difference found can be read against it; nil for real cohorts.
+func (r *Figure10Result) Effects() []string {
+	for _, p := range r.Panels {
+		if strings.HasPrefix(p.Cohort, "synth:") {
+			return data.SyntheticEffects()
+		}
+	}
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/parachute-surv/goparachute/data"
@@ -58,9 +59,15 @@ func TestFigure10(t *testing.T) {
 		t.Fatalf("%d tests, log-rank p %v", len(p.Tests), p.LogRankP)
 	}
 	for _, g := range p.Tests {
-		if g.NLow+g.NHigh+g.Missing != len(p.Patients) || !(g.Q >= g.P) {
+		if g.NLow+g.NHigh+g.Missing != len(p.Patients) || !(g.Q >= g.P) || !(g.DispersionQ >= g.DispersionP) || !(g.IQRLow >= 0) {
 			t.Errorf("%+v", g)
 		}
+	}
+	if v := p.HeterogeneityVerdict(); !strings.Contains(v, "more dispersed in the high-risk group") || !strings.Contains(v, "Fligner–Killeen") {
+		t.Errorf("heterogeneity verdict %q", v)
+	}
+	if e := strings.Join(r.Effects(), "\n"); !strings.Contains(e, "dead density") {
+		t.Errorf("planted effects %q", e)
 	}
 	var buf bytes.Buffer
 	if err := r.WritePatientsCSV(&buf); err != nil {

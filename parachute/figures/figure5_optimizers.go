@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/parachute-surv/goparachute/parachute/experiment"
+	"github.com/parachute-surv/goparachute/parachute/stats"
 )
 
 // Figure5Options configures [Figure5].
@@ -90,10 +91,12 @@ type Figure5Result struct {
 
 // Figure5 trains (or loads) the protocol of every cohort with every
 // optimizer and seed, and returns supplement Figure 5's curves with the
-// paired comparisons. The pairs of a comparison share fold, seed and
-// evaluation masks; pairs of one fold under different seeds share their test
-// patients, so they are not independent, and the interval and p-value are
-// best read as descriptive.
+// paired comparisons. The units of a comparison share fold, seed and
+// evaluation masks; the seeds (and, pooled, the ratios) of one fold share
+// its test patients, so the rule averages them within the fold and compares
+// fold pairs ([stats.Compare]). The per-cohort comparisons at the highest
+// ratio and the pooled ones are one Holm family; the lower row's (every
+// ratio) another.
 func Figure5(opts Figure5Options) (*Figure5Result, error) {
 	o, err := opts.withDefaults()
 	if err != nil {
@@ -118,7 +121,7 @@ func Figure5(opts Figure5Options) (*Figure5Result, error) {
 	res := &Figure5Result{Scenario: o.Scenario, Reference: o.Reference, Seeds: o.Seeds}
 	per := len(o.Optimizers) * len(o.Seeds)
 	highest := len(experiment.MissingRatios) - 1
-	pooledRef, pooledOther := map[string][]float64{}, map[string][]float64{}
+	pooled := map[string][]stats.Unit{}
 	for i, spec := range o.Cohorts {
 		panel := Panel{Cohort: spec.Source}
 		byName := map[string]Series{}
@@ -136,18 +139,18 @@ func Figure5(opts Figure5Options) (*Figure5Result, error) {
 			}
 			other := byName[opt]
 			for k, ratio := range experiment.MissingRatios {
-				pc, err := comparePaired(spec.Source, []float64{ratio}, o.Reference, opt, ref.C[k], other.C[k], o.Seed)
+				units, err := pairUnits(spec.Source, panel.Units, ref.C[k], other.C[k])
+				if err != nil {
+					return nil, err
+				}
+				pc, err := comparePaired(spec.Source, []float64{ratio}, o.Reference, opt, units, o.Seed)
 				if err != nil {
 					return nil, err
 				}
 				res.ByRatio = append(res.ByRatio, pc)
-				if k == highest {
-					res.AtHighest = append(res.AtHighest, pc)
+				if k > 0 {
+					pooled[opt] = append(pooled[opt], units...)
 				}
-			}
-			for k := 1; k < len(experiment.MissingRatios); k++ {
-				pooledRef[opt] = append(pooledRef[opt], ref.C[k]...)
-				pooledOther[opt] = append(pooledOther[opt], other.C[k]...)
 			}
 		}
 	}
@@ -155,12 +158,21 @@ func Figure5(opts Figure5Options) (*Figure5Result, error) {
 		if opt == o.Reference {
 			continue
 		}
-		pc, err := comparePaired("all cohorts", experiment.MissingRatios[1:], o.Reference, opt, pooledRef[opt], pooledOther[opt], o.Seed)
+		pc, err := comparePaired("all cohorts", experiment.MissingRatios[1:], o.Reference, opt, pooled[opt], o.Seed)
 		if err != nil {
 			return nil, err
 		}
 		res.Pooled = append(res.Pooled, pc)
 	}
+	// The lower row's comparisons are one family; the tables printed (30 %
+	// per cohort, and pooled) another.
+	decide(fmt.Sprintf("the %d comparisons of the lower row (every cohort, optimizer and ratio)", len(res.ByRatio)), res.ByRatio)
+	for _, pc := range res.ByRatio {
+		if pc.Ratios[0] == experiment.MissingRatios[highest] {
+			res.AtHighest = append(res.AtHighest, pc)
+		}
+	}
+	decide(fmt.Sprintf("the %d comparisons of Figure 5's two tables (per cohort at 30 %%, and pooled)", len(res.AtHighest)+len(res.Pooled)), res.AtHighest, res.Pooled)
 	return res, nil
 }
 
@@ -180,9 +192,9 @@ func (r *Figure5Result) Verdict() string {
 	for _, pc := range r.Pooled {
 		name := OptimizerLabel(pc.Other)
 		switch pc.Verdict {
-		case "better":
+		case stats.Better:
 			better = append(better, name)
-		case "worse":
+		case stats.Worse:
 			worse = append(worse, name)
 		default:
 			none = append(none, name)
@@ -202,7 +214,7 @@ func (r *Figure5Result) Verdict() string {
 		parts = append(parts, "not distinguishable from "+strings.Join(none, ", "))
 	}
 	b.WriteString(strings.Join(parts, "; "))
-	fmt.Fprintf(&b, " (%.0f %% bootstrap intervals of the mean paired difference).", 100*BandLevel)
+	fmt.Fprintf(&b, " (%d fold pairs each; the project's comparison rule, stated below).", r.Pooled[0].Pairs)
 	if len(better) == len(r.Pooled) {
 		fmt.Fprintf(&b, " On these cohorts %s wins against every optimizer.", ref)
 	} else {
@@ -241,8 +253,8 @@ func (r *Figure5Result) ClaimsBeside() string {
 		found := false
 		for _, pc := range r.AtHighest {
 			if pc.Cohort == c.Preset && pc.Reference == c.Reference && pc.Other == c.Other {
-				fmt.Fprintf(&b, " Here (%s): %+.2f %% relative, %+.4f C points [%.4f, %.4f], Wilcoxon p = %.3g, %d of %d pairs won: %s.\n",
-					c.Preset, pc.RelativePercent, pc.MeanDiff, pc.Lower, pc.Upper, pc.P, pc.Wins, pc.N, pc.Verdict)
+				fmt.Fprintf(&b, " Here (%s): %+.2f %% relative, %+.4f C points [%.4f, %.4f], Wilcoxon p = %.3g, %d of %d fold pairs won, Holm-adjusted p = %.3g: %s.\n",
+					c.Preset, pc.RelativePercent, pc.MeanDiff, pc.Lower, pc.Upper, pc.P, pc.Wins, pc.Pairs, pc.PAdjusted, pc.Verdict)
 				found = true
 			}
 		}

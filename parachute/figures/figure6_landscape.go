@@ -16,6 +16,7 @@ import (
 	"github.com/parachute-surv/goparachute/parachute/backend"
 	"github.com/parachute-surv/goparachute/parachute/experiment"
 	"github.com/parachute-surv/goparachute/parachute/landscape"
+	"github.com/parachute-surv/goparachute/parachute/stats"
 )
 
 // Figure6Options configures [Figure6].
@@ -147,8 +148,9 @@ type Figure6Result struct {
 	Summary []SharpnessSummary `json:"summary"`
 	// Comparisons pair the reference with the ablation per cohort and over
 	// all cohorts, on λ₁ and on the trace (reference − ablation: negative
-	// means the reference is flatter). Their Verdict reads "flatter",
-	// "sharper" or "no difference shown" for the reference.
+	// means the reference is flatter), decided as one family. Their Reading
+	// says "flatter" or "sharper" for the reference where the rule finds a
+	// direction.
 	Comparisons []PairedComparison `json:"comparisons"`
 }
 
@@ -219,7 +221,7 @@ func (res *Figure6Result) summarise(o Figure6Options) error {
 	for _, m := range res.Models {
 		by[key{m.Cohort, m.Optimizer}] = append(by[key{m.Cohort, m.Optimizer}], m)
 	}
-	var allRef, allAbl [2][]float64
+	var all [2][]stats.Unit
 	for _, spec := range o.Cohorts {
 		for _, opt := range []string{o.Reference, o.Ablation} {
 			ms := by[key{spec.Source, opt}]
@@ -241,16 +243,17 @@ func (res *Figure6Result) summarise(o Figure6Options) error {
 			return fmt.Errorf("figures: %d %s and %d %s models on %s", len(ref), o.Reference, len(abl), o.Ablation, spec.Source)
 		}
 		for q, measure := range []string{"λ₁", "trace"} {
-			var x, y []float64
+			var units []stats.Unit
 			for k := range ref {
 				if ref[k].Fold != abl[k].Fold || ref[k].Seed != abl[k].Seed {
 					return fmt.Errorf("figures: unpaired models on %s", spec.Source)
 				}
-				x, y = append(x, sharpnessOf(ref[k], q)), append(y, sharpnessOf(abl[k], q))
+				units = append(units, stats.Unit{Cluster: fmt.Sprintf("%s fold %d", spec.Source, ref[k].Fold),
+					Reference: sharpnessOf(ref[k], q), Other: sharpnessOf(abl[k], q)})
 			}
-			allRef[q], allAbl[q] = append(allRef[q], x...), append(allAbl[q], y...)
-			if len(x) >= 2 {
-				pc, err := compareSharpness(spec.Source, measure, o, x, y)
+			all[q] = append(all[q], units...)
+			if len(units) >= 2 {
+				pc, err := compareSharpness(spec.Source, measure, o, units)
 				if err != nil {
 					return err
 				}
@@ -260,11 +263,20 @@ func (res *Figure6Result) summarise(o Figure6Options) error {
 	}
 	if len(o.Cohorts) > 1 {
 		for q, measure := range []string{"λ₁", "trace"} {
-			pc, err := compareSharpness("all cohorts", measure, o, allRef[q], allAbl[q])
+			pc, err := compareSharpness("all cohorts", measure, o, all[q])
 			if err != nil {
 				return err
 			}
 			res.Comparisons = append(res.Comparisons, pc)
+		}
+	}
+	decide(fmt.Sprintf("the %d sharpness comparisons of Figure 6 (λ₁ and trace, per cohort and pooled)", len(res.Comparisons)), res.Comparisons)
+	for i, pc := range res.Comparisons {
+		switch pc.Verdict {
+		case stats.Better:
+			res.Comparisons[i].Reading = "sharper"
+		case stats.Worse:
+			res.Comparisons[i].Reading = "flatter"
 		}
 	}
 	return nil
@@ -278,21 +290,11 @@ func sharpnessOf(s Sharpness, q int) float64 {
 }
 
 // compareSharpness pairs reference and ablation sharpness values; the
-// comparison's Reference names the measure, and the verdict reads for the
-// reference: flatter when the interval of reference − ablation lies below
-// 0, sharper when above.
-func compareSharpness(cohort, measure string, o Figure6Options, ref, abl []float64) (PairedComparison, error) {
-	pc, err := comparePaired(cohort, []float64{o.PMiss}, OptimizerLabel(o.Reference)+" "+measure, OptimizerLabel(o.Ablation)+" "+measure, ref, abl, o.Seed)
-	if err != nil {
-		return pc, err
-	}
-	switch pc.Verdict {
-	case "better":
-		pc.Verdict = "sharper"
-	case "worse":
-		pc.Verdict = "flatter"
-	}
-	return pc, nil
+// comparison's Reference names the measure. Its verdict, set by decide
+// over the figure's family, reads "flatter" for the reference when the
+// rule finds reference − ablation below 0, "sharper" when above.
+func compareSharpness(cohort, measure string, o Figure6Options, units []stats.Unit) (PairedComparison, error) {
+	return comparePaired(cohort, []float64{o.PMiss}, OptimizerLabel(o.Reference)+" "+measure, OptimizerLabel(o.Ablation)+" "+measure, units, o.Seed)
 }
 
 // cachedLandscape returns the landscape of a protocol run with the
@@ -345,8 +347,8 @@ func (r *Figure6Result) Verdict() string {
 		if len(r.Panels) > 1 && pc.Cohort != "all cohorts" {
 			continue
 		}
-		parts = append(parts, fmt.Sprintf("%s vs %s: mean difference %+.3g [%+.3g, %+.3g] over %d pairs (%+.1f %%), %s",
-			pc.Reference, pc.Other, pc.MeanDiff, pc.Lower, pc.Upper, pc.N, pc.RelativePercent, pc.Verdict))
+		parts = append(parts, fmt.Sprintf("%s vs %s: mean difference %+.3g [%+.3g, %+.3g] over %d fold pairs (%+.1f %%), Holm-adjusted p %.3g, %s",
+			pc.Reference, pc.Other, pc.MeanDiff, pc.Lower, pc.Upper, pc.Pairs, pc.RelativePercent, pc.PAdjusted, pc.Said()))
 	}
 	return fmt.Sprintf("At p_miss %.2f, %s (a negative difference means %s is flatter).", r.PMiss, strings.Join(parts, "; "), OptimizerLabel(r.Reference))
 }

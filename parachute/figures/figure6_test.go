@@ -13,6 +13,7 @@ import (
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/experiment"
 	"github.com/parachute-surv/goparachute/parachute/figures"
+	"github.com/parachute-surv/goparachute/parachute/stats"
 )
 
 // TestFigure6 builds Figure 6 on one cohort in the smoke profile: a pair of
@@ -44,12 +45,13 @@ func TestFigure6(t *testing.T) {
 			t.Errorf("model %+v", m)
 		}
 	}
-	if len(r.Comparisons) != 2 || r.Comparisons[0].N != folds {
+	if len(r.Comparisons) != 2 || r.Comparisons[0].Pairs != folds || r.Comparisons[0].Family != 2 {
 		t.Fatalf("comparisons %+v", r.Comparisons)
 	}
 	for _, c := range r.Comparisons {
-		if c.Verdict != "flatter" && c.Verdict != "sharper" && c.Verdict != "no difference shown" {
-			t.Errorf("verdict %q", c.Verdict)
+		// 4 folds: below the rule's 5 pairs, whatever the models show.
+		if c.Verdict != stats.TooFewPairs || c.Said() != string(stats.TooFewPairs) {
+			t.Errorf("verdict %q (%q) at %d fold pairs", c.Verdict, c.Said(), c.Pairs)
 		}
 	}
 	if v := r.Verdict(); !strings.Contains(v, "GCS λ₁ vs AdamW λ₁") || !strings.Contains(v, "p_miss 0.30") {

@@ -4,6 +4,7 @@ package figures
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/parachute-surv/goparachute/parachute/survival"
@@ -41,6 +42,9 @@ func TestFigure8BandIsTheSharedPercentileBootstrap(t *testing.T) {
 	if panel.Level != 0.95 || len(panel.Times) < 6 {
 		t.Fatalf("level %v, %d times", panel.Level, len(panel.Times))
 	}
+	if !(panel.MeanLower < panel.MeanAUC && panel.MeanAUC < panel.MeanUpper) || panel.MeanFailed > 20 {
+		t.Errorf("mean AUC %v outside its interval [%v, %v] (%d resamples failed)", panel.MeanAUC, panel.MeanLower, panel.MeanUpper, panel.MeanFailed)
+	}
 	for k, tm := range panel.Times {
 		prob := p.EventProbability(tm)
 		stat := func(idx []int) (float64, error) {
@@ -65,6 +69,29 @@ func TestFigure8BandIsTheSharedPercentileBootstrap(t *testing.T) {
 		if panel.Succeeded[k] != want.Replicates || panel.Failed[k] != want.Failed || want.Replicates+want.Failed != panel.Replicates {
 			t.Errorf("t = %v: %d succeeded, %d failed of %d; bootstrap %d, %d", tm, panel.Succeeded[k], panel.Failed[k],
 				panel.Replicates, want.Replicates, want.Failed)
+		}
+	}
+}
+
+// TestFigure8VerdictTestsBothClaims builds panels whose intervals lie on
+// either side of 0.60 and 0.5.
+func TestFigure8VerdictTestsBothClaims(t *testing.T) {
+	above := AUCPanel{Cohort: "a", Times: []float64{10}, AUC: []float64{0.7}, Lower: []float64{0.62}, Upper: []float64{0.78},
+		MeanAUC: 0.68, MeanLower: 0.63, MeanUpper: 0.72}
+	collapse := AUCPanel{Cohort: "b", Times: []float64{10}, AUC: []float64{0.5}, Lower: []float64{0.41}, Upper: []float64{0.58},
+		MeanAUC: 0.55, MeanLower: 0.50, MeanUpper: 0.59}
+	for _, c := range []struct {
+		p    AUCPanel
+		want []string
+	}{
+		{above, []string{"[0.630, 0.720] is above 0.60", "[0.620, 0.780] is above chance"}},
+		{collapse, []string{"[0.500, 0.590] is below 0.60", "[0.410, 0.580] is not distinguishable from chance"}},
+	} {
+		v := c.p.Verdict()
+		for _, w := range c.want {
+			if !strings.Contains(v, w) {
+				t.Errorf("verdict %q lacks %q", v, w)
+			}
 		}
 	}
 }

@@ -115,6 +115,7 @@ func MethodsTable(opts MethodsTableOptions) (*MethodsTableResult, error) {
 		cohort := done[c].cell.cohort
 		res.Cohorts = append(res.Cohorts, cohort)
 		table := make([][]MethodsCell, len(o.Methods))
+		var units []Unit // the units of every column, in their order
 		for j := range o.Methods {
 			table[j] = make([]MethodsCell, len(res.Columns))
 			for s := range o.Seeds {
@@ -128,6 +129,9 @@ func MethodsTable(opts MethodsTableOptions) (*MethodsTableResult, error) {
 							continue
 						}
 						table[j][k].C = append(table[j][k].C, float64(sc.CMean))
+						if j == 0 && k == 0 {
+							units = append(units, Unit{Fold: r.Config.Fold, Seed: o.Seeds[s]})
+						}
 					}
 				}
 			}
@@ -161,13 +165,18 @@ func MethodsTable(opts MethodsTableOptions) (*MethodsTableResult, error) {
 			if j == ref {
 				continue
 			}
-			pc, err := comparePaired(cohort, experiment.MissingRatios, o.Reference, m.Label, unitMeans(ref), unitMeans(j), 5)
+			pairs, err := pairUnits(cohort, units, unitMeans(ref), unitMeans(j))
+			if err != nil {
+				return nil, err
+			}
+			pc, err := comparePaired(cohort, experiment.MissingRatios, o.Reference, m.Label, pairs, 5)
 			if err != nil {
 				return nil, err
 			}
 			res.Comparisons = append(res.Comparisons, pc)
 		}
 	}
+	decide(fmt.Sprintf("the %d comparisons of the methods table (the reference against each method, per cohort)", len(res.Comparisons)), res.Comparisons)
 	return res, nil
 }
 
@@ -189,8 +198,8 @@ func methodsColumns() []MethodsColumn {
 func (r *MethodsTableResult) Verdict() string {
 	var b strings.Builder
 	for _, pc := range r.Comparisons {
-		fmt.Fprintf(&b, "%s: %s − %s = %+.3f [%+.3f, %+.3f] (Wilcoxon p = %.3g, %d units): %s.\n", pc.Cohort, pc.Reference, pc.Other,
-			pc.MeanDiff, pc.Lower, pc.Upper, pc.P, pc.N, pc.Verdict)
+		fmt.Fprintf(&b, "%s: %s − %s = %+.3f [%+.3f, %+.3f] (%d fold pairs, Wilcoxon p = %.3g, Holm-adjusted %.3g): %s.\n", pc.Cohort, pc.Reference, pc.Other,
+			pc.MeanDiff, pc.Lower, pc.Upper, pc.Pairs, pc.P, pc.PAdjusted, pc.Verdict)
 	}
 	return strings.TrimSpace(b.String())
 }

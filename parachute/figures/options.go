@@ -32,7 +32,9 @@ type Options struct {
 	Stack       int
 	StackMemory int64
 	Progress    io.Writer
-	// Optimizer is the training step (default adamw).
+	// Optimizer is the training step of the single-model figures (8, 9, 10
+	// and the explorer; default gcs: PARACHUTE as the supplement trains
+	// it).
 	Optimizer string
 	// PMiss is the training missing ratio of the models whose out-of-fold
 	// predictions Figures 8 and 9 pool (default 0: trained with all
@@ -40,6 +42,10 @@ type Options struct {
 	// scenario" without naming it). Test patients keep all their modalities.
 	PMiss float64
 }
+
+// SupplementOptimizer is the training step of the supplement's model,
+// PARACHUTE with Gradient Curvature Steering.
+const SupplementOptimizer = "gcs"
 
 func (o Options) withDefaults() (Options, error) {
 	if len(o.Cohorts) == 0 {
@@ -54,7 +60,7 @@ func (o Options) withDefaults() (Options, error) {
 		o.Seed = 1
 	}
 	if o.Optimizer == "" {
-		o.Optimizer = "adamw"
+		o.Optimizer = SupplementOptimizer
 	}
 	if o.Workers == 0 {
 		o.Workers = experiment.DefaultWorkers()

@@ -31,6 +31,17 @@ func (p *Pooled) EventProbability(t float64) []float64 {
 	return out
 }
 
+// SurvivalAtOwnTime returns each patient's predicted survival at their own
+// observed time, Ŝ_i(T_i) under its fold's baseline (the input of
+// D-calibration).
+func (p *Pooled) SurvivalAtOwnTime() []float64 {
+	out := make([]float64, len(p.Risk))
+	for i, r := range p.Risk {
+		out[i] = p.baseline[i].Survival(p.Outcomes.Time[i], r)
+	}
+	return out
+}
+
 // PoolOutOfFold pools the out-of-fold predictions of a cohort's runs (one
 // per fold).
 func PoolOutOfFold(results []*experiment.RunResult) (*Pooled, error) {

@@ -9,7 +9,6 @@ import (
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/experiment"
 	"github.com/parachute-surv/goparachute/parachute/stats"
-	"github.com/parachute-surv/goparachute/parachute/survival"
 )
 
 // protocolCell is one whole protocol (every fold at every missing ratio)
@@ -200,9 +199,10 @@ func meanSD(x []float64) (float64, float64) {
 }
 
 // PairedComparison compares a reference variant with another on the same
-// units (same folds, seeds and evaluation masks): the mean of the paired
-// differences reference − other with a percentile bootstrap interval, the
-// Wilcoxon signed-rank test, and a plain verdict.
+// units (same folds, seeds and evaluation masks) by the project's one rule,
+// [stats.Compare] and [stats.Decide]: the units are averaged within their
+// fold first, and the verdict is set when the whole family is known
+// ([decide]).
 type PairedComparison struct {
 	// Cohort is the panel, or "all cohorts" when pooled.
 	Cohort string `json:"cohort"`
@@ -210,74 +210,67 @@ type PairedComparison struct {
 	Ratios    []float64 `json:"ratios"`
 	Reference string    `json:"reference"`
 	Other     string    `json:"other"`
-	// N counts the pairs; Wins and Losses those where the reference is
-	// higher and lower.
-	N      int `json:"n"`
-	Wins   int `json:"wins"`
-	Losses int `json:"losses"`
-	// MeanReference and MeanOther are the two means; MeanDiff their
-	// difference in C-index points, Lower and Upper its BandLevel bootstrap
-	// interval (2,000 resamples of the pairs, seeded), and RelativePercent
-	// 100 · MeanDiff / MeanOther, the kind of "gain" the supplement quotes.
-	MeanReference   float64 `json:"mean_reference"`
-	MeanOther       float64 `json:"mean_other"`
-	MeanDiff        float64 `json:"mean_diff"`
-	Lower           float64 `json:"lower"`
-	Upper           float64 `json:"upper"`
+	stats.Comparison
+	// RelativePercent is 100 · MeanDiff / MeanOther, the kind of "gain" the
+	// supplement quotes.
 	RelativePercent float64 `json:"relative_percent"`
-	// P is the two-sided Wilcoxon signed-rank p-value (R's wilcox.test,
-	// paired); NaN when every difference is zero.
-	P     float64 `json:"p"`
-	Exact bool    `json:"exact"`
-	// Verdict is "better" when the interval lies above 0, "worse" when it
-	// lies below, and "no difference shown" otherwise.
-	Verdict string `json:"verdict"`
+	// Reading, when set, words the verdict for the quantity compared
+	// ("flatter" for a lower sharpness); Verdict stays the rule's.
+	Reading string `json:"reading,omitempty"`
 }
 
-// comparePaired builds a PairedComparison of ref and other (pairs in
-// order); the bootstrap is seeded.
-func comparePaired(cohort string, ratios []float64, refName, otherName string, ref, other []float64, seed uint64) (PairedComparison, error) {
-	if len(ref) != len(other) || len(ref) < 2 {
-		return PairedComparison{}, fmt.Errorf("figures: %d and %d paired values", len(ref), len(other))
+// Said is the comparison's verdict as a reader should read it: Reading
+// when set, else the rule's Verdict.
+func (pc PairedComparison) Said() string {
+	if pc.Reading != "" {
+		return pc.Reading
 	}
-	pc := PairedComparison{Cohort: cohort, Ratios: ratios, Reference: refName, Other: otherName, N: len(ref), P: math.NaN()}
-	d := make([]float64, len(ref))
-	for i := range ref {
-		d[i] = ref[i] - other[i]
-		switch {
-		case d[i] > 0:
-			pc.Wins++
-		case d[i] < 0:
-			pc.Losses++
-		}
-	}
-	pc.MeanReference, _ = meanSD(ref)
-	pc.MeanOther, _ = meanSD(other)
-	mean := func(idx []int) (float64, error) {
-		s := 0.0
-		for _, i := range idx {
-			s += d[i]
-		}
-		return s / float64(len(idx)), nil
-	}
-	iv, err := survival.Bootstrap(len(d), mean, survival.BootstrapOptions{Replicates: 2000, Level: BandLevel, Seed: seed})
+	return string(pc.Verdict)
+}
+
+// comparePaired builds a PairedComparison of the units (reference and other
+// on each, clustered by cohort and fold); the bootstrap is seeded. The
+// verdict is left to decide.
+func comparePaired(cohort string, ratios []float64, refName, otherName string, units []stats.Unit, seed uint64) (PairedComparison, error) {
+	c, err := stats.Compare(units, seed)
 	if err != nil {
-		return pc, err
+		return PairedComparison{}, fmt.Errorf("figures: %s, %s vs %s: %w", cohort, refName, otherName, err)
 	}
-	pc.MeanDiff, pc.Lower, pc.Upper = iv.Estimate, iv.Lower, iv.Upper
-	pc.RelativePercent = 100 * pc.MeanDiff / pc.MeanOther
-	if w, err := stats.WilcoxonSignedRank(ref, other); err == nil {
-		pc.P, pc.Exact = w.P, w.Exact
+	return PairedComparison{Cohort: cohort, Ratios: ratios, Reference: refName, Other: otherName, Comparison: c,
+		RelativePercent: 100 * c.MeanDiff / c.MeanOther}, nil
+}
+
+// pairUnits pairs ref[u] with other[u] on each unit of a cohort's panel,
+// clustered by cohort and fold (the seeds of a fold share its test
+// patients).
+func pairUnits(cohort string, units []Unit, ref, other []float64) ([]stats.Unit, error) {
+	if len(ref) != len(units) || len(other) != len(units) {
+		return nil, fmt.Errorf("figures: %s: %d and %d values for %d units", cohort, len(ref), len(other), len(units))
 	}
-	switch {
-	case pc.Lower > 0:
-		pc.Verdict = "better"
-	case pc.Upper < 0:
-		pc.Verdict = "worse"
-	default:
-		pc.Verdict = "no difference shown"
+	out := make([]stats.Unit, len(units))
+	for i, u := range units {
+		out[i] = stats.Unit{Cluster: fmt.Sprintf("%s fold %d", cohort, u.Fold), Reference: ref[i], Other: other[i]}
 	}
-	return pc, nil
+	return out, nil
+}
+
+// decide applies [stats.Decide] to the comparisons of several tables as
+// one family named name (Holm across all of them), in place.
+func decide(name string, tables ...[]PairedComparison) {
+	var flat []stats.Comparison
+	for _, t := range tables {
+		for _, c := range t {
+			flat = append(flat, c.Comparison)
+		}
+	}
+	stats.Decide(flat, name)
+	i := 0
+	for _, t := range tables {
+		for j := range t {
+			t[j].Comparison = flat[i]
+			i++
+		}
+	}
 }
 
 // scenarioLabel names a scenario for titles.

@@ -115,10 +115,12 @@ func Section4(opts Section4Options) (*Section4Result, error) {
 		cohort := cvs[c].cell.cohort
 		res.Cohorts = append(res.Cohorts, cohort)
 		var row []Section4Cell
+		var units []Unit
 		for j, m := range methods {
-			s, _ := seriesOf(m.Label, cvs[c+j*len(o.Seeds):c+(j+1)*len(o.Seeds)])
+			s, u := seriesOf(m.Label, cvs[c+j*len(o.Seeds):c+(j+1)*len(o.Seeds)])
 			row = append(row, Section4Cell{Cohort: cohort, Method: m.Label, Full: s.Mean[0], FullSD: s.SD[0],
 				Mixed30: s.Mean[last], Mixed30SD: s.SD[last], FullC: s.C[0], Mixed30C: s.C[last]})
+			units = u
 		}
 		res.Cells = append(res.Cells, row)
 		for j := 1; j < len(row); j++ {
@@ -126,7 +128,11 @@ func Section4(opts Section4Options) (*Section4Result, error) {
 				ratio       float64
 				ref, others []float64
 			}{{0, row[0].FullC, row[j].FullC}, {experiment.MissingRatios[last], row[0].Mixed30C, row[j].Mixed30C}} {
-				pc, err := comparePaired(cohort, []float64{at.ratio}, row[0].Method, row[j].Method, at.ref, at.others, 4)
+				pairs, err := pairUnits(cohort, units, at.ref, at.others)
+				if err != nil {
+					return nil, err
+				}
+				pc, err := comparePaired(cohort, []float64{at.ratio}, row[0].Method, row[j].Method, pairs, 4)
 				if err != nil {
 					return nil, err
 				}
@@ -134,6 +140,7 @@ func Section4(opts Section4Options) (*Section4Result, error) {
 			}
 		}
 	}
+	decide(fmt.Sprintf("the %d comparisons of Section 4 (PARACHUTE against each CoxNet, per cohort, at 0 %% and 30 %%)", len(res.Comparisons)), res.Comparisons)
 	return res, nil
 }
 
@@ -151,7 +158,7 @@ func (r *Section4Result) Verdict() string {
 			row[0].Full, row[1].Full, row[best].Method, row[best].Full)
 		for _, pc := range r.Comparisons {
 			if pc.Cohort == cohort && pc.Ratios[0] == 0 && (pc.Other == row[1].Method || pc.Other == row[best].Method) {
-				fmt.Fprintf(&b, "; vs %s: %+.3f [%+.3f, %+.3f], %s", pc.Other, pc.MeanDiff, pc.Lower, pc.Upper, pc.Verdict)
+				fmt.Fprintf(&b, "; vs %s: %+.3f [%+.3f, %+.3f], Holm-adjusted p %.3g, %s", pc.Other, pc.MeanDiff, pc.Lower, pc.Upper, pc.PAdjusted, pc.Verdict)
 			}
 		}
 		b.WriteString(".\n")

@@ -5,9 +5,11 @@ package figures
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/parachute-surv/goparachute/parachute/experiment"
+	"github.com/parachute-surv/goparachute/parachute/stats"
 	"github.com/parachute-surv/goparachute/parachute/survival"
 )
 
@@ -55,6 +57,9 @@ type Table5Options struct {
 	// Seeds are the training seeds per fold (default 1, 2, 3, as Figure 5,
 	// whose runs these are).
 	Seeds []uint64
+	// Reference is the row every other row's degradation is compared with
+	// (default "PARACHUTE (GCS)", the supplement's model).
+	Reference string
 }
 
 func (o Table5Options) withDefaults() (Table5Options, error) {
@@ -67,6 +72,12 @@ func (o Table5Options) withDefaults() (Table5Options, error) {
 	}
 	if len(o.Seeds) == 0 {
 		o.Seeds = []uint64{1, 2, 3}
+	}
+	if o.Reference == "" {
+		o.Reference = "PARACHUTE (GCS)"
+	}
+	if !slices.Contains(labelsOf(o.Methods), o.Reference) {
+		return o, fmt.Errorf("figures: Table 5's reference %q is not among the methods %v", o.Reference, labelsOf(o.Methods))
 	}
 	return o, nil
 }
@@ -114,6 +125,13 @@ func (r DegradationRow) Deltas() [3]float64 {
 type Table5Result struct {
 	Rows  []DegradationRow `json:"rows"`
 	Paper []DegradationRow `json:"paper"`
+	// Reference is the row the others are compared with; Comparisons are
+	// its Speed5to30 minus each other row's, paired over units (fold ×
+	// seed, averaged within the fold), per cohort and pooled over the
+	// cohorts, decided as one family: "worse" means the reference loses
+	// C-index faster.
+	Reference   string             `json:"reference"`
+	Comparisons []PairedComparison `json:"comparisons"`
 }
 
 // Table5 trains (or loads) every method's protocol on every cohort with the
@@ -140,13 +158,17 @@ func Table5(opts Table5Options) (*Table5Result, error) {
 			return nil, err
 		}
 	}
-	res := &Table5Result{Paper: PaperTable5()}
+	res := &Table5Result{Paper: PaperTable5(), Reference: o.Reference}
+	var speeds [][]float64 // speeds[row][u]: unit u's Speed5to30
+	var folds [][]Unit
 	for i := 0; i < len(cells); i += len(o.Seeds) {
 		cell := cells[i]
 		// units[u][k]: unit u's average over the masking types at 5, 15, 30 %.
 		var units [][3]float64
+		var unitOf []Unit
 		for j := i; j < i+len(o.Seeds); j++ {
 			for f := range byScenario[0][j].c[1] {
+				unitOf = append(unitOf, Unit{Fold: f, Seed: cells[j].seed})
 				var avg [3]float64
 				for k := range 3 {
 					for s := range masked {
@@ -156,25 +178,132 @@ func Table5(opts Table5Options) (*Table5Result, error) {
 				units = append(units, avg)
 			}
 		}
-		row, err := degradationRow(cell.cohort, cell.variant, units)
+		row, unitSpeeds, err := degradationRow(cell.cohort, cell.variant, units)
 		if err != nil {
 			return nil, err
 		}
 		res.Rows = append(res.Rows, row)
+		var sp []float64
+		for _, u := range unitSpeeds {
+			sp = append(sp, u[1]) // Speed5to30
+		}
+		speeds, folds = append(speeds, sp), append(folds, unitOf)
 	}
 	markSteepest(res.Rows)
+	if err := res.compareSpeeds(speeds, folds, o.Seed); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 
-// degradationRow computes a row from each unit's averages at 5, 15, 30 %.
-func degradationRow(cohort, method string, units [][3]float64) (DegradationRow, error) {
+// compareSpeeds compares the reference row's Speed5to30 with every other
+// row's on the same units, per cohort and pooled over the cohorts, as one
+// family.
+func (res *Table5Result) compareSpeeds(speeds [][]float64, folds [][]Unit, seed uint64) error {
+	ref := map[string]int{}
+	for i, r := range res.Rows {
+		if r.Method == res.Reference {
+			ref[r.Cohort] = i
+		}
+	}
+	var perCohort []PairedComparison
+	pooled := map[string][]stats.Unit{}
+	var order []string
+	for i, r := range res.Rows {
+		j, ok := ref[r.Cohort]
+		if !ok || i == j {
+			continue
+		}
+		units, err := pairUnits(r.Cohort, folds[i], speeds[j], speeds[i])
+		if err != nil {
+			return err
+		}
+		pc, err := comparePaired(r.Cohort, []float64{0.05, 0.30}, res.Reference, r.Method, units, seed)
+		if err != nil {
+			return err
+		}
+		perCohort = append(perCohort, pc)
+		if _, seen := pooled[r.Method]; !seen {
+			order = append(order, r.Method)
+		}
+		pooled[r.Method] = append(pooled[r.Method], units...)
+	}
+	var all []PairedComparison
+	if len(ref) > 1 {
+		for _, m := range order {
+			pc, err := comparePaired("all cohorts", []float64{0.05, 0.30}, res.Reference, m, pooled[m], seed)
+			if err != nil {
+				return err
+			}
+			all = append(all, pc)
+		}
+	}
+	decide(fmt.Sprintf("the %d comparisons of Table 5's speeds (the reference's 5→30 %% speed against each method's, per cohort and pooled)",
+		len(perCohort)+len(all)), perCohort, all)
+	res.Comparisons = append(perCohort, all...)
+	return nil
+}
+
+// Verdict answers the supplement's claim that PARACHUTE does not degrade
+// faster than the other methods: the pooled comparisons of the 5→30 %
+// speed (or the per-cohort ones when there is one cohort), and the cohorts
+// where a PARACHUTE row is itself marked steepest.
+func (r *Table5Result) Verdict() string {
+	var b strings.Builder
+	pooled := false
+	for _, pc := range r.Comparisons {
+		pooled = pooled || pc.Cohort == "all cohorts"
+	}
+	count := map[stats.Verdict][]string{}
+	for _, pc := range r.Comparisons {
+		if pooled != (pc.Cohort == "all cohorts") {
+			continue
+		}
+		count[pc.Verdict] = append(count[pc.Verdict], pc.Other)
+	}
+	fmt.Fprintf(&b, "Speed 5→30 %% of %s against each method (%s): ", r.Reference, map[bool]string{true: "pooled over the cohorts", false: "per cohort"}[pooled])
+	var parts []string
+	for _, v := range []stats.Verdict{stats.Worse, stats.Better, stats.NoDifference, stats.TooFewPairs} {
+		if len(count[v]) == 0 {
+			continue
+		}
+		word := map[stats.Verdict]string{stats.Worse: "degrades faster than", stats.Better: "degrades more slowly than",
+			stats.NoDifference: "no difference shown from", stats.TooFewPairs: "too few fold pairs to compare with"}[v]
+		parts = append(parts, word+" "+strings.Join(count[v], ", "))
+	}
+	b.WriteString(strings.Join(parts, "; ") + ".")
+	if len(count[stats.Worse]) == 0 {
+		fmt.Fprintf(&b, " The claim that PARACHUTE does not degrade faster is not contradicted here")
+		if len(count[stats.Better]) == 0 {
+			b.WriteString(", nor is it shown to degrade more slowly")
+		}
+		b.WriteString(".")
+	} else {
+		b.WriteString(" The claim that PARACHUTE does not degrade faster fails against these methods.")
+	}
+	for _, row := range r.Rows {
+		if strings.HasPrefix(row.Method, "PARACHUTE") {
+			for k, steep := range row.Steepest {
+				if steep {
+					fmt.Fprintf(&b, " Note: %s has %s's steepest %s speed (%+.3f per 10 points), marked in bold like any other row.",
+						row.Method, row.Cohort, []string{"5→15 %", "5→30 %", "15→30 %"}[k], row.Speeds()[k])
+				}
+			}
+		}
+	}
+	return b.String()
+}
+
+// degradationRow computes a row from each unit's averages at 5, 15, 30 %,
+// and each unit's three speeds.
+func degradationRow(cohort, method string, units [][3]float64) (DegradationRow, [][3]float64, error) {
 	row := DegradationRow{Cohort: cohort, Method: method, Units: len(units)}
 	var mean [3]float64
 	speeds := make([][3]float64, len(units))
 	for u, avg := range units {
 		d, err := survival.DegradationAnalysis(avg[0], avg[1], avg[2])
 		if err != nil {
-			return row, fmt.Errorf("%s, %s: %w", cohort, method, err)
+			return row, nil, fmt.Errorf("%s, %s: %w", cohort, method, err)
 		}
 		for k := range 3 {
 			mean[k] += avg[k] / float64(len(units))
@@ -183,7 +312,7 @@ func degradationRow(cohort, method string, units [][3]float64) (DegradationRow, 
 	}
 	d, err := survival.DegradationAnalysis(mean[0], mean[1], mean[2])
 	if err != nil {
-		return row, err
+		return row, nil, err
 	}
 	row.Degradation = d
 	for k := range 3 {
@@ -193,7 +322,7 @@ func degradationRow(cohort, method string, units [][3]float64) (DegradationRow, 
 		}
 		_, row.SpeedSD[k] = meanSD(col)
 	}
-	return row, nil
+	return row, speeds, nil
 }
 
 // markSteepest marks, within each cohort, the row with the most negative

@@ -5,6 +5,7 @@ package interpret
 import (
 	"encoding/json"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -66,5 +67,45 @@ func TestGroupTestJSON(t *testing.T) {
 	}
 	if s := string(raw); !strings.Contains(s, `"p":null`) || !strings.Contains(s, `"median_low":1`) || !strings.Contains(s, `"median_high":null`) {
 		t.Errorf("%s", s)
+	}
+}
+
+// TestCompareGroupsMeasuresDispersion: a high-risk group three times as
+// spread as the low-risk one, at the same level, is found more dispersed
+// (Fligner–Killeen, as stats.FlignerKilleen on the two groups), and a
+// group that only scales with the level is not, on the log scale.
+func TestCompareGroupsMeasuresDispersion(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var wide, scaled []float64
+	var high []bool
+	var lo, hi []float64
+	for i := range 120 {
+		h := i%2 == 0
+		high = append(high, h)
+		z := rng.NormFloat64()
+		spread := 1.0
+		if h {
+			spread = 3
+		}
+		wide = append(wide, 100+10*spread*z)
+		if h {
+			hi = append(hi, wide[i])
+			scaled = append(scaled, 200*math.Exp(0.2*z))
+		} else {
+			lo = append(lo, wide[i])
+			scaled = append(scaled, 100*math.Exp(0.2*z))
+		}
+	}
+	g, err := CompareGroups([]string{"wide", "scaled"}, [][]float64{wide, scaled}, high)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := stats.FlignerKilleen([][]float64{lo, hi})
+	if g[0].DispersionP != want.P || g[0].DispersionP > 1e-6 || !(g[0].IQRHigh > 2*g[0].IQRLow) {
+		t.Errorf("wide: dispersion p %v (direct %v), IQR %v vs %v", g[0].DispersionP, want.P, g[0].IQRHigh, g[0].IQRLow)
+	}
+	if g[1].DispersionP > 0.01 || g[1].LogDispersionP < 0.01 {
+		t.Errorf("scaled: raw dispersion p %v (want small: spread grows with the level), log p %v (want not small)",
+			g[1].DispersionP, g[1].LogDispersionP)
 	}
 }

@@ -83,9 +83,11 @@ type Comparison struct {
 	P     float64 `json:"p"`
 	Exact bool    `json:"exact"`
 	// PAdjusted is P after Holm's adjustment across the family; Family is
-	// the number of comparisons adjusted together. Both are set by Decide.
-	PAdjusted float64 `json:"p_adjusted"`
-	Family    int     `json:"family"`
+	// the number of comparisons adjusted together and FamilyName says which
+	// they are. All three are set by Decide.
+	PAdjusted  float64 `json:"p_adjusted"`
+	Family     int     `json:"family"`
+	FamilyName string  `json:"family_name"`
 	// Verdict is set by Decide.
 	Verdict Verdict `json:"verdict"`
 }
@@ -153,15 +155,16 @@ func Compare(units []Unit, seed uint64) (Comparison, error) {
 //   - NoDifference otherwise.
 //
 // The family is what the caller reports together (a notebook's comparison
-// tables); name it beside the results with [RuleNote].
-func Decide(family []Comparison) {
+// tables), named by name ("the 16 comparisons of Figure 5's tables"), which
+// [RuleNote] prints under the results.
+func Decide(family []Comparison, name string) {
 	p := make([]float64, len(family))
 	for i, c := range family {
 		p[i] = c.P
 	}
 	for i, q := range Holm(p) {
 		c := &family[i]
-		c.PAdjusted, c.Family = q, len(family)
+		c.PAdjusted, c.Family, c.FamilyName = q, len(family), name
 		significant := q < Alpha // false for NaN
 		switch {
 		case c.Pairs < MinPairs:
@@ -196,6 +199,10 @@ func RuleNote(family string) string {
 		100*Level, Replicates, family, Better, Worse, Alpha, NoDifference, TooFewPairs, MinPairs, MinimumP(5))
 }
 
+// NotDistinguishable is what [Side] says of an interval that covers the
+// value.
+const NotDistinguishable = "not distinguishable from"
+
 // Side says where an interval [lower, upper] lies relative to a value:
 // "above" when lower > value, "below" when upper < value, and "not
 // distinguishable from" otherwise. It is the one-sample counterpart of the
@@ -208,7 +215,7 @@ func Side(lower, upper, value float64) string {
 	case upper < value:
 		return "below"
 	}
-	return "not distinguishable from"
+	return NotDistinguishable
 }
 
 // Verdicts counts a family's verdicts as "2 better, 1 worse, 9 no

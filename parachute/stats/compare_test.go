@@ -90,7 +90,7 @@ func TestDecideNeedsBothIntervalAndAdjustedP(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			stats.Decide(tc.family)
+			stats.Decide(tc.family, tc.name)
 			for i, c := range tc.family {
 				if c.Verdict != tc.want[i] {
 					t.Errorf("comparison %d: %q (pairs %d, [%+.4f, %+.4f], p %.4g, adjusted %.4g); want %q",
@@ -106,7 +106,7 @@ func TestDecideNeedsBothIntervalAndAdjustedP(t *testing.T) {
 
 func TestDecideAdjustsWithHolm(t *testing.T) {
 	family := []stats.Comparison{{P: 0.01, Pairs: 9}, {P: 0.04, Pairs: 9}, {P: math.NaN(), Pairs: 9}}
-	stats.Decide(family)
+	stats.Decide(family, "three")
 	for i, want := range []float64{0.02, 0.04, math.NaN()} {
 		if got := family[i].PAdjusted; math.IsNaN(want) != math.IsNaN(got) || !math.IsNaN(want) && math.Abs(got-want) > 1e-15 {
 			t.Errorf("adjusted p[%d] = %v, want %v", i, got, want)

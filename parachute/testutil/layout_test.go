@@ -3,6 +3,7 @@
 package testutil_test
 
 import (
+	"encoding/json"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -210,5 +211,59 @@ func TestReferenceFilesHaveProvenance(t *testing.T) {
 	for _, path := range found {
 		var v map[string]any
 		testutil.LoadReference(t, path, &v)
+	}
+}
+
+// TestOnlyStatsDecidesDirections keeps the comparison rule in one place:
+// outside parachute/stats no non-test Go file spells the verdicts "better"
+// or "worse" or compares an interval's Lower or Upper bound with a
+// constant (deciding a direction itself), and no notebook code cell does
+// either. Words such as "flatter" must be derived from stats' verdicts.
+func TestOnlyStatsDecidesDirections(t *testing.T) {
+	bound := regexp.MustCompile(`\.(Lower|Upper)\s*[<>]=?\s*[-0-9.]`)
+	for _, f := range moduleFiles(t) {
+		if f.test || f.dir == "parachute/stats" || strings.HasPrefix(f.dir, "parachute/stats/") {
+			continue
+		}
+		where := f.dir + "/" + f.name
+		ast.Inspect(f.ast, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.BasicLit:
+				if n.Value == `"better"` || n.Value == `"worse"` {
+					t.Errorf("%s spells the verdict %s: use stats.Better / stats.Worse from stats.Decide", where, n.Value)
+				}
+			case *ast.BinaryExpr:
+				if sel, ok := n.X.(*ast.SelectorExpr); ok && (sel.Sel.Name == "Lower" || sel.Sel.Name == "Upper") && (n.Op.String() == ">" || n.Op.String() == "<") {
+					if _, lit := n.Y.(*ast.BasicLit); lit {
+						t.Errorf("%s compares .%s %s a constant: directions come from stats.Decide or stats.Side", where, sel.Sel.Name, n.Op)
+					}
+				}
+			}
+			return true
+		})
+	}
+	root := moduleRoot(t)
+	notebooks, _ := filepath.Glob(filepath.Join(root, "notebooks", "*.ipynb"))
+	tutorials, _ := filepath.Glob(filepath.Join(root, "tutorials", "*.ipynb"))
+	for _, path := range append(notebooks, tutorials...) {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var nb struct {
+			Cells []struct {
+				CellType string   `json:"cell_type"`
+				Source   []string `json:"source"`
+			} `json:"cells"`
+		}
+		if err := json.Unmarshal(raw, &nb); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		for i, c := range nb.Cells {
+			src := strings.Join(c.Source, "")
+			if c.CellType == "code" && (bound.MatchString(src) || strings.Contains(src, `"better"`) || strings.Contains(src, `"worse"`)) {
+				t.Errorf("%s cell %d decides a direction itself", filepath.Base(path), i)
+			}
+		}
 	}
 }
