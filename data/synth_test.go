@@ -281,4 +281,3 @@ func BenchmarkLoadPDA(b *testing.B) {
 		}
 	}
 }
-

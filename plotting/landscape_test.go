@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/parachute-surv/goparachute/parachute/figures"
-	"github.com/parachute-surv/goparachute/parachute/stats"
 	"github.com/parachute-surv/goparachute/parachute/landscape"
+	"github.com/parachute-surv/goparachute/parachute/stats"
 	"github.com/parachute-surv/goparachute/plotting"
 )
 
