@@ -97,12 +97,14 @@ func surfaceOf(r *landscape.Result) Surface {
 // ± SD over folds and seeds) as a Markdown table, followed by the paired
 // comparisons.
 func Figure6Table(r *figures.Figure6Result) string {
-	header := []string{"Cohort", "Optimizer", "Models", "λ₁", "λ₂", "tr H", "L(θ)", "Test C"}
+	header := []string{"Cohort", "Optimizer", "Models", "λ₁", "λ₂", "tr H", fmt.Sprintf("smoothed λ₁ (σ = %.3g)", r.Sigma),
+		fmt.Sprintf("ε-sharpness, plane (±%.3g)", r.Eps), fmt.Sprintf("ε-sharpness, random (±%.3g)", r.RandomEps), "L(θ)", "Test C"}
 	var rows [][]string
 	for _, s := range r.Summary {
 		rows = append(rows, []string{cohortTitle(s.Cohort), figures.OptimizerLabel(s.Optimizer), fmt.Sprint(s.N),
 			fmt.Sprintf("%.3g ± %.2g", s.Lambda1, s.Lambda1SD), fmt.Sprintf("%.3g ± %.2g", s.Lambda2, s.Lambda2SD),
-			fmt.Sprintf("%.3g ± %.2g", s.Trace, s.TraceSD), fmt.Sprintf("%.4f", s.Loss), fmt.Sprintf("%.3f", s.TestC)})
+			fmt.Sprintf("%.3g ± %.2g", s.Trace, s.TraceSD), fmt.Sprintf("%.3g", s.Smoothed), fmt.Sprintf("%.3g", s.EpsPlane),
+			fmt.Sprintf("%.3g", s.EpsRandom), fmt.Sprintf("%.4f", s.Loss), fmt.Sprintf("%.3f", s.TestC)})
 	}
 	return Markdown(header, rows) + "\n" + PairedComparisons(r.Comparisons)
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -42,6 +43,20 @@ type Figure6Options struct {
 	// TraceProbes are the Hutchinson probes per model (default 30; 4 in
 	// the smoke profile).
 	TraceProbes int
+	// RandomDirections is the number of filter-normalised random
+	// directions of the random ε-sharpness (default 4), at ±RandomEps of
+	// each filter's norm (default 0.05).
+	RandomDirections int
+	RandomEps        float64
+}
+
+// Sigma is the scale of the smoothed curvature: the step of the drawn
+// grid, 2·Eps/(Grid − 1) (Eps for a grid of one point).
+func (o Figure6Options) Sigma() float64 {
+	if o.Grid < 2 {
+		return o.Eps
+	}
+	return 2 * o.Eps / float64(o.Grid-1)
 }
 
 func (o Figure6Options) withDefaults() (Figure6Options, error) {
@@ -77,6 +92,12 @@ func (o Figure6Options) withDefaults() (Figure6Options, error) {
 			o.TraceProbes = 4
 		}
 	}
+	if o.RandomDirections == 0 {
+		o.RandomDirections = 4
+	}
+	if o.RandomEps == 0 {
+		o.RandomEps = 0.05
+	}
 	if !slices.Contains(experiment.MissingRatios, o.PMiss) {
 		return o, fmt.Errorf("figures: p_miss %v is not a ratio of the protocol %v", o.PMiss, experiment.MissingRatios)
 	}
@@ -106,6 +127,25 @@ type Sharpness struct {
 	// Harrell C with all modalities.
 	Loss  float64 `json:"loss"`
 	TestC float64 `json:"test_c"`
+	// Smoothed is the curvature along v₁ smoothed at the drawn grid's
+	// step ([landscape.SmoothedCurvature]); EpsPlane the largest loss rise
+	// over the drawn ±Eps square of (v₁, v₂), EpsRandom along
+	// filter-normalised random directions ([landscape.EpsSharpness],
+	// [landscape.RandomEpsSharpness]).
+	Smoothed  float64 `json:"smoothed"`
+	EpsPlane  float64 `json:"eps_plane"`
+	EpsRandom float64 `json:"eps_random"`
+}
+
+// SharpnessMeasures names the measures Figure 6 compares, in the order of
+// [Sharpness.Measure]: the two point curvatures, the three at the drawn
+// scale, and the training loss (a flatter model may only be a less fitted
+// one).
+var SharpnessMeasures = []string{"λ₁", "trace", "smoothed λ₁", "ε-sharpness (plane)", "ε-sharpness (random)", "training loss"}
+
+// Measure returns the model's value of SharpnessMeasures[q].
+func (s Sharpness) Measure(q int) float64 {
+	return [...]float64{s.Lambda1, s.Trace, s.Smoothed, s.EpsPlane, s.EpsRandom, s.Loss}[q]
 }
 
 // Figure6Panel is one cohort's pair of surfaces (same fold and seed).
@@ -131,6 +171,11 @@ type SharpnessSummary struct {
 	TraceSD   float64 `json:"trace_sd"`
 	Loss      float64 `json:"loss"`
 	TestC     float64 `json:"test_c"`
+	// Smoothed, EpsPlane and EpsRandom are the means of the measures at
+	// the drawn scale.
+	Smoothed  float64 `json:"smoothed"`
+	EpsPlane  float64 `json:"eps_plane"`
+	EpsRandom float64 `json:"eps_random"`
 }
 
 // Figure6Result is supplement Figure 6 measured on our cohorts.
@@ -141,6 +186,10 @@ type Figure6Result struct {
 	Seeds     []uint64 `json:"seeds"`
 	Grid      int      `json:"grid"`
 	Eps       float64  `json:"eps"`
+	// Sigma is the smoothed curvature's scale, RandomEps the random
+	// directions' half-width.
+	Sigma     float64 `json:"sigma"`
+	RandomEps float64 `json:"random_eps"`
 	// Panels are the surfaces, one per cohort; Models every model's
 	// sharpness; Summary their means per cohort and optimizer.
 	Panels  []Figure6Panel     `json:"panels"`
@@ -174,7 +223,8 @@ func Figure6(o Figure6Options) (*Figure6Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Figure6Result{PMiss: o.PMiss, Reference: o.Reference, Ablation: o.Ablation, Seeds: o.Seeds, Grid: o.Grid, Eps: o.Eps}
+	res := &Figure6Result{PMiss: o.PMiss, Reference: o.Reference, Ablation: o.Ablation, Seeds: o.Seeds, Grid: o.Grid, Eps: o.Eps,
+		Sigma: o.Sigma(), RandomEps: o.RandomEps}
 	panels := map[string]*Figure6Panel{}
 	for _, spec := range o.Cohorts {
 		res.Panels = append(res.Panels, Figure6Panel{Cohort: spec.Source, Fold: o.SurfaceFold, Seed: o.Seeds[0]})
@@ -188,7 +238,8 @@ func Figure6(o Figure6Options) (*Figure6Result, error) {
 				continue
 			}
 			surface := r.Config.Fold == o.SurfaceFold && pr.cell.seed == o.Seeds[0]
-			opts := landscape.Options{Grid: 1, Eps: o.Eps, TraceProbes: o.TraceProbes, Seed: 1}
+			opts := landscape.Options{Grid: 1, Eps: o.Eps, TraceProbes: o.TraceProbes, Seed: 1,
+				SmoothingSigma: o.Sigma(), SharpnessEps: o.Eps, SharpnessRandom: o.RandomDirections, SharpnessRandomEps: o.RandomEps}
 			if surface {
 				opts.Grid = o.Grid
 			}
@@ -198,7 +249,8 @@ func Figure6(o Figure6Options) (*Figure6Result, error) {
 			}
 			res.Models = append(res.Models, Sharpness{Cohort: pr.cell.cohort, Optimizer: pr.cell.variant, Fold: r.Config.Fold, Seed: pr.cell.seed,
 				Lambda1: ls.Eigenvalues[0], Lambda2: ls.Eigenvalues[1], Trace: float64(ls.Trace), TraceSE: float64(ls.TraceSE),
-				Loss: ls.LossAtOptimum, TestC: float64(r.Metrics.HarrellC)})
+				Loss: ls.LossAtOptimum, TestC: float64(r.Metrics.HarrellC), Smoothed: ls.SmoothedCurvature[0],
+				EpsPlane: float64(ls.EpsSharpness), EpsRandom: float64(ls.RandomEpsSharpness)})
 			if surface {
 				if pr.cell.variant == o.Reference {
 					panels[pr.cell.cohort].Reference = ls
@@ -221,16 +273,20 @@ func (res *Figure6Result) summarise(o Figure6Options) error {
 	for _, m := range res.Models {
 		by[key{m.Cohort, m.Optimizer}] = append(by[key{m.Cohort, m.Optimizer}], m)
 	}
-	var all [2][]stats.Unit
+	all := make([][]stats.Unit, len(SharpnessMeasures))
 	for _, spec := range o.Cohorts {
 		for _, opt := range []string{o.Reference, o.Ablation} {
 			ms := by[key{spec.Source, opt}]
 			s := SharpnessSummary{Cohort: spec.Source, Optimizer: opt, N: len(ms)}
-			var l1, l2, tr, loss, c []float64
+			var l1, l2, tr, loss, c, sm, ep, er []float64
 			for _, m := range ms {
 				l1, l2, tr = append(l1, m.Lambda1), append(l2, m.Lambda2), append(tr, m.Trace)
 				loss, c = append(loss, m.Loss), append(c, m.TestC)
+				sm, ep, er = append(sm, m.Smoothed), append(ep, m.EpsPlane), append(er, m.EpsRandom)
 			}
+			s.Smoothed, _ = meanSD(sm)
+			s.EpsPlane, _ = meanSD(ep)
+			s.EpsRandom, _ = meanSD(er)
 			s.Lambda1, s.Lambda1SD = meanSD(l1)
 			s.Lambda2, s.Lambda2SD = meanSD(l2)
 			s.Trace, s.TraceSD = meanSD(tr)
@@ -242,14 +298,14 @@ func (res *Figure6Result) summarise(o Figure6Options) error {
 		if len(ref) != len(abl) {
 			return fmt.Errorf("figures: %d %s and %d %s models on %s", len(ref), o.Reference, len(abl), o.Ablation, spec.Source)
 		}
-		for q, measure := range []string{"λ₁", "trace"} {
+		for q, measure := range SharpnessMeasures {
 			var units []stats.Unit
 			for k := range ref {
 				if ref[k].Fold != abl[k].Fold || ref[k].Seed != abl[k].Seed {
 					return fmt.Errorf("figures: unpaired models on %s", spec.Source)
 				}
 				units = append(units, stats.Unit{Cluster: fmt.Sprintf("%s fold %d", spec.Source, ref[k].Fold),
-					Reference: sharpnessOf(ref[k], q), Other: sharpnessOf(abl[k], q)})
+					Reference: ref[k].Measure(q), Other: abl[k].Measure(q)})
 			}
 			all[q] = append(all[q], units...)
 			if len(units) >= 2 {
@@ -262,7 +318,7 @@ func (res *Figure6Result) summarise(o Figure6Options) error {
 		}
 	}
 	if len(o.Cohorts) > 1 {
-		for q, measure := range []string{"λ₁", "trace"} {
+		for q, measure := range SharpnessMeasures {
 			pc, err := compareSharpness("all cohorts", measure, o, all[q])
 			if err != nil {
 				return err
@@ -270,23 +326,21 @@ func (res *Figure6Result) summarise(o Figure6Options) error {
 			res.Comparisons = append(res.Comparisons, pc)
 		}
 	}
-	decide(fmt.Sprintf("the %d sharpness comparisons of Figure 6 (λ₁ and trace, per cohort and pooled)", len(res.Comparisons)), res.Comparisons)
+	decide(fmt.Sprintf("the %d comparisons of Figure 6 (%d measures, per cohort and pooled)", len(res.Comparisons), len(SharpnessMeasures)),
+		res.Comparisons)
 	for i, pc := range res.Comparisons {
+		higher, lower := "sharper", "flatter"
+		if strings.HasSuffix(pc.Reference, "training loss") {
+			higher, lower = "higher loss", "lower loss"
+		}
 		switch pc.Verdict {
 		case stats.Better:
-			res.Comparisons[i].Reading = "sharper"
+			res.Comparisons[i].Reading = higher
 		case stats.Worse:
-			res.Comparisons[i].Reading = "flatter"
+			res.Comparisons[i].Reading = lower
 		}
 	}
 	return nil
-}
-
-func sharpnessOf(s Sharpness, q int) float64 {
-	if q == 0 {
-		return s.Lambda1
-	}
-	return s.Trace
 }
 
 // compareSharpness pairs reference and ablation sharpness values; the
@@ -339,16 +393,39 @@ func cachedLandscape(root string, r *experiment.RunResult, opts landscape.Option
 }
 
 // Verdict says in plain words what the models show about the claim that
-// the reference optimizer finds flatter minima: the comparisons pooled over
-// all cohorts (or the only cohort's).
+// the reference optimizer finds flatter minima: each measure's comparison
+// pooled over the cohorts (or the only cohort's), which sharpness
+// measures agree, and how training loss goes with λ₁ across the models
+// (Spearman's ρ), since a flatter model may simply be a less fitted one.
 func (r *Figure6Result) Verdict() string {
 	var parts []string
+	reading := map[string][]string{}
 	for _, pc := range r.Comparisons {
 		if len(r.Panels) > 1 && pc.Cohort != "all cohorts" {
 			continue
 		}
-		parts = append(parts, fmt.Sprintf("%s vs %s: mean difference %+.3g [%+.3g, %+.3g] over %d fold pairs (%+.1f %%), Holm-adjusted p %.3g, %s",
-			pc.Reference, pc.Other, pc.MeanDiff, pc.Lower, pc.Upper, pc.Pairs, pc.RelativePercent, pc.PAdjusted, pc.Said()))
+		measure := strings.TrimPrefix(pc.Reference, OptimizerLabel(r.Reference)+" ")
+		parts = append(parts, fmt.Sprintf("%s: %+.3g [%+.3g, %+.3g] over %d fold pairs, Holm p %.3g, %s",
+			measure, pc.MeanDiff, pc.Lower, pc.Upper, pc.Pairs, pc.PAdjusted, pc.Said()))
+		if measure != "training loss" {
+			reading[pc.Said()] = append(reading[pc.Said()], measure)
+		}
 	}
-	return fmt.Sprintf("At p_miss %.2f, %s (a negative difference means %s is flatter).", r.PMiss, strings.Join(parts, "; "), OptimizerLabel(r.Reference))
+	var b strings.Builder
+	fmt.Fprintf(&b, "At p_miss %.2f, %s − %s (negative: %s flatter or lower): %s.", r.PMiss, OptimizerLabel(r.Reference),
+		OptimizerLabel(r.Ablation), OptimizerLabel(r.Reference), strings.Join(parts, "; "))
+	var agree []string
+	for _, said := range slices.Sorted(maps.Keys(reading)) {
+		agree = append(agree, fmt.Sprintf("%s by %s", said, strings.Join(reading[said], ", ")))
+	}
+	fmt.Fprintf(&b, " The sharpness measures say: %s.", strings.Join(agree, "; "))
+	var loss, l1 []float64
+	for _, m := range r.Models {
+		loss, l1 = append(loss, m.Loss), append(l1, m.Lambda1)
+	}
+	if rho, err := stats.Spearman(loss, l1); err == nil {
+		fmt.Fprintf(&b, " Across the %d models, Spearman's ρ between training loss and λ₁ is %+.2f", len(r.Models), rho)
+		b.WriteString(": a lower λ₁ that comes with a higher training loss may mean a less fitted model rather than a flatter minimum.")
+	}
+	return b.String()
 }

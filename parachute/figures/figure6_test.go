@@ -45,7 +45,13 @@ func TestFigure6(t *testing.T) {
 			t.Errorf("model %+v", m)
 		}
 	}
-	if len(r.Comparisons) != 2 || r.Comparisons[0].Pairs != folds || r.Comparisons[0].Family != 2 {
+	for _, m := range r.Models {
+		if math.IsNaN(m.Smoothed) || !(m.EpsPlane >= 0) || !(m.EpsRandom >= 0) {
+			t.Errorf("measures at scale %+v", m)
+		}
+	}
+	if n := len(figures.SharpnessMeasures); len(r.Comparisons) != n || r.Comparisons[0].Pairs != folds || r.Comparisons[0].Family != n ||
+		r.Sigma != 2*r.Eps/float64(r.Grid-1) {
 		t.Fatalf("comparisons %+v", r.Comparisons)
 	}
 	for _, c := range r.Comparisons {
@@ -54,7 +60,7 @@ func TestFigure6(t *testing.T) {
 			t.Errorf("verdict %q (%q) at %d fold pairs", c.Verdict, c.Said(), c.Pairs)
 		}
 	}
-	if v := r.Verdict(); !strings.Contains(v, "GCS λ₁ vs AdamW λ₁") || !strings.Contains(v, "p_miss 0.30") {
+	if v := r.Verdict(); !strings.Contains(v, "smoothed λ₁") || !strings.Contains(v, "p_miss 0.30") || !strings.Contains(v, "Spearman") {
 		t.Errorf("verdict %q", v)
 	}
 	cached, err := filepath.Glob(filepath.Join(root, "landscapes", "*.json"))

@@ -127,6 +127,21 @@ type Options struct {
 	// DensityProbes and DensitySteps run stochastic Lanczos quadrature
 	// when DensityProbes > 0.
 	DensityProbes, DensitySteps int
+	// SmoothingSigma, when > 0, measures the curvature along each of the
+	// top two eigenvectors smoothed at that scale ([SmoothedCurvature],
+	// SmoothingNodes Gauss–Hermite nodes, 0 meaning 24).
+	SmoothingSigma float64 `json:",omitempty"`
+	SmoothingNodes int     `json:",omitempty"`
+	// SharpnessEps, when > 0, measures ε-sharpness at that half-width over
+	// a SharpnessGrid × SharpnessGrid grid (0 means 7) of the plane of the
+	// top two eigenvectors ([EpsSharpness]). SharpnessRandom > 0 measures
+	// it along that many filter-normalised random directions at
+	// SharpnessGrid points of ±SharpnessRandomEps (a fraction of each
+	// filter's norm; [RandomEpsSharpness], which needs Theta and Blocks).
+	SharpnessEps       float64 `json:",omitempty"`
+	SharpnessGrid      int     `json:",omitempty"`
+	SharpnessRandom    int     `json:",omitempty"`
+	SharpnessRandomEps float64 `json:",omitempty"`
 	// Seed seeds the random directions and the probes.
 	Seed uint64
 	// Progress, when not nil, gets a line as each part starts and ends
@@ -161,6 +176,18 @@ type Result struct {
 	LanczosProducts int  `json:"lanczos_products"`
 	LanczosDim      int  `json:"lanczos_dim"`
 	Converged       bool `json:"converged"`
+	// SmoothingSigma and SmoothedCurvature are the scale and the smoothed
+	// curvatures along the top two eigenvectors, when asked for.
+	SmoothingSigma    float64   `json:"smoothing_sigma,omitempty"`
+	SmoothedCurvature []float64 `json:"smoothed_curvature,omitempty"`
+	// EpsSharpness is the ε-sharpness over the ±SharpnessEps square of the
+	// plane of the top two eigenvectors, RandomEpsSharpness along
+	// filter-normalised random directions at ±SharpnessRandomEps (NaN when
+	// not measured).
+	SharpnessEps       float64 `json:"sharpness_eps,omitempty"`
+	EpsSharpness       Number  `json:"eps_sharpness"`
+	SharpnessRandomEps float64 `json:"sharpness_random_eps,omitempty"`
+	RandomEpsSharpness Number  `json:"random_eps_sharpness"`
 	// Density is the spectral density by SLQ, when asked for.
 	Density *SpectralDensity `json:"density,omitempty"`
 	// Seconds times the parts: eigenpairs, trace, surface.
@@ -192,7 +219,8 @@ func Analyze(f Function, opts Options) (*Result, error) {
 	if opts.Directions == RandomDirections && len(opts.Theta) != f.Dim() {
 		return nil, fmt.Errorf("landscape: random directions need θ (%d values for dimension %d)", len(opts.Theta), f.Dim())
 	}
-	r := &Result{Directions: opts.Directions.String(), Parameters: f.Dim(), Trace: Number(math.NaN()), TraceSE: Number(math.NaN())}
+	r := &Result{Directions: opts.Directions.String(), Parameters: f.Dim(), Trace: Number(math.NaN()), TraceSE: Number(math.NaN()),
+		EpsSharpness: Number(math.NaN()), RandomEpsSharpness: Number(math.NaN())}
 	say := func(format string, args ...any) {
 		if opts.Progress != nil {
 			fmt.Fprintf(opts.Progress, "landscape: "+format+"\n", args...)
@@ -231,6 +259,10 @@ func Analyze(f Function, opts Options) (*Result, error) {
 		say("trace %.4g ± %.2g in %.1f s", float64(r.Trace), float64(r.TraceSE), r.Seconds.Trace)
 	}
 
+	if err := r.measureAtScale(f, eig, opts, say); err != nil {
+		return nil, err
+	}
+
 	began = time.Now()
 	say("loss on a %d × %d grid over ±%g along the %s directions…", opts.Grid, opts.Grid, opts.Eps, opts.Directions)
 	d1, d2 := eig.Vectors[0], eig.Vectors[1]
@@ -261,6 +293,48 @@ func Analyze(f Function, opts Options) (*Result, error) {
 	r.Seconds.Surface = time.Since(began).Seconds()
 	say("grid done in %.1f s", r.Seconds.Surface)
 	return r, nil
+}
+
+// measureAtScale fills the smoothed curvatures and ε-sharpness the options
+// ask for.
+func (r *Result) measureAtScale(f Function, eig *Eigenpairs, opts Options, say func(string, ...any)) error {
+	if opts.SmoothingSigma > 0 {
+		nodes := opts.SmoothingNodes
+		if nodes == 0 {
+			nodes = 24
+		}
+		r.SmoothingSigma = opts.SmoothingSigma
+		for _, v := range eig.Vectors[:2] {
+			k, err := SmoothedCurvature(f, v, opts.SmoothingSigma, nodes)
+			if err != nil {
+				return err
+			}
+			r.SmoothedCurvature = append(r.SmoothedCurvature, k)
+		}
+		say("curvature smoothed at σ = %g: %.4g, %.4g", opts.SmoothingSigma, r.SmoothedCurvature[0], r.SmoothedCurvature[1])
+	}
+	if opts.SharpnessEps > 0 {
+		grid := opts.SharpnessGrid
+		if grid == 0 {
+			grid = 7
+		}
+		r.SharpnessEps = opts.SharpnessEps
+		e, err := EpsSharpness(f, eig.Vectors[0], eig.Vectors[1], opts.SharpnessEps, grid)
+		if err != nil {
+			return err
+		}
+		r.EpsSharpness = Number(e)
+		if opts.SharpnessRandom > 0 {
+			e, err := RandomEpsSharpness(f, opts.Theta, opts.Blocks, opts.SharpnessRandomEps, grid, opts.SharpnessRandom, opts.Seed)
+			if err != nil {
+				return err
+			}
+			r.SharpnessRandomEps, r.RandomEpsSharpness = opts.SharpnessRandomEps, Number(e)
+		}
+		say("ε-sharpness: %.4g over ±%g in the eigenvector plane, %.4g over ±%g along %d random directions", float64(r.EpsSharpness),
+			opts.SharpnessEps, float64(r.RandomEpsSharpness), opts.SharpnessRandomEps, opts.SharpnessRandom)
+	}
+	return nil
 }
 
 // Number is a float64 that is written to JSON as null when it is NaN or

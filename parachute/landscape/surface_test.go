@@ -124,3 +124,31 @@ func TestGridAndDirections(t *testing.T) {
 		t.Error("pca directions accepted")
 	}
 }
+
+// TestAnalyzeMeasuresAtScale: on a quadratic the smoothed curvatures are
+// the top two eigenvalues at any σ, and the plane's ε-sharpness is the
+// corner of the square, ½(λ₁ + λ₂)ε².
+func TestAnalyzeMeasuresAtScale(t *testing.T) {
+	lambda := spectrum(50)
+	a, _ := knownSpectrum(t, lambda, 11)
+	q := Quadratic{Dense: a, L0: 0.75}
+	theta := make([]float64, q.Dim())
+	for i := range theta {
+		theta[i] = 1
+	}
+	r, err := Analyze(q, Options{Grid: 1, Eps: 0.5, TraceProbes: -1, Lanczos: LanczosOptions{Tol: 1e-12}, Seed: 1,
+		SmoothingSigma: 0.05, SharpnessEps: 0.2, SharpnessGrid: 5, SharpnessRandom: 3, SharpnessRandomEps: 0.1,
+		Theta: theta, Blocks: []Block{{Name: "w", Dims: []int{q.Dim(), 1}, Size: q.Dim()}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.SmoothedCurvature) != 2 || math.Abs(r.SmoothedCurvature[0]-10) > 1e-6 || math.Abs(r.SmoothedCurvature[1]-9.5) > 1e-6 {
+		t.Errorf("smoothed curvatures %v, want 10 and 9.5", r.SmoothedCurvature)
+	}
+	if want := 0.5 * (10 + 9.5) * 0.04; math.Abs(float64(r.EpsSharpness)-want) > 1e-9 {
+		t.Errorf("ε-sharpness %v, want %v", r.EpsSharpness, want)
+	}
+	if !(r.RandomEpsSharpness > 0) || r.SharpnessRandomEps != 0.1 {
+		t.Errorf("random ε-sharpness %v at ±%v", r.RandomEpsSharpness, r.SharpnessRandomEps)
+	}
+}

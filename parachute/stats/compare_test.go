@@ -136,3 +136,19 @@ func TestMinimumPAndSide(t *testing.T) {
 		}
 	}
 }
+
+// TestSpearmanWorkedByHand: without ties ρ = 1 − 6Σd²/(n(n² − 1)); y a
+// two-swap of x gives 1 − 6·4/120 = 0.8; with ties, the mid-ranks
+// (1, 2.5, 2.5, 4) against (1, 2, 3, 4) give 0.9486832980505138
+// (= 3/√10, as R's cor(c(1,2,2,3), 1:4, method = "spearman")).
+func TestSpearmanWorkedByHand(t *testing.T) {
+	if r, err := stats.Spearman([]float64{1, 2, 3, 4, 5}, []float64{2, 1, 4, 3, 5}); err != nil || math.Abs(r-0.8) > 1e-15 {
+		t.Errorf("ρ = %v (%v), want 0.8", r, err)
+	}
+	if r, _ := stats.Spearman([]float64{1, 2, 2, 3}, []float64{1, 2, 3, 4}); math.Abs(r-3/math.Sqrt(10)) > 1e-15 {
+		t.Errorf("ρ with ties = %v, want 3/√10", r)
+	}
+	if _, err := stats.Spearman([]float64{1, 1, 1}, []float64{1, 2, 3}); err == nil {
+		t.Error("a constant variable accepted")
+	}
+}
