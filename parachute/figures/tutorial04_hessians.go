@@ -70,6 +70,13 @@ type Tutorial04Result struct {
 	// network's Hessian (Gaussian width DensitySigma).
 	DensityGrid, Density []float64
 	DensitySigma         float64
+	// Scales, SecondDifference and Smoothed set λ₁ beside what a step of
+	// size h sees along the top eigenvector v: the second difference
+	// [L(θ + hv) − 2L(θ) + L(θ − hv)]/h² and the curvature smoothed at
+	// σ = h ([landscape.SmoothedCurvature]), for each h of Scales. On a
+	// smooth loss both tend to λ₁ as h shrinks; a ReLU network's loss is
+	// only piecewise smooth, and a kink within h of θ pulls them away.
+	Scales, SecondDifference, Smoothed []float64
 }
 
 // TutorialMatrix returns tutorial 4's example: a 40 × 40 symmetric matrix
@@ -107,7 +114,8 @@ func Tutorial04(opts Tutorial04Options) (*Tutorial04Result, error) {
 		}
 		opts.Root = root
 	}
-	path := filepath.Join(opts.Root, "tutorials", fmt.Sprintf("tutorial04-%d-%d.json", opts.Seed, opts.Epochs))
+	// v2: the result gained the measures at scale (a v1 file lacks them).
+	path := filepath.Join(opts.Root, "tutorials", fmt.Sprintf("tutorial04-v2-%d-%d.json", opts.Seed, opts.Epochs))
 	if raw, err := os.ReadFile(path); err == nil {
 		var r Tutorial04Result
 		if err := json.Unmarshal(raw, &r); err != nil {
@@ -220,6 +228,19 @@ func tutorial04(opts Tutorial04Options) (*Tutorial04Result, error) {
 	}
 	if r.QuadraticRandom, err = quadratic(random); err != nil {
 		return nil, err
+	}
+
+	r.Scales = []float64{1e-5, 1e-4, 1e-3, 3e-3, 1e-2, 3e-2, 5e-2, 1e-1}
+	for _, h := range r.Scales {
+		l, err := f.Losses(eig.Vectors[0], zero, []float64{-h, 0, h}, []float64{0, 0, 0})
+		if err != nil {
+			return nil, err
+		}
+		k, err := landscape.SmoothedCurvature(f, eig.Vectors[0], h, 24)
+		if err != nil {
+			return nil, err
+		}
+		r.SecondDifference, r.Smoothed = append(r.SecondDifference, (l[0]-2*l[1]+l[2])/(h*h)), append(r.Smoothed, k)
 	}
 
 	dens, err := landscape.SLQ(f, 4, 40, opts.Seed)

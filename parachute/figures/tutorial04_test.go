@@ -51,6 +51,15 @@ func TestTutorial04(t *testing.T) {
 	if math.Abs(integral-1) > 1e-3 {
 		t.Errorf("density integrates to %v", integral)
 	}
+	if len(r.SecondDifference) != len(r.Scales) || len(r.Smoothed) != len(r.Scales) {
+		t.Fatalf("%d scales, %d second differences, %d smoothed", len(r.Scales), len(r.SecondDifference), len(r.Smoothed))
+	}
+	for k, h := range r.Scales {
+		if math.IsNaN(r.SecondDifference[k]) || math.IsNaN(r.Smoothed[k]) {
+			t.Errorf("h = %v: second difference %v, smoothed %v", h, r.SecondDifference[k], r.Smoothed[k])
+		}
+	}
+	t.Logf("λ₁ %.4g; h %v; second differences %.4g; smoothed %.4g", r.Lambda1, r.Scales, r.SecondDifference, r.Smoothed)
 	t.Logf("%s: %d parameters; λ₁ %.4g λ₂ %.4g trace %.4g ± %.2g; Lanczos %d, power %d; HVP %+v", r.Network, r.Parameters,
 		r.Lambda1, r.Lambda2, r.Trace, r.TraceSE, r.LanczosProducts, r.PowerProducts, r.HVP)
 }
