@@ -424,8 +424,8 @@ func (r *Figure6Result) Verdict() string {
 		loss, l1 = append(loss, m.Loss), append(l1, m.Lambda1)
 	}
 	if rho, err := stats.Spearman(loss, l1); err == nil {
-		fmt.Fprintf(&b, " Across the %d models, Spearman's ρ between training loss and λ₁ is %+.2f", len(r.Models), rho)
-		b.WriteString(": a lower λ₁ that comes with a higher training loss may mean a less fitted model rather than a flatter minimum.")
+		fmt.Fprintf(&b, " Across the %d models, Spearman's ρ between training loss and λ₁ is %+.2f (a clearly negative ρ would say that "+
+			"the flatter models are the less fitted ones, so that flatness and fit could not be told apart).", len(r.Models), rho)
 	}
 	return b.String()
 }
