@@ -214,7 +214,7 @@ func (r *Figure5Result) Verdict() string {
 		parts = append(parts, "not distinguishable from "+strings.Join(none, ", "))
 	}
 	b.WriteString(strings.Join(parts, "; "))
-	fmt.Fprintf(&b, " (%d fold pairs each; the project's comparison rule, stated below).", r.Pooled[0].Pairs)
+	fmt.Fprintf(&b, " (%d fold pairs each; the project's comparison rule, stated under the tables above).", r.Pooled[0].Pairs)
 	if len(better) == len(r.Pooled) {
 		fmt.Fprintf(&b, " On these cohorts %s wins against every optimizer.", ref)
 	} else {
