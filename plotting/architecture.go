@@ -36,7 +36,7 @@ type diagram struct {
 	xmax, ymax float64
 }
 
-const boxW, boxH = 1.75, 1.05
+const boxW, boxH = 1.75, 1.3
 
 // route returns the orthogonal path of an arrow from a to b, in data units:
 // straight down between boxes of one column; otherwise out of a's right
@@ -171,17 +171,21 @@ func Architecture(s *model.Summary, t Theme) (*Figure, error) {
 		/* 9 */ box(7.2, 6.3, 3, "MHCA 1: r→h", "fusion/block1", "v = h + σ(c)", params("fusion/block1")),
 		/* 10 */ box(7.2, 4.4, 3, "MHCA 2: r→h", "fusion/block2", params("fusion/block2")),
 		/* 11 */ box(7.2, 2.5, 3, "MHCA 3: h→r", "fusion/block3", params("fusion/block3")),
-		/* 12 */ box(9.3, 4.4, 3, "MHCA 4", "fusion/block4", "q=3, k=2, v=1", params("fusion/block4")),
-		/* 13 */ box(11.0, 6.5, 4, "pool + skip", "fusion", "LN(pool)+LN(c)", params("fusion/norm_pooled", "fusion/norm_context")),
-		/* 14 */ box(12.7, 4.4, 5, "hazard net", "hazard", "log-risk", params("hazard")),
+		/* 12 */ box(9.3, 4.4, 3, "MHCA 4", "fusion/block4", "q ← 3, k ← 2, v ← 1", params("fusion/block4")),
+		/* 13 */ box(11.35, 4.4, 4, "pool + skip", "fusion", "LN(pool)+LN(c)", params("fusion/norm_pooled", "fusion/norm_context")),
+		/* 14 */ box(13.4, 4.4, 5, "hazard net", "hazard", "log-risk", params("hazard")),
 	}
 	edges := [][2]int{{0, 2}, {0, 3}, {1, 4}, {1, 5}, {2, 6}, {5, 7}, {6, 8}, {7, 8},
 		{8, 9}, {3, 9}, {4, 9}, {3, 10}, {4, 10}, {3, 11}, {4, 11}, {9, 12}, {10, 12}, {11, 12}, {12, 13}, {8, 13}, {13, 14}}
-	p := t.newPlot(fmt.Sprintf("PARACHUTE (d = %d, h = %d heads): %s trainable parameters, shapes for one patient",
+	// The context's edge to pool + skip runs above the boxes, clear of
+	// MHCA 4.
+	vias := map[int]float64{19: 9.65}
+	p := t.newPlot(fmt.Sprintf("PARACHUTE (d = %d, h = %d heads): %s trainable parameters, shapes for one patient\n"+
+		"MHCA 4 takes its queries (q) from MHCA 3, its keys (k) from MHCA 2, its values (v) from MHCA 1",
 		c.Dim, c.Heads, thousands(s.TotalParams)), "", "")
 	p.HideAxes()
-	p.Add(&diagram{boxes: b, edges: edges, theme: t})
-	return Single(p, PageWidth, 3.8*vg.Inch), nil
+	p.Add(&diagram{boxes: b, edges: edges, vias: vias, theme: t, xmax: 14.4, ymax: 10})
+	return Single(p, PageWidth, 5*vg.Inch), nil
 }
 
 // BlockDiagram draws supplement Figure 4a from the model's own structure:
@@ -258,7 +262,7 @@ func BlockDiagram(s *model.Summary, t Theme) (*Figure, error) {
 		c.Dim, c.Heads, c.Dim/c.Heads, thousands(total)), "", "")
 	p.HideAxes()
 	p.Add(&diagram{boxes: b, edges: edges, vias: vias, theme: t, xmax: col(8) + 1.0, ymax: 10})
-	return Single(p, PageWidth*1.3, 3.4*vg.Inch), nil
+	return Single(p, PageWidth*1.3, 4.3*vg.Inch), nil
 }
 
 // thousands formats 5143297 as "5,143,297".

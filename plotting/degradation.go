@@ -74,7 +74,10 @@ func signed3(v float64) string {
 // DegradationSpeeds draws the speeds of Table 5, one panel per cohort: for
 // each method its three speeds (C-index change per 10 points of missingness)
 // with ±1 SD over folds × seeds, and the supplement's PARACHUTE row as grey
-// rings for comparison (a real cohort, not ours).
+// rings for comparison (a real cohort, not ours). Within an interval the
+// methods, then the ring, are set side by side, 0.2 apart or closer, across
+// at most speedDodge of the unit spacing between intervals, so that groups never interleave;
+// methods beyond the palette's eight colours change marker (Theme.Shape).
 func DegradationSpeeds(r *figures.Table5Result, t Theme) (*Figure, error) {
 	var cohorts []string
 	for _, d := range r.Rows {
@@ -96,13 +99,15 @@ func DegradationSpeeds(r *figures.Table5Result, t Theme) (*Figure, error) {
 				series = append(series, d)
 			}
 		}
-		n := len(series) + 1
+		n := len(series) + 1 // the methods and the supplement's ring
+		step := min(speedDodge/float64(n-1), 0.2)
+		slot := func(i int) float64 { return step * (float64(i) - float64(n-1)/2) }
 		lo, hi := 0.0, 0.0
 		for i, d := range series {
 			x, y, sd := make([]float64, 3), d.Speeds(), d.SpeedSD
 			e := errorPoints{XYs: make(plotter.XYs, 3), YErrors: make(plotter.YErrors, 3)}
 			for k := range 3 {
-				x[k] = float64(k+1) + 0.15*(float64(i)-float64(n-1)/2)
+				x[k] = float64(k+1) + slot(i)
 				e.XYs[k].X, e.XYs[k].Y = x[k], y[k]
 				e.YErrors[k].Low, e.YErrors[k].High = sd[k], sd[k]
 				lo, hi = math.Min(lo, y[k]-sd[k]), math.Max(hi, y[k]+sd[k])
@@ -111,12 +116,12 @@ func DegradationSpeeds(r *figures.Table5Result, t Theme) (*Figure, error) {
 			if err != nil {
 				return nil, err
 			}
-			bars.Color, bars.Width, bars.CapWidth = t.Color(i), t.LineWidth*0.8, vg.Points(3)
+			bars.Color, bars.Width, bars.CapWidth = t.Color(i), t.LineWidth*0.6, vg.Points(2)
 			pts, err := plotter.NewScatter(e.XYs)
 			if err != nil {
 				return nil, err
 			}
-			pts.Color, pts.Radius, pts.Shape = t.Color(i), vg.Points(2.8), draw.CircleGlyph{}
+			pts.Color, pts.Radius, pts.Shape = t.Color(i), vg.Points(2.4), t.Shape(i)
 			p.Add(bars, pts)
 			if !hasLabel(legend, d.Method) {
 				legend = append(legend, legendEntry{d.Method, []plot.Thumbnailer{pts}})
@@ -128,7 +133,7 @@ func DegradationSpeeds(r *figures.Table5Result, t Theme) (*Figure, error) {
 			}
 			xy := make(plotter.XYs, 3)
 			for k, v := range d.Speeds() {
-				xy[k].X, xy[k].Y = float64(k+1)+0.15*(float64(n-1)/2), v
+				xy[k].X, xy[k].Y = float64(k+1)+slot(n-1), v
 				lo, hi = math.Min(lo, v), math.Max(hi, v)
 			}
 			pts, err := plotter.NewScatter(xy)
@@ -154,6 +159,10 @@ func DegradationSpeeds(r *figures.Table5Result, t Theme) (*Figure, error) {
 	}
 	return t.panelsWithLegend(panels, legend, PageWidth, 2.8*vg.Inch), nil
 }
+
+// speedDodge is the width, in units of the spacing between intervals, over
+// which one interval's methods are set side by side.
+const speedDodge = 0.8
 
 func hasLabel(entries []legendEntry, label string) bool {
 	for _, e := range entries {

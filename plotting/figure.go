@@ -5,7 +5,9 @@ package plotting
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"path/filepath"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -14,6 +16,7 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/parachute-surv/goparachute/parachute/atomicfile"
+	"github.com/parachute-surv/goparachute/plotting/figlint"
 )
 
 // Figure is a drawable figure of a given size: one plot, or a grid of panels.
@@ -24,9 +27,15 @@ type Figure struct {
 	// Heights, when set, gives each row's share of the height (for example a
 	// Kaplan–Meier plot above its number-at-risk table).
 	Heights []float64
+	// Widths, when set, gives each panel's share of the width in rows of
+	// len(Widths) panels (for example a wider first panel that carries the
+	// tick labels for the row); other rows share their width equally.
+	Widths []float64
 }
 
-// Single wraps one plot.
+// Single wraps one plot made by this package's builders: their plots
+// announce their data area to the figure lint, which refuses a panel that
+// does not (a bare plot.New()).
 func Single(p *plot.Plot, w, h vg.Length) *Figure {
 	return &Figure{Panels: [][]*plot.Plot{{p}}, Width: w, Height: h}
 }
@@ -57,11 +66,24 @@ func (f *Figure) Draw(c draw.Canvas) {
 	for i, row := range f.Panels {
 		h := vg.Length(heights[i]/total) * (c.Max.Y - c.Min.Y)
 		n := len(row)
-		w := (c.Max.X - c.Min.X - pad*vg.Length(n-1)) / vg.Length(n)
+		shares := make([]float64, n)
+		for j := range shares {
+			shares[j] = 1
+		}
+		if len(f.Widths) == n {
+			copy(shares, f.Widths)
+		}
+		sum := 0.0
+		for _, v := range shares {
+			sum += v
+		}
+		free := c.Max.X - c.Min.X - pad*vg.Length(n-1)
+		x0 := c.Min.X
 		for j := range row {
-			x0 := c.Min.X + vg.Length(j)*(w+pad)
+			w := free * vg.Length(shares[j]/sum)
 			cells[i] = append(cells[i], draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
 				Min: vg.Point{X: x0, Y: top - h + pad/2}, Max: vg.Point{X: x0 + w, Y: top - pad/2}}})
+			x0 += w + pad
 		}
 		top -= h
 	}
@@ -83,29 +105,147 @@ func (f *Figure) Draw(c draw.Canvas) {
 			}
 		}
 	}
+	// Align the data areas of each row's panels vertically: each is inset
+	// by the row's tallest title above and tallest x axis below (a colour
+	// bar beside heat maps, a panel with a one-line title beside two-line
+	// ones).
+	f.alignRows(cells)
 	for i, row := range f.Panels {
 		for j, p := range row {
 			if p != nil {
-				p.Draw(cells[i][j])
+				// A copy whose last plotter ends the data phase that
+				// newPlot's first began, so that the figure lint can tell
+				// the data from the axes and the legend drawn after it.
+				q := *p
+				q.Add(dataEnds{})
+				q.Draw(cells[i][j])
+				figlint.EndLegend(c.Canvas)
 			}
 		}
 	}
 }
 
-// Render returns the figure in a format: "png" (at dpi) or "svg".
+// alignRows insets the cells of each row so that their panels' data areas
+// share their top and bottom edges: the lowest top and the highest bottom
+// of the row. The data area moves with the cell but not one for one
+// (gonum/plot pads it for glyphs sized in points), so each edge is found by
+// bisection; the data area's edge is monotone in the cell's.
+func (f *Figure) alignRows(cells [][]draw.Canvas) {
+	for i, row := range f.Panels {
+		top, bottom := vg.Length(math.Inf(1)), vg.Length(math.Inf(-1))
+		for j, p := range row {
+			if p != nil {
+				da := p.DataCanvas(cells[i][j])
+				top, bottom = min(top, da.Max.Y), max(bottom, da.Min.Y)
+			}
+		}
+		for j, p := range row {
+			if p == nil {
+				continue
+			}
+			c := &cells[i][j]
+			// The top edge: the cell's top in [bottom, c.Max.Y].
+			lo, hi := bottom, c.Max.Y
+			for range 40 {
+				c.Max.Y = (lo + hi) / 2
+				if p.DataCanvas(*c).Max.Y > top {
+					hi = c.Max.Y
+				} else {
+					lo = c.Max.Y
+				}
+			}
+			c.Max.Y = lo
+			// The bottom edge: the cell's bottom in [c.Min.Y, top].
+			lo, hi = c.Min.Y, top
+			for range 40 {
+				c.Min.Y = (lo + hi) / 2
+				if p.DataCanvas(*c).Min.Y < bottom {
+					lo = c.Min.Y
+				} else {
+					hi = c.Min.Y
+				}
+			}
+			c.Min.Y = hi
+		}
+	}
+}
+
+// panels is the number of plots the figure draws.
+func (f *Figure) panels() int {
+	n := 0
+	for _, row := range f.Panels {
+		for _, p := range row {
+			if p != nil {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// dataBegins is the first plotter of every plot: it tells a figure lint
+// where the panel's data area is.
+type dataBegins struct{ name string }
+
+// Plot implements plot.Plotter.
+func (d dataBegins) Plot(c draw.Canvas, p *plot.Plot) {
+	figlint.BeginData(c, d.name, p.X.Padding, p.Y.Padding)
+}
+
+// dataEnds is appended at drawing: the data phase ends and the plot's own
+// legend, drawn next, begins.
+type dataEnds struct{}
+
+// Plot implements plot.Plotter.
+func (dataEnds) Plot(c draw.Canvas, _ *plot.Plot) {
+	figlint.EndData(c.Canvas)
+	figlint.BeginLegend(c.Canvas)
+}
+
+// Lint draws the figure onto a recording canvas and returns the rules of
+// package figlint that it breaks.
+func (f *Figure) Lint() []figlint.Problem {
+	rec := figlint.NewRecorder(nil, f.Width, f.Height)
+	f.Draw(draw.New(rec))
+	return rec.Check(f.panels())
+}
+
+// LintError is the error of a figure that breaks the figure lint.
+type LintError struct{ Problems []figlint.Problem }
+
+func (e *LintError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "plotting: the figure breaks %d rule(s) of the figure lint:", len(e.Problems))
+	for _, p := range figlint.Sorted(e.Problems) {
+		b.WriteString("\n  " + p.String())
+	}
+	return b.String()
+}
+
+// Render returns the figure in a format: "png" (at dpi) or "svg". A figure
+// that breaks the figure lint (package figlint: overlapping or clipped text,
+// data outside its axes, legend entries drawn alike, missing glyphs, numbers
+// printed for machines) is not rendered: the error lists what is wrong.
 func (f *Figure) Render(format string, dpi float64) ([]byte, error) {
 	var buf bytes.Buffer
 	switch format {
 	case "svg":
 		c := vgsvg.New(f.Width, f.Height)
-		f.Draw(draw.New(c))
+		rec := figlint.NewRecorder(c, f.Width, f.Height)
+		f.Draw(draw.New(rec))
+		if probs := rec.Check(f.panels()); len(probs) > 0 {
+			return nil, &LintError{Problems: probs}
+		}
 		if _, err := c.WriteTo(&buf); err != nil {
 			return nil, err
 		}
 	case "png":
 		c := vgimg.NewWith(vgimg.UseWH(f.Width, f.Height), vgimg.UseDPI(int(dpi)))
-		dc := draw.New(c)
-		f.Draw(dc)
+		rec := figlint.NewRecorder(c, f.Width, f.Height)
+		f.Draw(draw.New(rec))
+		if probs := rec.Check(f.panels()); len(probs) > 0 {
+			return nil, &LintError{Problems: probs}
+		}
 		if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&buf); err != nil {
 			return nil, err
 		}

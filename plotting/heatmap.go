@@ -5,6 +5,7 @@ package plotting
 import (
 	"fmt"
 	"math"
+	"sort"
 
 	"gonum.org/v1/plot"
 
@@ -51,6 +52,33 @@ func (s Surface) check() error {
 	return nil
 }
 
+// crop returns the part of the surface on the grid points within
+// [x0, x1] × [y0, y1], at least two points each way (the nearest ones when
+// the window falls between grid points).
+func (s Surface) crop(x0, x1, y0, y1 float64) Surface {
+	span := func(v []float64, a, b float64) (int, int) {
+		i, j := len(v), -1
+		for k, x := range v {
+			if x >= a && x <= b {
+				i, j = min(i, k), max(j, k)
+			}
+		}
+		if j < 0 { // nothing inside: the nearest pair
+			i = sort.SearchFloat64s(v, a)
+			j = i
+		}
+		i, j = max(0, min(i, len(v)-2)), max(j, min(i+1, len(v)-1))
+		return i, j
+	}
+	ci, cj := span(s.X, x0, x1)
+	ri, rj := span(s.Y, y0, y1)
+	out := Surface{X: s.X[ci : cj+1], Y: s.Y[ri : rj+1]}
+	for _, row := range s.Values[ri : rj+1] {
+		out.Values = append(out.Values, row[ci:cj+1])
+	}
+	return out
+}
+
 // bounds returns the smallest and largest values.
 func (s Surface) bounds() (lo, hi float64) {
 	lo, hi = math.Inf(1), math.Inf(-1)
@@ -74,6 +102,7 @@ func heatMapPlot(title, xlabel, ylabel string, s Surface, levels int, lo, hi flo
 	pal.SetMax(hi)
 	h := plotter.NewHeatMap(grid{s}, pal.Palette(64))
 	h.Min, h.Max = lo, hi
+	h.Rasterized = true // one image: no seams between cells
 	p.Add(h)
 	if levels > 0 {
 		var ls []float64
@@ -92,6 +121,21 @@ func heatMapPlot(title, xlabel, ylabel string, s Surface, levels int, lo, hi flo
 	star.Shape, star.Radius, star.Color = starGlyph{}, vg.Points(6), t.Color(7)
 	p.Add(star)
 	return p, nil
+}
+
+// colourBar is a vertical colour bar of the heat maps' scale from lo
+// (blue) to hi (red), labelled ylabel, to stand beside them.
+func (t Theme) colourBar(lo, hi float64, ylabel string) *plot.Plot {
+	if hi <= lo {
+		hi = lo + 1e-9*math.Max(1, math.Abs(lo))
+	}
+	pal := moreland.SmoothBlueRed()
+	pal.SetMin(lo)
+	pal.SetMax(hi)
+	p := t.newPlot("", "", ylabel)
+	p.Add(&plotter.ColorBar{ColorMap: pal, Vertical: true})
+	p.HideX()
+	return p
 }
 
 // starGlyph is a filled five-pointed star (★) of outer radius sty.Radius.

@@ -4,6 +4,7 @@ package plotting
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -14,16 +15,18 @@ import (
 	"github.com/parachute-surv/goparachute/parachute/interpret"
 )
 
-// Figure10 draws supplement Figure 10 as measured, two rows per cohort: (a)
-// the five cell densities in the low- (first colour) and high-risk groups,
-// on a log scale; (b–d) the tumour's volume, surface area and sphericity by
-// group. Each title gives the Mann–Whitney p-value and its Benjamini–Hochberg
+// Figure10 draws supplement Figure 10 as measured, two rows per cohort,
+// lettered as the supplement's panels: (a) the five cell densities in the
+// low- (first colour) and high-risk groups, on a log scale; (b–d) the
+// tumour's volume and surface area (log scales) and sphericity by group. Each title gives the Mann–Whitney p-value and its Benjamini–Hochberg
 // q over the eight features of the cohort.
 func Figure10(r *figures.Figure10Result, t Theme) (*Figure, error) {
 	var rows [][]*plot.Plot
-	for k, p := range r.Panels {
-		letter := func(i int) rune { return rune('a' + 4*k + i) }
-		dens, err := t.densityBoxes(fmt.Sprintf("(%c) %s: cell densities, low risk (left box) and high risk (right box)", letter(0), cohortTitle(p.Cohort)), &p)
+	for _, p := range r.Panels {
+		// The supplement's letters, repeated for each cohort: (a) the
+		// densities, (b–d) the tumour's shape.
+		letter := func(i int) rune { return rune('a' + i) }
+		dens, err := t.densityBoxes(fmt.Sprintf("%s — (%c) cell densities, low risk (left box) and high risk (right box)", cohortTitle(p.Cohort), letter(0)), &p)
 		if err != nil {
 			return nil, err
 		}
@@ -33,7 +36,13 @@ func Figure10(r *figures.Figure10Result, t Theme) (*Figure, error) {
 			low, high := p.GroupValues(f)
 			g := p.Tests[f]
 			title := fmt.Sprintf("(%c) %s\np = %s, q = %s", letter(i+1), strings.Split(figures.Figure10Features[f], " (")[0], formatP(g.P), formatP(g.Q))
-			pl, err := t.boxPlot(title, figures.Figure10Features[f], []BoxGroup{{"low risk", low}, {"high risk", high}})
+			// Volume and surface are skewed, with outliers an order of
+			// magnitude out: on a log scale the boxes keep their size.
+			ylabel, logY := figures.Figure10Features[f], f == 5 || f == 6
+			if logY {
+				ylabel = strings.TrimSuffix(ylabel, ")") + ", log scale)"
+			}
+			pl, err := t.boxPlotScaled(title, ylabel, []BoxGroup{{"low risk", low}, {"high risk", high}}, logY)
 			if err != nil {
 				return nil, err
 			}
@@ -44,18 +53,23 @@ func Figure10(r *figures.Figure10Result, t Theme) (*Figure, error) {
 	return &Figure{Panels: rows, Width: PageWidth, Height: 2.7 * vg.Inch * vg.Length(len(rows))}, nil
 }
 
-// densityBoxes draws the five densities, a low- and a high-risk box each.
+// densityBoxes draws the five densities, a low- and a high-risk box each, on
+// a log scale; densities of 0, which it cannot show, are counted under
+// their class (the tests in the titles use every patient).
 func (t Theme) densityBoxes(title string, p *figures.Figure10Panel) (*plot.Plot, error) {
 	pl := t.newPlot(title, "", "nuclei per mm² (log scale)")
-	pl.Y.Scale, pl.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: 0}
+	pl.Y.Tick.Marker = log10Ticks{} // log10 of the densities on a linear axis
 	var names []string
 	for c := range interpret.CellClasses {
 		low, high := p.GroupValues(c)
+		zeros := 0
 		for g, vals := range [][]float64{low, high} {
 			var pos []float64
 			for _, v := range vals {
 				if v > 0 {
-					pos = append(pos, v)
+					pos = append(pos, math.Log10(v))
+				} else {
+					zeros++
 				}
 			}
 			if len(pos) == 0 {
@@ -69,7 +83,11 @@ func (t Theme) densityBoxes(title string, p *figures.Figure10Panel) (*plot.Plot,
 			b.BoxStyle.Color, b.MedianStyle.Color, b.WhiskerStyle.Color = t.Color(g), t.Color(g), t.Color(g)
 			pl.Add(b)
 		}
-		names = append(names, fmt.Sprintf("%s\nq = %s", interpret.CellClasses[c], formatP(p.Tests[c].Q)))
+		name := fmt.Sprintf("%s\nq = %s", interpret.CellClasses[c], formatP(p.Tests[c].Q))
+		if zeros > 0 { // a log scale cannot show them: said, not dropped silently
+			name += fmt.Sprintf("\n%d at 0 not drawn", zeros)
+		}
+		names = append(names, name)
 	}
 	var ticks []plot.Tick
 	for c, n := range names {

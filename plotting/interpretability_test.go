@@ -3,6 +3,7 @@
 package plotting_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -31,6 +32,11 @@ func TestFigure10Drawings(t *testing.T) {
 	}
 	if _, err := f.Render("png", 72); err != nil {
 		t.Fatal(err)
+	}
+	if dir := os.Getenv("PLOTTING_PNG_DIR"); dir != "" {
+		if _, err := plotting.Save(f, dir, "figure10"); err != nil {
+			t.Fatal(err)
+		}
 	}
 	km, err := plotting.Figure10KM(r, plotting.DefaultTheme)
 	if err != nil || len(km) != 1 {

@@ -5,6 +5,8 @@ package plotting
 import (
 	"fmt"
 	"math"
+	"slices"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -159,6 +161,35 @@ func formatP(p float64) string {
 	return fmt.Sprintf("%.4f", p)
 }
 
+// log10Ticks marks an axis that carries log10 of its values: at 1, 2 and 5
+// times each power of ten, labelled with the value (readably: 100, 2000,
+// 10,000); only the powers are labelled when the axis spans more than a
+// decade and a half.
+type log10Ticks struct{}
+
+// Ticks implements plot.Ticker.
+func (log10Ticks) Ticks(lo, hi float64) []plot.Tick {
+	var ticks []plot.Tick
+	for k := math.Floor(lo); k <= math.Ceil(hi); k++ {
+		for _, m := range []float64{1, 2, 5} {
+			at := k + math.Log10(m)
+			if at < lo || at > hi {
+				continue
+			}
+			tk := plot.Tick{Value: at}
+			if m == 1 || hi-lo <= 1.5 {
+				v := m * math.Pow(10, k)
+				tk.Label = strconv.FormatFloat(v, 'g', -1, 64)
+				if v >= 1000 {
+					tk.Label = tickThousands(v)
+				}
+			}
+			ticks = append(ticks, tk)
+		}
+	}
+	return ticks
+}
+
 // BoxGroup is one box of a box plot.
 type BoxGroup struct {
 	Label  string
@@ -177,7 +208,33 @@ func BoxPlots(title, ylabel string, groups []BoxGroup, t Theme) (*Figure, error)
 
 // boxPlot is BoxPlots' plot: one box per group, coloured by position.
 func (t Theme) boxPlot(title, ylabel string, groups []BoxGroup) (*plot.Plot, error) {
+	return t.boxPlotScaled(title, ylabel, groups, false)
+}
+
+// boxPlotScaled is boxPlot, on a log y scale when logY is set; it refuses
+// a value ≤ 0 there rather than drop it.
+func (t Theme) boxPlotScaled(title, ylabel string, groups []BoxGroup, logY bool) (*plot.Plot, error) {
 	p := t.newPlot(title, "", ylabel)
+	if logY {
+		for _, g := range groups {
+			for _, v := range g.Values {
+				if !(v > 0) {
+					return nil, fmt.Errorf("plotting: %q on a log scale: group %q has the value %v", title, g.Label, v)
+				}
+			}
+		}
+		// log10 of the values on a linear axis, ticks labelled with the
+		// values: gonum's LogScale pads box plots' data areas far too much.
+		groups = slices.Clone(groups)
+		for k, g := range groups {
+			logs := make([]float64, len(g.Values))
+			for i, v := range g.Values {
+				logs[i] = math.Log10(v)
+			}
+			groups[k].Values = logs
+		}
+		p.Y.Tick.Marker = log10Ticks{}
+	}
 	var names []string
 	for k, g := range groups {
 		b, err := plotter.NewBoxPlot(vg.Points(28), float64(k), plotter.Values(g.Values))

@@ -45,8 +45,8 @@ func SharpnessLine(r *landscape.Result) string {
 
 // Figure6 draws supplement Figure 6 as measured: one row per cohort, the
 // reference optimizer's surface beside the ablation's (same fold and seed,
-// one colour scale per row, ★ the unperturbed optimum), each panel's
-// sharpness numbers under its title.
+// one colour scale per row, drawn as a colour bar at its end, ★ the
+// unperturbed optimum), each panel's sharpness numbers under its title.
 func Figure6(r *figures.Figure6Result, t Theme) (*Figure, error) {
 	var rows [][]*plot.Plot
 	for k, p := range r.Panels {
@@ -66,17 +66,17 @@ func Figure6(r *figures.Figure6Result, t Theme) (*Figure, error) {
 		var row []*plot.Plot
 		for i, ls := range []*landscape.Result{p.Reference, p.Ablation} {
 			name := []string{r.Reference, r.Ablation}[i]
-			title := fmt.Sprintf("(%c) %s, %s, fold %d\n%s\nloss from %.3g (blue) to %.3g (red), one scale per row", 'a'+2*k+i, cohortTitle(p.Cohort), figures.OptimizerLabel(name), p.Fold, SharpnessLine(ls), lo, hi)
+			title := fmt.Sprintf("(%c) %s, %s, fold %d\n%s", 'a'+2*k+i, cohortTitle(p.Cohort), figures.OptimizerLabel(name), p.Fold, SharpnessLine(ls))
 			pl, err := heatMapPlot(title, "α (along v₁)", "β (along v₂)", surfaces[i], 10, lo, hi, t)
 			if err != nil {
 				return nil, err
 			}
 			row = append(row, pl)
 		}
-		rows = append(rows, row)
+		rows = append(rows, append(row, t.colourBar(lo, hi, "training loss")))
 	}
 	rowH := 3.2 * vg.Inch
-	return &Figure{Panels: rows, Width: PageWidth, Height: rowH * vg.Length(len(rows))}, nil
+	return &Figure{Panels: rows, Width: PageWidth, Height: rowH * vg.Length(len(rows)), Widths: []float64{1, 1, 0.22}}, nil
 }
 
 // surfaceOf lays a landscape out for the heat map: α along x, β along y.

@@ -9,6 +9,8 @@ import (
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/parachute-surv/goparachute/plotting/figlint"
 )
 
 // legendEntry is one item of a shared legend: a label and the thumbnails
@@ -36,8 +38,29 @@ func (l *legendRow) entryWidth(i int) vg.Length {
 	return vg.Points(legendThumb+4) + l.style.Width(l.entries[i].label)
 }
 
-// lines splits the entries into lines no wider than width.
+// lines splits the entries into as few lines no wider than width as the
+// width allows, balanced: the narrowest width that needs no more lines is
+// used, so that no entry is left alone on a last line when the others could
+// share it.
 func (l *legendRow) lines(width vg.Length) [][]int {
+	lines := l.greedy(width)
+	if len(lines) <= 1 {
+		return lines
+	}
+	lo, hi := vg.Length(0), width
+	for range 30 {
+		mid := (lo + hi) / 2
+		if len(l.greedy(mid)) <= len(lines) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return l.greedy(hi)
+}
+
+// greedy fills each line with as many entries as fit in width.
+func (l *legendRow) greedy(width vg.Length) [][]int {
 	var lines [][]int
 	var line []int
 	var used vg.Length
@@ -59,6 +82,9 @@ func (l *legendRow) lines(width vg.Length) [][]int {
 
 // Plot implements plot.Plotter.
 func (l *legendRow) Plot(c draw.Canvas, _ *plot.Plot) {
+	figlint.BeginData(c, "legend", 0, 0)
+	figlint.BeginLegend(c.Canvas)
+	defer figlint.EndLegend(c.Canvas)
 	lines := l.lines(c.Max.X - c.Min.X)
 	h := l.style.Height("M")
 	step := (c.Max.Y - c.Min.Y) / vg.Length(len(lines))

@@ -7,6 +7,7 @@ import (
 	"math"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -53,42 +54,36 @@ func Section4Table(r *figures.Section4Result) string {
 	return Markdown(header, rows)
 }
 
-// Section4 draws the supplement's Section 4, one panel per cohort: each
+// Section4 draws the supplement's Section 4, one panel per cohort, methods
+// down the side (named once, on the left panel) and Harrell's C along: each
 // method's C-index with all modalities (circles) and at 30 % mixed
 // missingness (triangles), ±1 SD over folds × seeds, and the values the
-// supplement quotes for the real cohort of the same name as grey rings
-// (all modalities) and grey triangles (30 % mixed).
+// supplement quotes for the real cohort of the same name as grey rings (all
+// modalities) and grey triangles (30 % mixed), on the row of their method.
 func Section4(r *figures.Section4Result, t Theme) (*Figure, error) {
-	ticks := make([]plot.Tick, len(r.Methods))
-	short := map[string]string{"PARACHUTE (GCS)": "PARACHUTE\n(GCS)", experiment.MethodLabels[experiment.MethodCoxNet]: "CoxNet\nconcat.",
-		experiment.MethodLabels[experiment.MethodCoxNetPathology]: "CoxNet\npathology", experiment.MethodLabels[experiment.MethodCoxNetRadiology]: "CoxNet\nradiology"}
-	for j, m := range r.Methods {
-		label := short[m]
-		if label == "" {
-			label = m
-		}
-		ticks[j] = plot.Tick{Value: float64(j), Label: label}
-	}
+	n := len(r.Methods)
+	// Methods from the top: method j sits at y = n-1-j.
+	row := func(j int) float64 { return float64(n - 1 - j) }
 	var panels []*plot.Plot
 	var legend []legendEntry
 	for i, cohort := range r.Cohorts {
-		p := t.newPlot(cohortTitle(cohort), "", "Harrell's C (mean ± 1 SD)")
+		p := t.newPlot(cohortTitle(cohort), "Harrell's C (mean ± 1 SD)", "")
 		for s, at := range []struct {
 			label string
 			shape draw.GlyphDrawer
-			dx    float64
+			dy    float64
 			mean  func(figures.Section4Cell) (float64, float64)
 		}{
-			{"all modalities", draw.CircleGlyph{}, -0.12, func(c figures.Section4Cell) (float64, float64) { return c.Full, c.FullSD }},
-			{"30 % mixed missing", draw.TriangleGlyph{}, 0.12, func(c figures.Section4Cell) (float64, float64) { return c.Mixed30, c.Mixed30SD }},
+			{"all modalities", draw.CircleGlyph{}, 0.15, func(c figures.Section4Cell) (float64, float64) { return c.Full, c.FullSD }},
+			{"30 % mixed missing", draw.TriangleGlyph{}, -0.15, func(c figures.Section4Cell) (float64, float64) { return c.Mixed30, c.Mixed30SD }},
 		} {
-			e := errorPoints{XYs: make(plotter.XYs, len(r.Cells[i])), YErrors: make(plotter.YErrors, len(r.Cells[i]))}
+			e := horizontalErrors{XYs: make(plotter.XYs, len(r.Cells[i])), XErrors: make(plotter.XErrors, len(r.Cells[i]))}
 			for j, c := range r.Cells[i] {
 				m, sd := at.mean(c)
-				e.XYs[j].X, e.XYs[j].Y = float64(j)+at.dx, m
-				e.YErrors[j].Low, e.YErrors[j].High = sd, sd
+				e.XYs[j].X, e.XYs[j].Y = m, row(j)+at.dy
+				e.XErrors[j].Low, e.XErrors[j].High = sd, sd
 			}
-			bars, err := plotter.NewYErrorBars(e)
+			bars, err := plotter.NewXErrorBars(e)
 			if err != nil {
 				return nil, err
 			}
@@ -110,15 +105,15 @@ func Section4(r *figures.Section4Result, t Theme) (*Figure, error) {
 				}
 				for _, v := range []struct {
 					val   *float64
-					dx    float64
+					dy    float64
 					shape draw.GlyphDrawer
 					label string
-				}{{q.Full, -0.12, draw.RingGlyph{}, "supplement, real cohort: all modalities"},
-					{q.Mixed30, 0.12, draw.TriangleGlyph{}, "supplement, real cohort: 30 % mixed"}} {
+				}{{q.Full, 0.15, draw.RingGlyph{}, "supplement, real cohort: all modalities"},
+					{q.Mixed30, -0.15, draw.TriangleGlyph{}, "supplement, real cohort: 30 % mixed"}} {
 					if v.val == nil {
 						continue
 					}
-					pts, err := plotter.NewScatter(plotter.XYs{{X: float64(j) + v.dx, Y: *v.val}})
+					pts, err := plotter.NewScatter(plotter.XYs{{X: *v.val, Y: row(j) + v.dy}})
 					if err != nil {
 						return nil, err
 					}
@@ -130,17 +125,44 @@ func Section4(r *figures.Section4Result, t Theme) (*Figure, error) {
 				}
 			}
 		}
-		half, err := t.referenceLine(-0.5, 0.5, float64(len(r.Methods))-0.5, 0.5)
+		half, err := t.referenceLine(0.5, -0.5, 0.5, float64(n)-0.5)
 		if err != nil {
 			return nil, err
 		}
 		p.Add(half)
-		p.X.Min, p.X.Max = -0.5, float64(len(r.Methods))-0.5
-		p.X.Tick.Marker = plot.ConstantTicks(ticks)
-		p.Y.Min, p.Y.Max = 0.3, 1
+		p.Y.Min, p.Y.Max = -0.5, float64(n)-0.5
+		ticks := make([]plot.Tick, n)
+		for j, m := range r.Methods {
+			ticks[j] = plot.Tick{Value: row(j)}
+			if i == 0 {
+				ticks[j].Label = m
+			}
+		}
+		p.Y.Tick.Marker = plot.ConstantTicks(ticks)
+		p.X.Min, p.X.Max = 0.3, 1
 		panels = append(panels, p)
 	}
-	return t.panelsWithLegend(panels, legend, PageWidth, 3*vg.Inch), nil
+	f := t.panelsWithLegend(panels, legend, PageWidth, 0.9*vg.Inch+0.42*vg.Inch*vg.Length(n))
+	// The first panel is wider by its method names, so that the three data
+	// areas are as wide as each other.
+	style := draw.TextStyle{Font: font.From(plot.DefaultFont, t.TickSize), Handler: plot.DefaultTextHandler}
+	var names vg.Length
+	for _, m := range r.Methods {
+		names = max(names, style.Width(m))
+	}
+	data := (PageWidth - names) / vg.Length(len(panels))
+	f.Widths = make([]float64, len(panels))
+	for i := range f.Widths {
+		f.Widths[i] = float64(data)
+	}
+	f.Widths[0] += float64(names)
+	return f, nil
+}
+
+// horizontalErrors is points with horizontal error bars.
+type horizontalErrors struct {
+	plotter.XYs
+	plotter.XErrors
 }
 
 // MethodsTable renders the methods table, one Markdown table per cohort:

@@ -437,7 +437,7 @@ func TestOptimizersVsMissingGolden(t *testing.T) {
 }
 
 func section4Result() *figures.Section4Result {
-	r := &figures.Section4Result{Cohorts: []string{"synth:pda", "synth:ucec"}, Paper: figures.PaperSection4()}
+	r := &figures.Section4Result{Cohorts: []string{"synth:pda", "synth:ucec", "synth:ccrcc"}, Paper: figures.PaperSection4()}
 	for _, m := range figures.Section4Methods() {
 		r.Methods = append(r.Methods, m.Label)
 	}

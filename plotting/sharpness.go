@@ -16,68 +16,95 @@ import (
 )
 
 // Trajectories draws tutorial 3's toy: the training loss as a heat map with
-// contours, and each optimizer's path from the start (a square) to its end
-// (a circle), one colour per optimizer.
+// contours and each optimizer's path from the start (a square) to its end
+// (one marker per optimizer), on the whole valley (left) and zoomed onto the
+// paths (right, the same colours on the grid points inside the zoom). Paths
+// that run together stay visible: the first is drawn widest and the later
+// ones thinner and dashed on top.
 func Trajectories(r *figures.Tutorial03Result, t Theme) (*Figure, error) {
 	s := Surface{X: r.X, Y: r.Y, Values: r.Loss}
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, row := range r.Loss {
-		for _, v := range row {
-			lo, hi = math.Min(lo, v), math.Max(hi, v)
-		}
-	}
-	p := t.newPlot("Training loss of the toy valley and each optimizer's path", "θ₁", "θ₂")
-	pal := moreland.SmoothBlueRed()
-	pal.SetMin(lo)
-	pal.SetMax(hi)
-	h := plotter.NewHeatMap(grid{s}, pal.Palette(64))
-	p.Add(h)
-	var levels []float64
-	for k := 1; k <= 12; k++ {
-		levels = append(levels, lo+(hi-lo)*float64(k)/13)
-	}
-	c := plotter.NewContour(grid{s}, levels, nil)
-	c.LineStyles[0].Color, c.LineStyles[0].Width = t.Reference, 0.6
-	p.Add(c)
-	var legend []legendEntry
-	for i, tr := range r.Trajectories {
-		xy := make(plotter.XYs, len(tr.Theta))
-		for k, th := range tr.Theta {
-			xy[k].X, xy[k].Y = th[0], th[1]
-		}
-		line, err := plotter.NewLine(xy)
-		if err != nil {
-			return nil, err
-		}
-		colour := t.Color(i)
-		if i == 0 {
-			colour = t.Color(7) // black reads best on the map
-		}
-		line.Color, line.Width = colour, t.LineWidth*1.2
-		if i%2 == 1 {
-			line.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
-		}
-		end, err := plotter.NewScatter(xy[len(xy)-1:])
-		if err != nil {
-			return nil, err
-		}
-		end.Shape, end.Radius, end.Color = draw.CircleGlyph{}, vg.Points(3.5), colour
-		p.Add(line, end)
-		legend = append(legend, legendEntry{tr.Method, []plot.Thumbnailer{line}})
-	}
-	start, err := plotter.NewScatter(plotter.XYs{{X: r.Start[0], Y: r.Start[1]}})
-	if err != nil {
+	if err := s.check(); err != nil {
 		return nil, err
 	}
-	start.Shape, start.Radius, start.Color = draw.BoxGlyph{}, vg.Points(3.5), t.Color(7)
-	p.Add(start)
-	p.Title.Text = fmt.Sprintf("%s\nloss from %.2f (blue) to %.2f (red); start ■, ends ●", p.Title.Text, lo, hi)
-	return t.panelsWithLegend([]*plot.Plot{p}, legend, PageWidth*0.8, 3.6*vg.Inch), nil
+	lo, hi := s.bounds()
+	// The zoom: the paths' extent, padded by a third on each side.
+	x0, x1, y0, y1 := r.Start[0], r.Start[0], r.Start[1], r.Start[1]
+	for _, tr := range r.Trajectories {
+		for _, th := range tr.Theta {
+			x0, x1, y0, y1 = math.Min(x0, th[0]), math.Max(x1, th[0]), math.Min(y0, th[1]), math.Max(y1, th[1])
+		}
+	}
+	side := math.Max(x1-x0, y1-y0)
+	cx, cy := (x0+x1)/2, (y0+y1)/2
+	half := side/2 + side/3 + 2*(r.X[1]-r.X[0])
+	zoom := s.crop(cx-half, cx+half, cy-half, cy+half)
+	shapes := []draw.GlyphDrawer{draw.CircleGlyph{}, draw.TriangleGlyph{}, draw.PyramidGlyph{}, draw.CrossGlyph{}}
+	var legend []legendEntry
+	var panels []*plot.Plot
+	for k, surf := range []Surface{s, zoom} {
+		title := "The toy valley"
+		if k == 1 {
+			title = "Zoomed onto the paths"
+		}
+		p := t.newPlot(title, "θ₁", "θ₂")
+		pal := moreland.SmoothBlueRed()
+		pal.SetMin(lo)
+		pal.SetMax(hi)
+		h := plotter.NewHeatMap(grid{surf}, pal.Palette(64))
+		h.Min, h.Max, h.Rasterized = lo, hi, true
+		p.Add(h)
+		var levels []float64
+		for l := 1; l <= 12; l++ {
+			levels = append(levels, lo+(hi-lo)*float64(l)/13)
+		}
+		c := plotter.NewContour(grid{surf}, levels, nil)
+		c.LineStyles[0].Color, c.LineStyles[0].Width = t.Reference, 0.6
+		p.Add(c)
+		for i, tr := range r.Trajectories {
+			xy := make(plotter.XYs, len(tr.Theta))
+			for n, th := range tr.Theta {
+				xy[n].X, xy[n].Y = th[0], th[1]
+			}
+			line, err := plotter.NewLine(xy)
+			if err != nil {
+				return nil, err
+			}
+			colour := t.Color(i)
+			if i == 0 {
+				colour = t.Color(7) // black reads best on the map
+			}
+			line.Color, line.Width = colour, t.LineWidth*vg.Length(2.4-0.45*float64(i))
+			if i > 0 {
+				line.Dashes = []vg.Length{vg.Points(5 - float64(i)), vg.Points(2.5)}
+			}
+			end, err := plotter.NewScatter(xy[len(xy)-1:])
+			if err != nil {
+				return nil, err
+			}
+			end.Shape, end.Radius, end.Color = shapes[i%len(shapes)], vg.Points(4), colour
+			p.Add(line, end)
+			if k == 0 {
+				legend = append(legend, legendEntry{tr.Method, []plot.Thumbnailer{line, end}})
+			}
+		}
+		start, err := plotter.NewScatter(plotter.XYs{{X: r.Start[0], Y: r.Start[1]}})
+		if err != nil {
+			return nil, err
+		}
+		start.Shape, start.Radius, start.Color = draw.BoxGlyph{}, vg.Points(3.5), t.Color(7)
+		p.Add(start)
+		panels = append(panels, p)
+	}
+	panels[0].Title.Text = fmt.Sprintf("%s: loss from %.2f (blue) to %.2f (red)\nstart ■, each optimizer's end marked as in the legend", panels[0].Title.Text, lo, hi)
+	panels[1].Title.Text += fmt.Sprintf("\nθ₁ %.2f to %.2f, θ₂ %.2f to %.2f", zoom.X[0], zoom.X[len(zoom.X)-1], zoom.Y[0], zoom.Y[len(zoom.Y)-1])
+	f := t.panelsWithLegend(panels, legend, PageWidth, 3.4*vg.Inch)
+	f.Widths = []float64{1.5, 1}
+	return f, nil
 }
 
 // GateTrace draws, along a GCS trajectory, each step's per-sample curvature
-// c_b = rᵀ∇²ℓ_b r (left), the same relative to the batch's mean |c| (middle)
-// and the gate ω_b (right): the mean over the step's samples, and the
+// c = rᵀHr, H the sample's loss Hessian (left), the same relative to the
+// batch's mean |c| (middle) and the gate ω (right): the mean over the step's samples, and the
 // smallest and largest.
 func GateTrace(tr figures.Trajectory, t Theme) (*Figure, error) {
 	if len(tr.Gate) == 0 {
@@ -118,15 +145,15 @@ func GateTrace(tr figures.Trajectory, t Theme) (*Figure, error) {
 		p.Add(poly, line)
 		return p, nil
 	}
-	left, err := panel("curvature c_b = rᵀ∇²ℓ_b r", "curvature", tr.Curvature)
+	left, err := panel("per-sample curvature c = rᵀ H r\n(H: the sample's loss Hessian)", "curvature", tr.Curvature)
 	if err != nil {
 		return nil, err
 	}
-	middle, err := panel("relative ĉ_b = c_b / mean |c|", "relative curvature", relative)
+	middle, err := panel("relative curvature ĉ = c / mean |c|\n(mean over the step's samples)", "relative curvature", relative)
 	if err != nil {
 		return nil, err
 	}
-	right, err := panel("gate ω_b = σ(a ĉ + b ĝ + e m + k)", "gate", tr.Gate)
+	right, err := panel("gate ω = σ(a ĉ + b ĝ + e m + k)\nper sample", "gate", tr.Gate)
 	if err != nil {
 		return nil, err
 	}

@@ -3,10 +3,15 @@
 package plotting
 
 import (
+	"fmt"
 	"image/color"
+	"math"
+	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 )
 
 // Journal sizes: a single column and a full page width.
@@ -46,6 +51,26 @@ var DefaultTheme = Theme{TitleSize: 11, LabelSize: 10, TickSize: 8.5, LegendSize
 // Color returns the i-th series colour.
 func (t Theme) Color(i int) color.Color { return t.Palette[i%len(t.Palette)] }
 
+// Shape returns the i-th series marker: circles while the palette lasts,
+// then triangles, squares and diamonds, so that series i and i + len(Palette)
+// share a colour but never a marker.
+func (t Theme) Shape(i int) draw.GlyphDrawer {
+	shapes := []draw.GlyphDrawer{draw.CircleGlyph{}, draw.TriangleGlyph{}, draw.SquareGlyph{}, draw.PyramidGlyph{}}
+	return shapes[(i/len(t.Palette))%len(shapes)]
+}
+
+// Dashes returns the i-th series line dash: solid while the palette lasts,
+// then dashed, then dotted.
+func (t Theme) Dashes(i int) []vg.Length {
+	switch (i / len(t.Palette)) % 3 {
+	case 1:
+		return []vg.Length{vg.Points(5), vg.Points(2.5)}
+	case 2:
+		return []vg.Length{vg.Points(1.2), vg.Points(1.8)}
+	}
+	return nil
+}
+
 // Band returns the i-th series colour at band opacity.
 func (t Theme) Band(i int) color.Color {
 	r, g, b, _ := t.Color(i).RGBA()
@@ -66,5 +91,43 @@ func (t Theme) newPlot(title, x, y string) *plot.Plot {
 	}
 	p.Legend.TextStyle.Font.Size = t.LegendSize
 	p.Legend.Top = true
+	p.X.Tick.Marker, p.Y.Tick.Marker = readableTicks{plot.DefaultTicks{}}, readableTicks{plot.DefaultTicks{}}
+	p.Add(dataBegins{name: title})
 	return p
+}
+
+// readableTicks relabels another ticker's labelled ticks of 1000 or more,
+// and whole numbers it printed with an exponent (gonum's log ticks print
+// 1e+02), for reading: whole numbers, with thousands separated by commas
+// from 10,000 (gonum's default prints 22500.00), and three significant
+// digits in exponent form from 10⁹.
+type readableTicks struct{ plot.Ticker }
+
+// Ticks implements plot.Ticker.
+func (r readableTicks) Ticks(lo, hi float64) []plot.Tick {
+	ticks := r.Ticker.Ticks(lo, hi)
+	for i, tk := range ticks {
+		whole := math.Abs(tk.Value) >= 1 && math.Abs(tk.Value-math.Round(tk.Value)) < 1e-9*math.Abs(tk.Value)
+		if tk.Label != "" && (math.Abs(tk.Value) >= 1000 || whole && strings.ContainsAny(tk.Label, "eE")) {
+			ticks[i].Label = tickThousands(tk.Value)
+		}
+	}
+	return ticks
+}
+
+// tickThousands formats v (|v| ≥ 1) as a whole number, its thousands
+// separated by commas from 10,000, or as 1.23e+09 from 10⁹.
+func tickThousands(v float64) string {
+	if math.Abs(v) >= 1e9 {
+		return strconv.FormatFloat(v, 'g', 3, 64)
+	}
+	n := int(math.Round(math.Abs(v)))
+	digits := fmt.Sprint(n)
+	if n >= 10000 {
+		digits = thousands(n)
+	}
+	if v < 0 {
+		return "−" + digits
+	}
+	return digits
 }

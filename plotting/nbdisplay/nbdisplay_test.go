@@ -9,8 +9,6 @@ import (
 
 	"github.com/parachute-surv/goparachute/plotting"
 	"github.com/parachute-surv/goparachute/plotting/nbdisplay"
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/vg"
 )
 
 // Outside a kernel the display calls do nothing, and the files are still
@@ -18,7 +16,8 @@ import (
 func TestShowSavesOutsideANotebook(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("PARACHUTE_FIGURES", dir)
-	paths, err := nbdisplay.Show(plotting.Single(plot.New(), 2*vg.Inch, 2*vg.Inch), "empty")
+	paths, err := nbdisplay.Show(must(plotting.BoxPlots("two groups", "value",
+		[]plotting.BoxGroup{{Label: "a", Values: []float64{1, 2, 3, 4}}, {Label: "b", Values: []float64{2, 3, 4, 5}}}, plotting.DefaultTheme)), "empty")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,4 +36,11 @@ func TestShowSavesOutsideANotebook(t *testing.T) {
 	if raw, err := os.ReadFile(path); err != nil || string(raw) != "| a |\n| --- |\n| 1 |\n" {
 		t.Errorf("table file: %q, %v", raw, err)
 	}
+}
+
+func must(f *plotting.Figure, err error) *plotting.Figure {
+	if err != nil {
+		panic(err)
+	}
+	return f
 }
