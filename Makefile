@@ -42,7 +42,7 @@ reproduce:
 	go test -count=1 -timeout 0 -run 'TestNotebooks$$' -v ./notebooks && \
 	for d in notebooks tutorials; do \
 	  ls out/notebooks/$$d/*.ipynb >/dev/null 2>&1 || continue; \
-	  "$$jupyter" nbconvert --to html --log-level WARN --output-dir "$(CURDIR)/out/html/$$d" out/notebooks/$$d/*.ipynb || exit 1; \
+	  "$$jupyter" nbconvert --to html --config tools/nbconvert/html_config.py --log-level WARN --output-dir "$(CURDIR)/out/html/$$d" out/notebooks/$$d/*.ipynb || exit 1; \
 	done
 	@go run ./cmd/parachute index --out out
 	@echo "== executed notebooks (out/notebooks), their HTML (out/html) and figures (out/figures); open out/index.html"

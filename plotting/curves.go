@@ -4,6 +4,7 @@ package plotting
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 	"slices"
 	"strconv"
@@ -94,8 +95,9 @@ func AUCCurves(panels []figures.AUCPanel, t Theme) (*Figure, error) {
 }
 
 // Calibration draws supplement Figure 9: one panel per cohort with, for each
-// horizon, the bins' mean predicted against Kaplan–Meier observed event
-// probability and 95 % intervals, and the diagonal of perfect calibration.
+// horizon, the quantile bins' mean predicted against Kaplan–Meier observed
+// event probability and 95 % intervals, and the diagonal of perfect
+// calibration, both axes on a square-root scale (sqrtScale).
 func Calibration(panels []figures.CalibrationPanel, t Theme) (*Figure, error) {
 	row := make([]*plot.Plot, len(panels))
 	var legend []legendEntry
@@ -105,7 +107,7 @@ func Calibration(panels []figures.CalibrationPanel, t Theme) (*Figure, error) {
 			horizons = append(horizons, fmt.Sprintf("%.0f", c.Horizon))
 		}
 		p := t.newPlot(fmt.Sprintf("%s\nt = %s days", cohortTitle(pan.Cohort), strings.Join(horizons, ", ")),
-			"Predicted event probability", "Observed event probability (KM)")
+			"Predicted event probability (√ scale)", "Observed (KM, √ scale)")
 		diag, err := t.referenceLine(0, 0, 1, 1)
 		if err != nil {
 			return nil, err
@@ -142,6 +144,11 @@ func Calibration(panels []figures.CalibrationPanel, t Theme) (*Figure, error) {
 			}
 		}
 		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, 0, 1
+		// Both axes on a square-root scale: predictions skewed towards 0
+		// (few events by an early horizon) no longer stack into one clump,
+		// and the diagonal stays straight.
+		p.X.Scale, p.Y.Scale = sqrtScale{}, sqrtScale{}
+		p.X.Tick.Marker, p.Y.Tick.Marker = probabilityTicks, probabilityTicks
 		row[i] = p
 		if i == len(panels)-1 {
 			legend = append(legend, legendEntry{"perfect calibration", []plot.Thumbnailer{diag}})
@@ -149,6 +156,22 @@ func Calibration(panels []figures.CalibrationPanel, t Theme) (*Figure, error) {
 	}
 	return t.panelsWithLegend(row, legend, PageWidth, 2.9*vg.Inch), nil
 }
+
+// sqrtScale is a plot.Normalizer on a square-root scale, for
+// probabilities: 0.01 and 0.05 sit apart, and y = x stays a straight line
+// when both axes use it.
+type sqrtScale struct{}
+
+// Normalize implements plot.Normalizer.
+func (sqrtScale) Normalize(lo, hi, x float64) float64 {
+	a, b := math.Sqrt(math.Max(lo, 0)), math.Sqrt(math.Max(hi, 0))
+	return (math.Sqrt(math.Max(x, 0)) - a) / (b - a)
+}
+
+// probabilityTicks label a square-root probability axis.
+var probabilityTicks = plot.ConstantTicks{{Value: 0, Label: "0"}, {Value: 0.01, Label: "0.01"}, {Value: 0.05, Label: "0.05"},
+	{Value: 0.1, Label: "0.1"}, {Value: 0.2, Label: "0.2"}, {Value: 0.4, Label: "0.4"}, {Value: 0.6, Label: "0.6"},
+	{Value: 0.8, Label: "0.8"}, {Value: 1, Label: "1"}}
 
 // calibrationHorizonNames label the horizons of [figures.Figure9]: the
 // quartiles of the event times.
@@ -169,6 +192,45 @@ type MissingOptions struct {
 	// LinesOnly draws the means without any spread (for a panel whose
 	// series' spreads other panels show).
 	LinesOnly bool
+	// Markers gives each series of a panel its own marker (circle,
+	// triangle, square, diamond, cross), so that lines of similar colours
+	// stay apart.
+	Markers bool
+}
+
+// seriesShapes are the markers of MissingOptions.Markers.
+var seriesShapes = []draw.GlyphDrawer{draw.CircleGlyph{}, draw.TriangleGlyph{}, draw.SquareGlyph{}, draw.PyramidGlyph{}, draw.CrossGlyph{}}
+
+// ratioAxis places missing ratios at evenly spaced positions 0, 1, 2, …
+// in increasing order — 0 % and 5 % would otherwise crowd together beside
+// 15 % and 30 % — and returns the position of a ratio and the ticks that
+// label the positions with the ratios in percent.
+func ratioAxis(panels []figures.Panel) (func(float64) float64, []plot.Tick) {
+	var ratios []float64
+	for _, pan := range panels {
+		for _, s := range pan.Series {
+			for _, r := range s.Ratios {
+				if !slices.Contains(ratios, r) {
+					ratios = append(ratios, r)
+				}
+			}
+		}
+	}
+	slices.Sort(ratios)
+	ticks := make([]plot.Tick, len(ratios))
+	for i, r := range ratios {
+		ticks[i] = plot.Tick{Value: float64(i), Label: strconv.FormatFloat(100*r, 'g', -1, 64)}
+	}
+	return func(r float64) float64 {
+		i, _ := slices.BinarySearch(ratios, r)
+		return float64(i)
+	}, ticks
+}
+
+// translucent returns c at opacity alpha (0–255).
+func translucent(c color.Color, alpha uint8) color.Color {
+	r, g, b, _ := c.RGBA()
+	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: alpha}
 }
 
 // MetricVsMissing draws a metric (the C-index) against the missing-modality
@@ -186,12 +248,16 @@ func MetricVsMissing(panels []figures.Panel, metric string, opts MissingOptions,
 }
 
 // missingPlots draws MetricVsMissing's panels and returns them with the
-// legend entries of their series (one per label, first seen first).
+// legend entries of their series (one per label, first seen first). The
+// ratios sit at evenly spaced positions (ratioAxis); error bars are thin
+// and translucent, the series set apart by a small dodge, so that the
+// means' lines stay readable over the spread.
 func missingPlots(panels []figures.Panel, metric string, opts MissingOptions, t Theme) ([]*plot.Plot, []legendEntry, error) {
 	style := opts.Style
 	if style == nil {
 		style = func(_, i int) (int, bool) { return i, false }
 	}
+	at, ticks := ratioAxis(panels)
 	row := make([]*plot.Plot, len(panels))
 	var legend []legendEntry
 	for i, pan := range panels {
@@ -205,12 +271,12 @@ func missingPlots(panels []figures.Panel, metric string, opts MissingOptions, t 
 			colour, dashed := style(i, k)
 			offset := 0.0
 			if opts.ErrorBars && !opts.LinesOnly {
-				offset = 0.5 * (float64(k) - float64(len(pan.Series)-1)/2)
+				offset = ratioDodge * (float64(k) - float64(len(pan.Series)-1)/2)
 			}
 			x := make([]float64, len(s.Ratios))
 			l, u := make([]float64, len(s.Mean)), make([]float64, len(s.Mean))
 			for j := range x {
-				x[j] = 100*s.Ratios[j] + offset
+				x[j] = at(s.Ratios[j]) + offset
 				l[j], u[j] = s.Mean[j]-s.SD[j], s.Mean[j]+s.SD[j]
 				lo, hi = math.Min(lo, l[j]), math.Max(hi, u[j])
 			}
@@ -223,6 +289,9 @@ func missingPlots(panels []figures.Panel, metric string, opts MissingOptions, t 
 				line.Dashes = []vg.Length{vg.Points(4), vg.Points(2.5)}
 			}
 			points.Color, points.Radius = t.Color(colour), vg.Points(2.2)
+			if opts.Markers {
+				points.Shape, points.Radius = seriesShapes[k%len(seriesShapes)], vg.Points(2.6)
+			}
 			thumbs := []plot.Thumbnailer{line, points}
 			switch {
 			case opts.LinesOnly:
@@ -231,7 +300,7 @@ func missingPlots(panels []figures.Panel, metric string, opts MissingOptions, t 
 				if err != nil {
 					return nil, nil, err
 				}
-				bars.Color, bars.Width, bars.CapWidth = t.Color(colour), t.LineWidth*0.8, vg.Points(3)
+				bars.Color, bars.Width, bars.CapWidth = translucent(t.Color(colour), 110), t.LineWidth*0.6, vg.Points(2)
 				p.Add(bars)
 			default:
 				poly, err := band(x, l, u, nil)
@@ -248,18 +317,16 @@ func missingPlots(panels []figures.Panel, metric string, opts MissingOptions, t 
 			}
 		}
 		p.Y.Min, p.Y.Max = math.Max(0, lo-0.02), math.Min(1, hi+0.02)
-		p.X.Min, p.X.Max = -3, 33
-		var ticks []plot.Tick
-		if len(pan.Series) > 0 {
-			for _, r := range pan.Series[0].Ratios {
-				ticks = append(ticks, plot.Tick{Value: 100 * r, Label: strconv.FormatFloat(100*r, 'g', -1, 64)})
-			}
-		}
+		p.X.Min, p.X.Max = -0.5, float64(len(ticks))-0.5
 		p.X.Tick.Marker = plot.ConstantTicks(ticks)
 		row[i] = p
 	}
 	return row, legend, nil
 }
+
+// ratioDodge sets series apart along the ratio axis, in units of the
+// spacing between ratios.
+const ratioDodge = 0.07
 
 // errorPoints pairs each (x, y) with a symmetric error sd.
 type errorPoints struct {

@@ -4,9 +4,12 @@ package plotting
 
 import (
 	"fmt"
+	"image/color"
 	"math"
+	"strings"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -25,17 +28,17 @@ func (c cells) Z(x, y int) float64 { return c[len(c)-1-y][x] }
 func (c cells) X(x int) float64    { return float64(x) }
 func (c cells) Y(y int) float64    { return float64(y) }
 
-// cellGrid draws a small matrix as coloured cells between lo and hi, with
-// each value printed in its cell when label is set, and integer ticks
-// named by xNames and yNames (rows top to bottom).
-func (t Theme) cellGrid(title, xlabel, ylabel string, m [][]float64, lo, hi float64, label bool, xNames, yNames []string) (*plot.Plot, error) {
+// cellGrid draws a small matrix as coloured cells on a colour map (its Min
+// and Max bound the values), with each value printed in its cell when label
+// is set — in white on the darker half of a sequential map — and integer
+// ticks named by xNames and yNames (rows top to bottom).
+func (t Theme) cellGrid(title, xlabel, ylabel string, m [][]float64, cmap palette.ColorMap, label bool, xNames, yNames []string) (*plot.Plot, error) {
 	p := t.newPlot(title, xlabel, ylabel)
-	pal := moreland.SmoothBlueRed()
-	pal.SetMin(lo)
-	pal.SetMax(hi)
-	h := plotter.NewHeatMap(cells(m), pal.Palette(64))
-	h.Min, h.Max = lo, hi
+	lo, hi := cmap.Min(), cmap.Max()
+	h := plotter.NewHeatMap(cells(m), cmap.Palette(64))
+	h.Min, h.Max, h.Rasterized = lo, hi, true
 	p.Add(h)
+	_, dark := cmap.(*sequential)
 	if label {
 		var xys plotter.XYs
 		var texts []string
@@ -49,9 +52,16 @@ func (t Theme) cellGrid(title, xlabel, ylabel string, m [][]float64, lo, hi floa
 		if err != nil {
 			return nil, err
 		}
-		for i := range labels.TextStyle {
-			labels.TextStyle[i].Font.Size = t.TickSize * 0.9
-			labels.TextStyle[i].XAlign, labels.TextStyle[i].YAlign = draw.XCenter, draw.YCenter
+		k := 0
+		for _, row := range m {
+			for _, v := range row {
+				labels.TextStyle[k].Font.Size = t.TickSize * 0.9
+				labels.TextStyle[k].XAlign, labels.TextStyle[k].YAlign = draw.XCenter, draw.YCenter
+				if dark && v > lo+0.55*(hi-lo) {
+					labels.TextStyle[k].Color = color.White
+				}
+				k++
+			}
 		}
 		p.Add(labels)
 	}
@@ -102,8 +112,8 @@ func AttentionMaps(maps []experiment.AttentionMap, title string, t Theme) (*Figu
 				}
 			}
 		}
-		p, err := t.cellGrid(fmt.Sprintf("%s: %s → %s", m.Block, shortKind(m.Queries), shortKind(m.Keys)), "key", "query", avg, 0, 1, true,
-			tokenNames(m.Keys, nk, m.KeyMissing), tokenNames(m.Queries, nq, m.QueryMissing))
+		p, err := t.cellGrid(fmt.Sprintf("%s\nqueries: %s\nkeys: %s", strings.Replace(m.Block, "block", "block ", 1), describeTokens(m.Queries), describeTokens(m.Keys)),
+			"key", "query", avg, newSequential(0, 1), true, tokenNames(m.Keys, nk, m.KeyMissing), tokenNames(m.Queries, nq, m.QueryMissing))
 		if err != nil {
 			return nil, err
 		}
@@ -111,16 +121,28 @@ func AttentionMaps(maps []experiment.AttentionMap, title string, t Theme) (*Figu
 		p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YTop
 		row = append(row, p)
 	}
+	row = append(row, t.colourBarOf(newSequential(0, 1), "attention weight"))
 	caption := t.newPlot(title, "", "")
 	caption.HideAxes()
-	f := &Figure{Panels: [][]*plot.Plot{{caption}, row}, Width: PageWidth * 1.2, Height: 2.9 * vg.Inch,
-		Heights: []float64{0.25, 2.65}}
+	widths := make([]float64, len(row))
+	for i := range widths {
+		widths[i] = 1
+	}
+	widths[len(widths)-1] = 0.3
+	f := &Figure{Panels: [][]*plot.Plot{{caption}, row}, Width: PageWidth * 1.25, Height: 3.2 * vg.Inch,
+		Heights: []float64{0.25, 2.95}, Widths: widths}
 	return f, nil
 }
 
-func shortKind(kind string) string {
-	return map[string]string{"radiology": "radiology", "pathology": "pathology", "pathology (block 3)": "block 3",
-		"radiology (block 2)": "block 2"}[kind]
+// describeTokens says what a block's tokens are: a modality's tokens, or
+// the output of an earlier block (block 4 queries block 3's output, which
+// is pathology tokens updated by radiology, and its keys are block 2's).
+func describeTokens(kind string) string {
+	if d, ok := map[string]string{"radiology": "CT series", "pathology": "slides", "pathology (block 3)": "block 3's output (slides)",
+		"radiology (block 2)": "block 2's output (series)"}[kind]; ok {
+		return d
+	}
+	return kind
 }
 
 // SimilarityTopK draws the DCE's d×d similarity of the normalised radiology
@@ -142,8 +164,11 @@ func SimilarityTopK(ex figures.DCEExample, t Theme) (*Figure, error) {
 		}
 	}
 	m := math.Max(-lo, hi)
+	diverging := moreland.SmoothBlueRed()
+	diverging.SetMin(-m)
+	diverging.SetMax(m)
 	p, err := t.cellGrid(fmt.Sprintf("Sim = â b̂ᵀ (d = %d); rings: each row's top %d", d, ex.K), "pathology coordinate j",
-		"radiology coordinate i", ex.Similarity, -m, m, false, names, names)
+		"radiology coordinate i", ex.Similarity, diverging, false, names, names)
 	if err != nil {
 		return nil, err
 	}
@@ -178,9 +203,9 @@ func MissingTokens(demos []figures.MissingTokenDemo) string {
 	var rows [][]string
 	f := func(v float64) string { return fmt.Sprintf("%+.6f", v) }
 	for _, d := range demos {
-		rows = append(rows, []string{d.Patient, fmt.Sprintf("%d / %d", d.Slides, d.Series), f(d.Full), f(d.RadMasked), f(d.RadAbsent),
-			f(d.PathMasked), f(d.PathAbsent)})
+		rows = append(rows, []string{d.Patient, fmt.Sprintf("%d / %d", d.Slides, d.Series), fmt.Sprintf("%d / %d", d.SeenSlides, d.SeenSeries),
+			f(d.Full), f(d.RadMasked), f(d.RadAbsent), f(d.PathMasked), f(d.PathAbsent)})
 	}
-	return Markdown([]string{"patient", "slides / series", "log-risk, all", "radiology masked", "radiology absent",
+	return Markdown([]string{"patient", "slides / series", "seen by the model (profile's cap)", "log-risk, all", "radiology masked", "radiology absent",
 		"pathology masked", "pathology absent"}, rows)
 }

@@ -4,11 +4,13 @@ package plotting
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 	"sort"
 
 	"gonum.org/v1/plot"
 
+	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -132,11 +134,61 @@ func (t Theme) colourBar(lo, hi float64, ylabel string) *plot.Plot {
 	pal := moreland.SmoothBlueRed()
 	pal.SetMin(lo)
 	pal.SetMax(hi)
+	return t.colourBarOf(pal, ylabel)
+}
+
+// colourBarOf is a vertical colour bar of a colour map, labelled ylabel.
+func (t Theme) colourBarOf(cmap palette.ColorMap, ylabel string) *plot.Plot {
 	p := t.newPlot("", "", ylabel)
-	p.Add(&plotter.ColorBar{ColorMap: pal, Vertical: true})
+	p.Add(&plotter.ColorBar{ColorMap: cmap, Vertical: true})
 	p.HideX()
 	return p
 }
+
+// sequential is a colour map for values that only grow (weights in [0,
+// 1]): from white to the palette's blue, darkened, linear in each channel.
+type sequential struct{ lo, hi, alpha float64 }
+
+var (
+	sequentialLow  = color.NRGBA{R: 255, G: 255, B: 255, A: 255}
+	sequentialHigh = color.NRGBA{R: 0, G: 60, B: 110, A: 255}
+)
+
+func newSequential(lo, hi float64) *sequential { return &sequential{lo: lo, hi: hi, alpha: 1} }
+
+// At implements palette.ColorMap.
+func (s *sequential) At(v float64) (color.Color, error) {
+	if v < s.lo || v > s.hi || math.IsNaN(v) {
+		return nil, palette.ErrOverflow
+	}
+	f := (v - s.lo) / (s.hi - s.lo)
+	mix := func(a, b uint8) uint8 { return uint8(math.Round(float64(a) + f*(float64(b)-float64(a)))) }
+	return color.NRGBA{R: mix(sequentialLow.R, sequentialHigh.R), G: mix(sequentialLow.G, sequentialHigh.G),
+		B: mix(sequentialLow.B, sequentialHigh.B), A: uint8(255 * s.alpha)}, nil
+}
+
+// Max, SetMax, Min, SetMin, Alpha and SetAlpha implement palette.ColorMap.
+func (s *sequential) Max() float64       { return s.hi }
+func (s *sequential) SetMax(v float64)   { s.hi = v }
+func (s *sequential) Min() float64       { return s.lo }
+func (s *sequential) SetMin(v float64)   { s.lo = v }
+func (s *sequential) Alpha() float64     { return s.alpha }
+func (s *sequential) SetAlpha(a float64) { s.alpha = a }
+
+// Palette implements palette.ColorMap.
+func (s *sequential) Palette(n int) palette.Palette {
+	colours := make([]color.Color, n)
+	for i := range colours {
+		colours[i], _ = s.At(s.lo + (s.hi-s.lo)*float64(i)/float64(max(1, n-1)))
+	}
+	return palette.Palette(paletteOf(colours))
+}
+
+// paletteOf is a fixed list of colours as a palette.Palette.
+type paletteOf []color.Color
+
+// Colors implements palette.Palette.
+func (p paletteOf) Colors() []color.Color { return p }
 
 // starGlyph is a filled five-pointed star (★) of outer radius sty.Radius.
 type starGlyph struct{}

@@ -401,8 +401,8 @@ func TestFusionGolden(t *testing.T) {
 	fig, err = plotting.SimilarityTopK(ex, plotting.DefaultTheme)
 	golden(t, "similarity_top_k", fig, err)
 	md := plotting.MaskingRates([]figures.MaskingRate{{PMiss: 0.3, Pathology: 0.256, Radiology: 0.254, Expected: 0.255}}) +
-		plotting.MissingTokens([]figures.MissingTokenDemo{{Patient: "P1", Slides: 3, Series: 2, Full: -1, RadMasked: -0.5, RadAbsent: -0.5}})
-	for _, want := range []string{"| 0.30 | 0.2560 | 0.2540 | 0.0000 | 0.2550 |", "| P1 | 3 / 2 | -1.000000 | -0.500000 | -0.500000 |"} {
+		plotting.MissingTokens([]figures.MissingTokenDemo{{Patient: "P1", Slides: 3, Series: 8, SeenSlides: 3, SeenSeries: 2, Full: -1, RadMasked: -0.5, RadAbsent: -0.5}})
+	for _, want := range []string{"| 0.30 | 0.2560 | 0.2540 | 0.0000 | 0.2550 |", "| P1 | 3 / 8 | 3 / 2 | -1.000000 | -0.500000 | -0.500000 |"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("tables lack %q:\n%s", want, md)
 		}

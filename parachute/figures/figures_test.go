@@ -281,7 +281,12 @@ func TestTutorial02(t *testing.T) {
 		t.Errorf("DCE: difference %v", r.DCE.MaxDifference)
 	}
 	if len(r.Attention) != 4 || len(r.AttentionRadMissing) != 4 || !r.AttentionRadMissing[0].QueryMissing {
-		t.Errorf("attention maps %d, %d", len(r.Attention), len(r.AttentionRadMissing))
+		t.Fatalf("attention maps %d, %d", len(r.Attention), len(r.AttentionRadMissing))
+	}
+	// The table's "seen by the model" is what the maps show: block 1's
+	// queries are the first patient's series, its keys the slides.
+	if w, d := r.Attention[0].Weights[0], r.Tokens[0]; len(w) != d.SeenSeries || len(w[0]) != d.SeenSlides || d.SeenSeries > d.Series {
+		t.Errorf("block 1 map %d × %d, the table says the model sees %d series and %d slides", len(w), len(w[0]), d.SeenSeries, d.SeenSlides)
 	}
 }
 

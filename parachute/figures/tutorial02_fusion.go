@@ -30,9 +30,14 @@ type MaskingRate struct {
 // from the patient: the last two are equal, because both go through the
 // learned missing-modality tokens.
 type MissingTokenDemo struct {
-	Patient    string  `json:"patient"`
-	Slides     int     `json:"slides"`
-	Series     int     `json:"series"`
+	Patient string `json:"patient"`
+	Slides  int    `json:"slides"`
+	Series  int    `json:"series"`
+	// SeenSlides and SeenSeries are the tokens the model sees in
+	// evaluation: the first MaxSlides slides and MaxSeries series of the
+	// profile (the attention maps have as many rows and columns).
+	SeenSlides int     `json:"seen_slides"`
+	SeenSeries int     `json:"seen_series"`
 	Full       float64 `json:"full"`
 	RadMasked  float64 `json:"rad_masked"`
 	RadAbsent  float64 `json:"rad_absent"`
@@ -125,6 +130,7 @@ func Tutorial02(opts Options) (*Tutorial02Result, error) {
 			return nil, err
 		}
 		res.Tokens = append(res.Tokens, MissingTokenDemo{Patient: p.ID, Slides: len(p.Slides), Series: len(p.Series),
+			SeenSlides: min(len(p.Slides), cfg.Model.MaxSlides), SeenSeries: min(len(p.Series), cfg.Model.MaxSeries),
 			Full: masked[0], RadMasked: masked[1], RadAbsent: absent[1], PathMasked: masked[2], PathAbsent: absent[2]})
 		if res.Attention == nil {
 			if res.Attention, err = t.Attention(&p, experiment.Masking{}); err != nil {
