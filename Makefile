@@ -75,6 +75,8 @@ fuzz:
 browser-test:
 	@tools/setup --browser >/dev/null
 	cd tools && PATH="$$(go env GOPATH)/bin:$$PATH" go run ./browser --repo .. --out ../out/browser
+	@if [ -f out/index.html ]; then cd tools && go run ./browser --pages ../out --out ../out/browser; \
+	 else echo "== no out/index.html: run make reproduce for the landing page and exported pages check"; fi
 
 bench:
 	go test -run '^$$' -bench . -benchmem ./...

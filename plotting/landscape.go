@@ -5,6 +5,7 @@ package plotting
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -66,7 +67,10 @@ func Figure6(r *figures.Figure6Result, t Theme) (*Figure, error) {
 		var row []*plot.Plot
 		for i, ls := range []*landscape.Result{p.Reference, p.Ablation} {
 			name := []string{r.Reference, r.Ablation}[i]
-			title := fmt.Sprintf("(%c) %s, %s, fold %d\n%s", 'a'+2*k+i, cohortTitle(p.Cohort), figures.OptimizerLabel(name), p.Fold, SharpnessLine(ls))
+			// The sharpness line, broken before the loss: two panels and a
+			// colour bar share the page's width.
+			title := fmt.Sprintf("(%c) %s, %s, fold %d\n%s", 'a'+2*k+i, cohortTitle(p.Cohort), figures.OptimizerLabel(name), p.Fold,
+				strings.Replace(SharpnessLine(ls), "; L(θ)", "\nL(θ)", 1))
 			pl, err := heatMapPlot(title, "α (along v₁)", "β (along v₂)", surfaces[i], 10, lo, hi, t)
 			if err != nil {
 				return nil, err

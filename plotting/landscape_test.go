@@ -35,6 +35,12 @@ func TestLandscapeGolden(t *testing.T) {
 // its table lists both and the verdicts.
 func TestFigure6Golden(t *testing.T) {
 	flat, sharp := quadraticLandscape(t, 1), quadraticLandscape(t, 4)
+	// Numbers as long as a real model's, so that the titles' width is
+	// tested: the lint refuses a title that leaves its panel.
+	for _, l := range []*landscape.Result{flat, sharp} {
+		l.Eigenvalues[0], l.Eigenvalues[1], l.LossAtOptimum = 9.3912*l.Eigenvalues[0], 3.7911*l.Eigenvalues[1], 2.014371
+		l.Trace, l.TraceSE = 57.61*l.Trace, 3.14
+	}
 	r := &figures.Figure6Result{PMiss: 0.3, Reference: "gcs", Ablation: "adamw", Grid: 11, Eps: 1,
 		Panels: []figures.Figure6Panel{{Cohort: "synth:pda", Reference: flat, Ablation: sharp}},
 		Summary: []figures.SharpnessSummary{{Cohort: "synth:pda", Optimizer: "gcs", N: 5, Lambda1: 1, Lambda1SD: 0.1, Trace: 1.75},

@@ -13,6 +13,9 @@
 //
 //	cd tools && go run ./browser --repo .. --out ../out/browser
 //
+// With --pages OUT it checks instead what make reproduce wrote for readers
+// (see checkPages).
+//
 // make browser-test runs it. The notebook trains in the smoke profile into a
 // scratch cache.
 package main
@@ -41,6 +44,7 @@ func main() {
 	out := flag.String("out", "", "folder for the screenshots and the server log (default: REPO/out/browser)")
 	chromium := flag.String("chromium", "/usr/bin/chromium", "the browser")
 	timeout := flag.Duration("timeout", 10*time.Minute, "time allowed for each step of the run")
+	pages := flag.String("pages", "", "instead of the explorer, check what make reproduce wrote in this folder: index.html, its links and every exported page's figures")
 	flag.Parse()
 	root, err := filepath.Abs(*repo)
 	if err != nil {
@@ -51,6 +55,16 @@ func main() {
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		fail(err)
+	}
+	if *pages != "" {
+		dir, err := filepath.Abs(*pages)
+		if err != nil {
+			fail(err)
+		}
+		if err := checkPages(dir, *out, *chromium); err != nil {
+			fail(err)
+		}
+		return
 	}
 	for attempt := 1; attempt <= 2; attempt++ {
 		err = run(root, *out, *chromium, *timeout)
