@@ -22,7 +22,7 @@ func TestIndexFollowsTheSupplement(t *testing.T) {
 		"html/notebooks/figure5_optimizers.html": "x", "html/notebooks/table4_cohorts.html": "x", "html/notebooks/figure10_interpretability.html": "x",
 		"html/notebooks/explore.html": "x", "html/tutorials/01_survival_analysis.html": "x", "html/notebooks/scratch.html": "x",
 		"notebooks/notebooks/figure5_optimizers.ipynb": executedNotebook,
-		"figures/figure5_optimizers.png": "x", "figures/figure5_optimizers.svg": "x", "figures/figure5_pooled.md": "x",
+		"figures/figure5_optimizers.png":               "x", "figures/figure5_optimizers.svg": "x", "figures/figure5_pooled.md": "x",
 		"figures/figure10_km_pda.png": "x", "figures/stray.png": "x",
 	}
 	for f, body := range files {
