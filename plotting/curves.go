@@ -168,10 +168,11 @@ func (sqrtScale) Normalize(lo, hi, x float64) float64 {
 	return (math.Sqrt(math.Max(x, 0)) - a) / (b - a)
 }
 
-// probabilityTicks label a square-root probability axis.
-var probabilityTicks = plot.ConstantTicks{{Value: 0, Label: "0"}, {Value: 0.01, Label: "0.01"}, {Value: 0.05, Label: "0.05"},
-	{Value: 0.1, Label: "0.1"}, {Value: 0.2, Label: "0.2"}, {Value: 0.4, Label: "0.4"}, {Value: 0.6, Label: "0.6"},
-	{Value: 0.8, Label: "0.8"}, {Value: 1, Label: "1"}}
+// probabilityTicks label a square-root probability axis at 0, 0.05, 0.2,
+// 0.5 and 1 (about evenly spaced on it), with unlabelled ticks between.
+var probabilityTicks = plot.ConstantTicks{{Value: 0, Label: "0"}, {Value: 0.01}, {Value: 0.05, Label: "0.05"},
+	{Value: 0.1}, {Value: 0.2, Label: "0.2"}, {Value: 0.3}, {Value: 0.4}, {Value: 0.5, Label: "0.5"},
+	{Value: 0.6}, {Value: 0.7}, {Value: 0.8}, {Value: 0.9}, {Value: 1, Label: "1"}}
 
 // calibrationHorizonNames label the horizons of [figures.Figure9]: the
 // quartiles of the event times.

@@ -128,7 +128,7 @@ func AttentionMaps(maps []experiment.AttentionMap, title string, t Theme) (*Figu
 	for i := range widths {
 		widths[i] = 1
 	}
-	widths[len(widths)-1] = 0.3
+	widths[len(widths)-1] = 0.5
 	f := &Figure{Panels: [][]*plot.Plot{{caption}, row}, Width: PageWidth * 1.25, Height: 3.2 * vg.Inch,
 		Heights: []float64{0.25, 2.95}, Widths: widths}
 	return f, nil
