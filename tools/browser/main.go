@@ -112,12 +112,8 @@ func run(root, out, chromium string, timeout time.Duration) error {
 		return fmt.Errorf("jupyter server: %w (see %s)", err, filepath.Join(out, "jupyter.log"))
 	}
 
-	u, err := launcher.New().Bin(chromium).NoSandbox(true).Headless(true).Launch()
+	browser, err := launch(chromium)
 	if err != nil {
-		return fmt.Errorf("chromium: %w", err)
-	}
-	browser := rod.New().ControlURL(u)
-	if err := browser.Connect(); err != nil {
 		return err
 	}
 	defer browser.Close()
@@ -194,6 +190,19 @@ func run(root, out, chromium string, timeout time.Duration) error {
 	fmt.Printf("first: %s (%d-byte image); second: %s (%d-byte image)\n", first.settings, len(first.image), second.settings, len(second.image))
 	page.Eval(`() => { Jupyter.notebook.kernel.interrupt(); return true }`)
 	return nil
+}
+
+// launch starts headless Chromium and connects to it.
+func launch(chromium string) (*rod.Browser, error) {
+	u, err := launcher.New().Bin(chromium).NoSandbox(true).Headless(true).Launch()
+	if err != nil {
+		return nil, fmt.Errorf("chromium: %w", err)
+	}
+	browser := rod.New().ControlURL(u)
+	if err := browser.Connect(); err != nil {
+		return nil, err
+	}
+	return browser, nil
 }
 
 // drawn is what the notebook shows.

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/go-rod/rod"
-	"github.com/go-rod/rod/lib/launcher"
 	"github.com/go-rod/rod/lib/proto"
 )
 
@@ -26,12 +25,8 @@ func checkPages(out, shots, chromium string) error {
 	if _, err := os.Stat(index); err != nil {
 		return fmt.Errorf("%w (run make reproduce first)", err)
 	}
-	u, err := launcher.New().Bin(chromium).NoSandbox(true).Headless(true).Launch()
+	browser, err := launch(chromium)
 	if err != nil {
-		return fmt.Errorf("chromium: %w", err)
-	}
-	browser := rod.New().ControlURL(u)
-	if err := browser.Connect(); err != nil {
 		return err
 	}
 	defer browser.Close()
