@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/parachute-surv/goparachute/parachute/figures"
 	"github.com/parachute-surv/goparachute/parachute/survival"
@@ -207,4 +208,28 @@ func TestReadableTicks(t *testing.T) {
 			t.Errorf("labels %q, want %q", got, c.want)
 		}
 	}
+}
+
+// outsideLabel draws a mark above the data area, as a named annotation
+// when named is set.
+type outsideLabel struct{ named bool }
+
+func (o outsideLabel) Plot(c draw.Canvas, _ *plot.Plot) {
+	if o.named {
+		figlint.BeginAnnotation(c.Canvas, "label above the panel")
+		defer figlint.EndAnnotation(c.Canvas)
+	}
+	c.FillPolygon(DefaultTheme.Reference, []vg.Point{{X: c.Min.X, Y: c.Max.Y + 10}, {X: c.Min.X + 10, Y: c.Max.Y + 10}, {X: c.Min.X + 10, Y: c.Max.Y + 14}})
+}
+
+// A named annotation may leave the data area; the same mark unnamed may not.
+func TestLintAnnotationsExcepted(t *testing.T) {
+	p := linePlot(t, "annotated")
+	p.Add(outsideLabel{named: true})
+	if probs := Single(p, 3*vg.Inch, 2*vg.Inch).Lint(); len(probs) > 0 {
+		t.Errorf("a named annotation was refused: %v", probs)
+	}
+	p = linePlot(t, "not annotated")
+	p.Add(outsideLabel{})
+	wantRule(t, Single(p, 3*vg.Inch, 2*vg.Inch), figlint.MarkOutsideData)
 }
