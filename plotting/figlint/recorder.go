@@ -65,11 +65,14 @@ func (m affine) apply(p vg.Point) vg.Point {
 	return vg.Point{X: vg.Length(m.a*x + m.c*y + m.e), Y: vg.Length(m.b*x + m.d*y + m.f)}
 }
 
-// text is one string as drawn: its ink box on the canvas and its font.
+// text is one string as drawn: its ink box on the canvas (the corners of
+// the box in the string's own frame, after rotation, and their bounding
+// box) and its font.
 type text struct {
-	s    string
-	box  vg.Rectangle
-	font string
+	s       string
+	corners [4]vg.Point
+	box     vg.Rectangle
+	font    string
 }
 
 // mark is one stroked or filled path, or an image, as drawn.
@@ -220,9 +223,13 @@ func (r *Recorder) FillString(f font.Face, pt vg.Point, s string) {
 			Detail: "the font " + name + " has no glyph for " + quoteRune(m) + " in " + quote(s)})
 	}
 	w := f.Width(s)
-	box := r.boxOf([]vg.Point{{X: pt.X, Y: pt.Y + bottom}, {X: pt.X + w, Y: pt.Y + bottom},
-		{X: pt.X, Y: pt.Y + top}, {X: pt.X + w, Y: pt.Y + top}})
-	r.texts = append(r.texts, text{s: s, box: box, font: name})
+	local := []vg.Point{{X: pt.X, Y: pt.Y + bottom}, {X: pt.X + w, Y: pt.Y + bottom},
+		{X: pt.X + w, Y: pt.Y + top}, {X: pt.X, Y: pt.Y + top}}
+	t := text{s: s, box: r.boxOf(local), font: name}
+	for i, q := range local {
+		t.corners[i] = r.state.m.apply(q)
+	}
+	r.texts = append(r.texts, t)
 	if r.legend != nil {
 		r.legend.entries = append(r.legend.entries, legendEntry{label: s, styles: r.legend.pending})
 		r.legend.pending = nil

@@ -4,6 +4,7 @@ package figlint
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"sort"
 	"strconv"
@@ -137,7 +138,7 @@ func (r *Recorder) textProblems() []Problem {
 			probs = append(probs, Problem{NumberFormat, quote(a.s) + " " + msg})
 		}
 		for _, b := range r.texts[i+1:] {
-			if overlap(a.box, b.box) {
+			if overlap(a.box, b.box) && inkOverlap(a.corners, b.corners) {
 				probs = append(probs, Problem{TextOverlap, fmt.Sprintf("%s at %s overlaps %s at %s", quote(a.s), rect(a.box), quote(b.s), rect(b.box))})
 			}
 		}
@@ -230,6 +231,37 @@ func overlap(a, b vg.Rectangle) bool {
 	w := min(a.Max.X, b.Max.X) - max(a.Min.X, b.Min.X)
 	h := min(a.Max.Y, b.Max.Y) - max(a.Min.Y, b.Min.Y)
 	return w > Tolerance && h > Tolerance
+}
+
+// inkOverlap says whether two strings' boxes, each a rectangle in its own
+// (possibly rotated) frame, overlap by more than Tolerance: no edge normal
+// of either separates them (the separating axis theorem), so that rotated
+// tick labels side by side do not count because their bounding boxes do.
+func inkOverlap(a, b [4]vg.Point) bool {
+	for _, poly := range [][4]vg.Point{a, b} {
+		for i := range 2 {
+			ex, ey := float64(poly[i+1].X-poly[i].X), float64(poly[i+1].Y-poly[i].Y)
+			n := math.Hypot(ex, ey)
+			if n == 0 {
+				continue
+			}
+			nx, ny := -ey/n, ex/n
+			project := func(p [4]vg.Point) (lo, hi float64) {
+				lo, hi = math.Inf(1), math.Inf(-1)
+				for _, q := range p {
+					v := nx*float64(q.X) + ny*float64(q.Y)
+					lo, hi = math.Min(lo, v), math.Max(hi, v)
+				}
+				return lo, hi
+			}
+			alo, ahi := project(a)
+			blo, bhi := project(b)
+			if math.Min(ahi, bhi)-math.Max(alo, blo) <= float64(Tolerance) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 var plainNumber = regexp.MustCompile(`^[-−]?(\d+)(?:\.(\d+))?$`)

@@ -46,3 +46,26 @@ func TestRotatedTextBox(t *testing.T) {
 		t.Errorf("rotated box %v does not start at the translated origin", turned)
 	}
 }
+
+// Labels turned by 45° side by side: their bounding boxes overlap, their
+// ink does not — and the same labels closer do.
+func TestRotatedLabelsSideBySide(t *testing.T) {
+	f := plot.DefaultTextHandler.Cache().Lookup(font.Font{Typeface: "Liberation", Variant: "Serif", Size: 8}, 8)
+	draw := func(step vg.Length) []Problem {
+		r := NewRecorder(nil, 300, 100)
+		for i, s := range []string{"slide 1", "slide 2", "slide 3"} {
+			r.Push()
+			r.Translate(vg.Point{X: 50 + step*vg.Length(i), Y: 50})
+			r.Rotate(math.Pi / 4)
+			r.FillString(f, vg.Point{X: -f.Width(s)}, s)
+			r.Pop()
+		}
+		return r.Problems()
+	}
+	if probs := draw(19); len(probs) > 0 {
+		t.Errorf("labels 19 pt apart at 45°: %v", probs)
+	}
+	if probs := draw(4); len(probs) == 0 {
+		t.Error("labels 4 pt apart at 45° passed")
+	}
+}
