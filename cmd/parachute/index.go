@@ -74,6 +74,10 @@ func runIndex(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// verdictLines is how many lines of a verdict the landing page shows (one
+// per cohort for most); the rest is in the notebook.
+const verdictLines = 3
+
 // notebookSummary is what the landing page reads from an executed notebook.
 type notebookSummary struct {
 	data    string   // the line that starts with "data:"
@@ -196,8 +200,11 @@ nav ol{columns:2}section{border-top:1px solid #ccc;margin-top:2em;padding-top:0.
 		}
 		if len(sum.verdict) > 0 {
 			b.WriteString("<div class=\"verdict\">")
-			for _, v := range sum.verdict {
+			for _, v := range sum.verdict[:min(len(sum.verdict), verdictLines)] {
 				fmt.Fprintf(&b, "<p>%s</p>", html.EscapeString(v))
+			}
+			if more := len(sum.verdict) - verdictLines; more > 0 {
+				fmt.Fprintf(&b, "<p><em>… %d more lines in the executed notebook.</em></p>", more)
 			}
 			b.WriteString("</div>\n")
 		}

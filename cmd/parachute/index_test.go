@@ -13,7 +13,7 @@ import (
 // tagged "verdict".
 const executedNotebook = `{"cells": [
  {"cell_type": "code", "metadata": {}, "outputs": [{"name": "stdout", "output_type": "stream", "text": ["data: synthetic cohorts, synth:pda; profile: quick\n"]}]},
- {"cell_type": "code", "metadata": {"tags": ["verdict"]}, "outputs": [{"name": "stdout", "output_type": "stream", "text": "saved out/figures/figure5_pooled.md\nGCS is not distinguishable from AdamW.\n"}]}
+ {"cell_type": "code", "metadata": {"tags": ["verdict"]}, "outputs": [{"name": "stdout", "output_type": "stream", "text": "saved out/figures/figure5_pooled.md\nGCS is not distinguishable from AdamW.\nline 2\nline 3\nline 4\nline 5\n"}]}
 ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}`
 
 func TestIndexFollowsTheSupplement(t *testing.T) {
@@ -46,6 +46,9 @@ func TestIndexFollowsTheSupplement(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Errorf("index lacks %q", want)
 		}
+	}
+	if strings.Contains(page, "<p>line 4</p>") || !strings.Contains(page, "… 2 more lines in the executed notebook.") {
+		t.Error("a long verdict is not cut after three lines with a pointer to the rest")
 	}
 	if strings.Contains(page, "saved out/figures") {
 		t.Error("the verdict keeps the 'saved' lines")
