@@ -213,6 +213,7 @@ func (f *Figure) Lint() []figlint.Problem {
 // LintError is the error of a figure that breaks the figure lint.
 type LintError struct{ Problems []figlint.Problem }
 
+// Error lists the broken rules, one per line.
 func (e *LintError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "plotting: the figure breaks %d rule(s) of the figure lint:", len(e.Problems))

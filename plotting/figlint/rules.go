@@ -46,6 +46,7 @@ type Problem struct {
 	Rule, Detail string
 }
 
+// String prints the rule and what broke it.
 func (p Problem) String() string { return p.Rule + ": " + p.Detail }
 
 // BeginData announces, on the canvas a plotter is given, that what follows is
