@@ -4,7 +4,6 @@ package plotting
 
 import (
 	"fmt"
-	"image/color"
 	"math"
 	"slices"
 	"strconv"
@@ -226,12 +225,6 @@ func ratioAxis(panels []figures.Panel) (func(float64) float64, []plot.Tick) {
 		i, _ := slices.BinarySearch(ratios, r)
 		return float64(i)
 	}, ticks
-}
-
-// translucent returns c at opacity alpha (0–255).
-func translucent(c color.Color, alpha uint8) color.Color {
-	r, g, b, _ := c.RGBA()
-	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: alpha}
 }
 
 // MetricVsMissing draws a metric (the C-index) against the missing-modality

@@ -4,6 +4,7 @@ package plotting
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -205,9 +206,22 @@ func (dataEnds) Plot(c draw.Canvas, _ *plot.Plot) {
 // Lint draws the figure onto a recording canvas and returns the rules of
 // package figlint that it breaks.
 func (f *Figure) Lint() []figlint.Problem {
-	rec := figlint.NewRecorder(nil, f.Width, f.Height)
+	var lint *LintError
+	if errors.As(f.drawLinted(nil), &lint) {
+		return lint.Problems
+	}
+	return nil
+}
+
+// drawLinted draws the figure onto c through a recorder and returns a
+// *LintError when it breaks the figure lint.
+func (f *Figure) drawLinted(c vg.Canvas) error {
+	rec := figlint.NewRecorder(c, f.Width, f.Height)
 	f.Draw(draw.New(rec))
-	return rec.Check(f.panels())
+	if probs := rec.Check(f.panels()); len(probs) > 0 {
+		return &LintError{Problems: probs}
+	}
+	return nil
 }
 
 // LintError is the error of a figure that breaks the figure lint.
@@ -232,20 +246,16 @@ func (f *Figure) Render(format string, dpi float64) ([]byte, error) {
 	switch format {
 	case "svg":
 		c := vgsvg.New(f.Width, f.Height)
-		rec := figlint.NewRecorder(c, f.Width, f.Height)
-		f.Draw(draw.New(rec))
-		if probs := rec.Check(f.panels()); len(probs) > 0 {
-			return nil, &LintError{Problems: probs}
+		if err := f.drawLinted(c); err != nil {
+			return nil, err
 		}
 		if _, err := c.WriteTo(&buf); err != nil {
 			return nil, err
 		}
 	case "png":
 		c := vgimg.NewWith(vgimg.UseWH(f.Width, f.Height), vgimg.UseDPI(int(dpi)))
-		rec := figlint.NewRecorder(c, f.Width, f.Height)
-		f.Draw(draw.New(rec))
-		if probs := rec.Check(f.panels()); len(probs) > 0 {
-			return nil, &LintError{Problems: probs}
+		if err := f.drawLinted(c); err != nil {
+			return nil, err
 		}
 		if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&buf); err != nil {
 			return nil, err

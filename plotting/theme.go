@@ -52,31 +52,19 @@ var DefaultTheme = Theme{TitleSize: 11, LabelSize: 10, TickSize: 8.5, LegendSize
 func (t Theme) Color(i int) color.Color { return t.Palette[i%len(t.Palette)] }
 
 // Shape returns the i-th series marker: circles while the palette lasts,
-// then triangles, squares and diamonds, so that series i and i + len(Palette)
-// share a colour but never a marker.
+// then the next markers of seriesShapes (triangles, squares, …), so that
+// series i and i + len(Palette) share a colour but never a marker.
 func (t Theme) Shape(i int) draw.GlyphDrawer {
-	shapes := []draw.GlyphDrawer{draw.CircleGlyph{}, draw.TriangleGlyph{}, draw.SquareGlyph{}, draw.PyramidGlyph{}}
-	return shapes[(i/len(t.Palette))%len(shapes)]
-}
-
-// Dashes returns the i-th series line dash: solid while the palette lasts,
-// then dashed, then dotted.
-func (t Theme) Dashes(i int) []vg.Length {
-	switch (i / len(t.Palette)) % 3 {
-	case 1:
-		return []vg.Length{vg.Points(5), vg.Points(2.5)}
-	case 2:
-		return []vg.Length{vg.Points(1.2), vg.Points(1.8)}
-	}
-	return nil
+	return seriesShapes[(i/len(t.Palette))%len(seriesShapes)]
 }
 
 // Band returns the i-th series colour at band opacity.
-func (t Theme) Band(i int) color.Color {
-	r, g, b, _ := t.Color(i).RGBA()
-	a := uint32(t.BandAlpha)
-	// Premultiplied alpha.
-	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: uint8(a)}
+func (t Theme) Band(i int) color.Color { return translucent(t.Color(i), t.BandAlpha) }
+
+// translucent returns an opaque colour c at opacity alpha (0–255).
+func translucent(c color.Color, alpha uint8) color.Color {
+	r, g, b, _ := c.RGBA()
+	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: alpha}
 }
 
 // newPlot returns a plot with the theme's fonts, a title and axis labels.

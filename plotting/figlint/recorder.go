@@ -67,12 +67,11 @@ func (m affine) apply(p vg.Point) vg.Point {
 
 // text is one string as drawn: its ink box on the canvas (the corners of
 // the box in the string's own frame, after rotation, and their bounding
-// box) and its font.
+// box).
 type text struct {
 	s       string
 	corners [4]vg.Point
 	box     vg.Rectangle
-	font    string
 }
 
 // mark is one stroked or filled path, or an image, as drawn.
@@ -225,7 +224,7 @@ func (r *Recorder) FillString(f font.Face, pt vg.Point, s string) {
 	w := f.Width(s)
 	local := []vg.Point{{X: pt.X, Y: pt.Y + bottom}, {X: pt.X + w, Y: pt.Y + bottom},
 		{X: pt.X + w, Y: pt.Y + top}, {X: pt.X, Y: pt.Y + top}}
-	t := text{s: s, box: r.boxOf(local), font: name}
+	t := text{s: s, box: r.boxOf(local)}
 	for i, q := range local {
 		t.corners[i] = r.state.m.apply(q)
 	}
