@@ -89,7 +89,7 @@ references:
 	cd parachute/scoring/testdata && Rscript gen/scoring.R
 	cd parachute/stats/testdata && Rscript gen/wilcoxon.R && Rscript gen/mannwhitney.R
 	cd parachute/interpret/testdata && python3 gen/morphology.py
-	cd parachute/experiment/testdata && sh gen/reference.sh
+	cd parachute/train/testdata && sh gen/reference.sh
 
 check:
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt: files above need formatting"; exit 1; }

@@ -15,8 +15,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/parachute-surv/goparachute/parachute/experiment"
 	"github.com/parachute-surv/goparachute/parachute/figures"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // cells adapts a matrix (rows top to bottom) to plotter.GridXYZ: column j at
@@ -99,7 +99,7 @@ func tokenNames(kind string, n int, missing bool) []string {
 // AttentionMaps draws the four fusion blocks' attention for one patient,
 // averaged over the heads: row = query token, column = key token, each row
 // summing to 1 (the colour scale runs from 0 to 1).
-func AttentionMaps(maps []experiment.AttentionMap, title string, t Theme) (*Figure, error) {
+func AttentionMaps(maps []train.AttentionMap, title string, t Theme) (*Figure, error) {
 	var row []*plot.Plot
 	for _, m := range maps {
 		nq, nk := len(m.Weights[0]), len(m.Weights[0][0])

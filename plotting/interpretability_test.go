@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/parachute-surv/goparachute/data"
-	"github.com/parachute-surv/goparachute/parachute/experiment"
 	"github.com/parachute-surv/goparachute/parachute/figures"
+	"github.com/parachute-surv/goparachute/parachute/train"
 	"github.com/parachute-surv/goparachute/plotting"
 )
 
@@ -19,7 +19,7 @@ func TestFigure10Drawings(t *testing.T) {
 		t.Skip("trains small models")
 	}
 	r, err := figures.Figure10(figures.Figure10Options{Options: figures.Options{Cohorts: []data.CohortSpec{{Source: "synth:ucec", Seed: 1}},
-		Profile: experiment.ProfileSmoke, Root: t.TempDir()}})
+		Profile: train.ProfileSmoke, Root: t.TempDir()}})
 	if err != nil {
 		t.Fatal(err)
 	}

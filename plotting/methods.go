@@ -12,8 +12,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/parachute-surv/goparachute/parachute/experiment"
 	"github.com/parachute-surv/goparachute/parachute/figures"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // paperCohort names the real cohort a synthetic preset is shaped after.
@@ -170,8 +170,8 @@ type horizontalErrors struct {
 // the protocol (training ratio × evaluation scenario), the best per column
 // in bold.
 func MethodsTable(r *figures.MethodsTableResult) string {
-	scenario := map[string]string{experiment.ScenarioFull: "all", experiment.ScenarioRadMissing: "rad. missing",
-		experiment.ScenarioWSIMissing: "WSI missing", experiment.ScenarioMixedMissing: "mixed"}
+	scenario := map[string]string{train.ScenarioFull: "all", train.ScenarioRadMissing: "rad. missing",
+		train.ScenarioWSIMissing: "WSI missing", train.ScenarioMixedMissing: "mixed"}
 	header := []string{"Method"}
 	for _, c := range r.Columns {
 		header = append(header, fmt.Sprintf("%.0f %% %s", 100*c.PMiss, scenario[c.Scenario]))

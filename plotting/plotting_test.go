@@ -17,12 +17,12 @@ import (
 
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/backend"
-	"github.com/parachute-surv/goparachute/parachute/experiment"
 	"github.com/parachute-surv/goparachute/parachute/figures"
 	"github.com/parachute-surv/goparachute/parachute/model"
 	"github.com/parachute-surv/goparachute/parachute/scoring"
 	"github.com/parachute-surv/goparachute/parachute/stats"
 	"github.com/parachute-surv/goparachute/parachute/survival"
+	"github.com/parachute-surv/goparachute/parachute/train"
 	"github.com/parachute-surv/goparachute/plotting"
 )
 
@@ -396,7 +396,7 @@ func TestTutorial03Golden(t *testing.T) {
 }
 
 func TestFusionGolden(t *testing.T) {
-	maps := []experiment.AttentionMap{
+	maps := []train.AttentionMap{
 		{Block: "block1", Queries: "radiology", Keys: "pathology", Weights: [][][]float64{{{0.2, 0.5, 0.3}, {0.6, 0.2, 0.2}}, {{0.4, 0.3, 0.3}, {0.3, 0.3, 0.4}}}},
 		{Block: "block3", Queries: "pathology", Keys: "radiology", KeyMissing: true, Weights: [][][]float64{{{1}, {1}, {1}}}},
 	}

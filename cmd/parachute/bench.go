@@ -16,8 +16,9 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 
 	"github.com/parachute-surv/goparachute/parachute/backend"
-	"github.com/parachute-surv/goparachute/parachute/experiment"
-	"github.com/parachute-surv/goparachute/parachute/fastops"
+	"github.com/parachute-surv/goparachute/parachute/bench"
+	"github.com/parachute-surv/goparachute/parachute/optim"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 func runBackends(args []string, stdout, stderr io.Writer) error {
@@ -89,14 +90,14 @@ graph, for each K, and the speed-up over training them one at a time.`, "parachu
 	compareDType := fs.String("compare-dtype", "float32", "model dtype of the comparison: float32, or float64 to take float32 rounding (and TF32) out of it")
 	skipTiming := fs.Bool("compare-only", false, "with --compare-cpu: skip the timings")
 	stack := fs.String("stack", "", "instead: time training epochs of K runs stacked in one graph, for each K of a list (e.g. 1,5,20,60)")
-	stackProfile := fs.String("stack-profile", experiment.ProfilePaper, "with --stack: the runs' profile ("+strings.Join(experiment.Profiles, ", ")+")")
+	stackProfile := fs.String("stack-profile", train.ProfilePaper, "with --stack: the runs' profile ("+strings.Join(train.Profiles, ", ")+")")
 	stackEpochs := fs.Int("stack-epochs", 3, "with --stack: epochs per size (the first, compiling, reported apart)")
 	stackLayout := fs.String("stack-layout", "auto", "with --stack: how a stack holds its runs: axis (one network with a leading run axis),\n"+
 		"replicas (K copies of a run's graph) or auto (the run axis where the runs allow it)")
 	var sizes []int
 	if err := fs.parse(args, stdout, stderr, atLeast("steps", steps, 1, ""), atLeast("predictions", predictions, 1, ""),
-		oneOf("optimizer", optimizer, experiment.Optimizers...), oneOf("compare-dtype", compareDType, "float32", "float64"),
-		oneOf("stack-profile", stackProfile, experiment.Profiles...), atLeast("stack-epochs", stackEpochs, 2, "the first compiles"),
+		oneOf("optimizer", optimizer, optim.Optimizers()...), oneOf("compare-dtype", compareDType, "float32", "float64"),
+		oneOf("stack-profile", stackProfile, train.Profiles...), atLeast("stack-epochs", stackEpochs, 2, "the first compiles"),
 		oneOf("stack-layout", stackLayout, "auto", "axis", "replicas"),
 		check(func() error {
 			for _, f := range splitNames(*stack) {
@@ -118,11 +119,11 @@ graph, for each K, and the speed-up over training them one at a time.`, "parachu
 		return err
 	}
 	if *stack != "" {
-		layout, err := experiment.ParseStackLayout(*stackLayout)
+		layout, err := train.ParseStackLayout(*stackLayout)
 		if err != nil {
 			return fmt.Errorf("--stack-layout: %w", err)
 		}
-		res, err := experiment.BenchStack(b, experiment.BenchStackOptions{Profile: *stackProfile, Optimizer: *optimizer, Sizes: sizes, Epochs: *stackEpochs, Layout: layout})
+		res, err := bench.BenchStack(b, bench.BenchStackOptions{Profile: *stackProfile, Optimizer: *optimizer, Sizes: sizes, Epochs: *stackEpochs, Layout: layout})
 		if err != nil {
 			return err
 		}
@@ -131,11 +132,11 @@ graph, for each K, and the speed-up over training them one at a time.`, "parachu
 		return enc.Encode(res)
 	}
 	out := map[string]any{"tool": "parachute bench", "date": time.Now().UTC().Format(time.RFC3339)}
-	if s, ok := backend.BLAS(); ok {
-		out["blas"], out["fastops"] = s, fastops.Install()
+	if blas, fastOps, ok := backend.Executors(); ok {
+		out["blas"], out["fastops"] = blas, fastOps
 	}
 	if !*skipTiming {
-		res, err := experiment.Bench(b, experiment.BenchOptions{Steps: *steps, Predictions: *predictions, Optimizer: *optimizer})
+		res, err := bench.Bench(b, bench.BenchOptions{Steps: *steps, Predictions: *predictions, Optimizer: *optimizer})
 		if err != nil {
 			return err
 		}
@@ -150,7 +151,7 @@ graph, for each K, and the speed-up over training them one at a time.`, "parachu
 		if err != nil {
 			return err
 		}
-		agreement, err := experiment.CompareBackends(cpu, b, dtype)
+		agreement, err := bench.CompareBackends(cpu, b, dtype)
 		if err != nil {
 			return err
 		}

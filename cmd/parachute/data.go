@@ -4,16 +4,13 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
 	"time"
 
 	"github.com/parachute-surv/goparachute/data"
-	"github.com/parachute-surv/goparachute/parachute/experiment"
 )
 
 const dataUsage = `usage: parachute data <subcommand> [flags]
@@ -132,46 +129,4 @@ folder, and the oracle C of a synthetic cohort.`, "parachute data summary --coho
 		return err
 	}
 	return printJSON(stdout, c.Summary())
-}
-
-// cohortFlags defines the flags that name a cohort — --cohort, --name, the
-// synthetic cohort's generator seed --data-seed (every command names it so;
-// --seed is always a training or evaluation seed) and the --pathology and
-// --radiology encoders — and returns the data.CohortSpec they give once the
-// flags are parsed.
-func cohortFlags(fs *flag.FlagSet) func() data.CohortSpec {
-	cohort := fs.String("cohort", "", "synth:pda|synth:ucec|synth:ccrcc, or a data folder in the authors' layout (required)")
-	name := fs.String("name", "", "cohort of the data folder (pda, ucec, ccrcc or a folder name); default: its only cohort")
-	seed := fs.Uint64("data-seed", 1, "generator seed of a synthetic cohort")
-	pathology := fs.String("pathology", data.DefaultPathology.Name, "pathology encoder")
-	radiology := fs.String("radiology", data.DefaultRadiology.Name, "radiology encoder")
-	return func() data.CohortSpec {
-		spec := data.CohortSpec{Source: *cohort, Name: *name, Seed: *seed}
-		// The default encoders stay implicit, so run configurations (and
-		// their hashes) do not change with these flags left alone.
-		if *pathology != data.DefaultPathology.Name {
-			spec.Pathology = *pathology
-		}
-		if *radiology != data.DefaultRadiology.Name {
-			spec.Radiology = *radiology
-		}
-		return spec
-	}
-}
-
-// profileFlag is --profile, one of experiment.Profiles.
-func profileFlag(fs *flag.FlagSet) *string {
-	return fs.String("profile", experiment.ProfileQuick, strings.Join(experiment.Profiles, ", ")+
-		": quick (CPU, minutes), paper (the supplement's; a GPU), authors (their released presets), smoke (tests)")
-}
-
-// optimizerFlag is --optimizer, one of experiment.Optimizers.
-func optimizerFlag(fs *flag.FlagSet, def string) *string {
-	return fs.String("optimizer", def, "training step: "+strings.Join(experiment.Optimizers, ", ")+" (each with AdamW)")
-}
-
-func printJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }

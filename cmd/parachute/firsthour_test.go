@@ -13,6 +13,7 @@ import (
 
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/experiment"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // Regression tests of a new user's first hour (issue 29): each silent wrong
@@ -141,7 +142,7 @@ func TestEvaluateSaysHowManyWereMasked(t *testing.T) {
 	if scenarios != 4 {
 		t.Fatalf("%d scenario rows in\n%s", scenarios, stdout)
 	}
-	var ev experiment.Evaluation
+	var ev train.Evaluation
 	raw, _ := os.ReadFile(filepath.Join(out, "evaluation.json"))
 	if err := json.Unmarshal(raw, &ev); err != nil {
 		t.Fatal(err)
@@ -171,7 +172,7 @@ func TestPredictMarksTheRunsTrainingPatients(t *testing.T) {
 		t.Fatal(errOut)
 	}
 	raw, _ := os.ReadFile(filepath.Join(runDir, "run.json"))
-	var rec experiment.RunRecord
+	var rec train.RunRecord
 	if err := json.Unmarshal(raw, &rec); err != nil {
 		t.Fatal(err)
 	}

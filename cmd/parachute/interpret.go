@@ -15,6 +15,8 @@ import (
 	"github.com/parachute-surv/goparachute/parachute/experiment"
 	"github.com/parachute-surv/goparachute/parachute/figures"
 	"github.com/parachute-surv/goparachute/parachute/interpret"
+	"github.com/parachute-surv/goparachute/parachute/optim"
+	"github.com/parachute-surv/goparachute/parachute/train"
 	"github.com/parachute-surv/goparachute/plotting"
 )
 
@@ -52,8 +54,8 @@ func runInterpret(args []string, stdout, stderr io.Writer) error {
 	seed := fs.Uint64("seed", 1, "training and evaluation seed")
 	cache := fs.String("cache", "", "protocol cache (default: out/cache of the module, or $PARACHUTE_CACHE)")
 	out := fs.String("out", "", "output folder (required)")
-	if err := fs.parse(args, stdout, stderr, required("cohort", "out"), oneOf("profile", profile, experiment.Profiles...),
-		oneOf("optimizer", optimizer, experiment.Optimizers...),
+	if err := fs.parse(args, stdout, stderr, required("cohort", "out"), oneOf("profile", profile, train.Profiles...),
+		oneOf("optimizer", optimizer, optim.Optimizers()...),
 		check(func() error {
 			if !slices.Contains(experiment.MissingRatios, *pmiss) {
 				return fmt.Errorf("--pmiss %v: want a protocol ratio, one of %v", *pmiss, experiment.MissingRatios)

@@ -13,6 +13,7 @@ import (
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/experiment"
 	"github.com/parachute-surv/goparachute/parachute/landscape"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // checkLandscape reads OUT/landscape.json and checks its shape.
@@ -86,12 +87,12 @@ func TestLandscapeOnATrainFolder(t *testing.T) {
 // file is refused by its checksum, or, without one, because the model does
 // not reproduce its risks.
 func TestLandscapeOnACacheRun(t *testing.T) {
-	base, err := experiment.Profile(experiment.ProfileQuick)
+	base, err := train.Profile(train.ProfileQuick)
 	if err != nil {
 		t.Fatal(err)
 	}
 	base.Epochs, base.Schedule.TMax = 2, 2
-	rc := experiment.ProtocolRuns(data.CohortSpec{Source: "synth:pda", Seed: 1}, 5, experiment.MethodParachute, base, experiment.EvalProfile(experiment.ProfileSmoke))[1]
+	rc := experiment.ProtocolRuns(data.CohortSpec{Source: "synth:pda", Seed: 1}, 5, train.MethodParachute, base, train.EvalProfile(train.ProfileSmoke))[1]
 	cache := t.TempDir()
 	if _, _, err := experiment.RunOrLoad(cache, rc, experiment.RunOptions{}); err != nil {
 		t.Fatal(err)

@@ -14,9 +14,6 @@ import (
 	"github.com/parachute-surv/goparachute/parachute/scoring"
 )
 
-// errHelp reports that -h was asked for: usage was printed, exit 0.
-var errHelp = errors.New("help requested")
-
 const metricsAbout = `Reads risk predictions and outcomes from TEST.csv and prints one JSON object
 with survival metrics, computed as the protocol computes them (package
 parachute/scoring: the same function, the same rules).

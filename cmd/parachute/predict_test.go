@@ -12,9 +12,9 @@ import (
 	"testing"
 
 	"github.com/parachute-surv/goparachute/data"
-	"github.com/parachute-surv/goparachute/parachute/experiment"
 	"github.com/parachute-surv/goparachute/parachute/scoring"
 	"github.com/parachute-surv/goparachute/parachute/survival"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // trainOnFolder writes a small synthetic ucec cohort to a folder, trains two
@@ -54,7 +54,7 @@ func TestPredictMatchesTheRunAndFeedsMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	raw, _ := os.ReadFile(filepath.Join(runDir, "run.json"))
-	var rec experiment.RunRecord
+	var rec train.RunRecord
 	if err := json.Unmarshal(raw, &rec); err != nil {
 		t.Fatal(err)
 	}

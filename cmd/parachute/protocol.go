@@ -5,16 +5,16 @@ package main
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/backend"
 	"github.com/parachute-surv/goparachute/parachute/experiment"
+	"github.com/parachute-surv/goparachute/parachute/optim"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 func runProtocol(args []string, stdout, stderr io.Writer) error {
@@ -26,7 +26,7 @@ Settings a method ignores (the optimizer and epochs of a linear baseline) are
 refused when given, and recorded as n/a by collect.`,
 		"parachute protocol --cohort synth:ucec --profile smoke --out out/protocol-ucec")
 	cohortSpec := cohortFlags(fs.FlagSet)
-	method := fs.String("method", experiment.MethodParachute, "one of "+strings.Join(experiment.Methods, ", "))
+	method := fs.String("method", train.MethodParachute, "one of "+strings.Join(train.Methods, ", "))
 	optimizer := optimizerFlag(fs.FlagSet, "adamw")
 	profile := profileFlag(fs.FlagSet)
 	seed := fs.Uint64("seed", 1, "training and evaluation seed")
@@ -35,13 +35,13 @@ refused when given, and recorded as n/a by collect.`,
 	stacking := addStackFlags(fs.FlagSet)
 	epochs := fs.Int("epochs", 0, "epochs (0: the profile's)")
 	out := fs.String("out", "", "folder for runs/, checkpoints/ and summary.json (required)")
-	if err := fs.parse(args, stdout, stderr, required("cohort", "out"), oneOf("method", method, experiment.Methods...),
-		oneOf("optimizer", optimizer, experiment.Optimizers...), oneOf("profile", profile, experiment.Profiles...),
+	if err := fs.parse(args, stdout, stderr, required("cohort", "out"), oneOf("method", method, train.Methods...),
+		oneOf("optimizer", optimizer, optim.Optimizers()...), oneOf("profile", profile, train.Profiles...),
 		atLeast("repeats", repeats, 0, "0: the profile's"), atLeast("epochs", epochs, 0, "0: the profile's"),
 		atLeast("workers", workers, 0, "0: the default"), stacking.rule(), ignoredBy(fs.FlagSet, method, "optimizer", "epochs")); err != nil {
 		return err
 	}
-	base, err := experiment.Profile(*profile)
+	base, err := train.Profile(*profile)
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ refused when given, and recorded as n/a by collect.`,
 	if *epochs > 0 {
 		base.Epochs = *epochs
 	}
-	eval := experiment.EvalProfile(*profile)
+	eval := train.EvalProfile(*profile)
 	eval.Seed = *seed
 	if *repeats > 0 {
 		eval.Repeats = *repeats
@@ -109,12 +109,12 @@ evaluation.json's metrics, prints the same metrics.`, "parachute evaluate --run 
 	if err != nil {
 		return err
 	}
-	eval := experiment.EvalProfile(rec.Config.Profile)
+	eval := train.EvalProfile(rec.Config.Profile)
 	eval.Seed = *seed
 	if *repeats > 0 {
 		eval.Repeats = *repeats
 	}
-	ev, err := experiment.Evaluate(t, rec.Config.PMiss, c, rec.Fold, eval)
+	ev, err := train.Evaluate(t, rec.Config.PMiss, c, rec.Fold, eval)
 	if err != nil {
 		return err
 	}
@@ -236,88 +236,4 @@ standard output.`, "parachute collect --out out/protocol-ucec")
 	}
 	fmt.Fprintf(summary, "%d rows: %s, %s\n", len(rows), *csvPath, *jsonPath)
 	return nil
-}
-
-// stackFlags are --stack (the most runs trained in one graph) and
-// --stack-memory (the memory their stacks may hold).
-type stackFlags struct {
-	stack  *int
-	memory *string
-}
-
-func addStackFlags(fs *flag.FlagSet) stackFlags {
-	return stackFlags{
-		stack: fs.Int("stack", 0, "most runs trained together in one graph, each with its own parameters, batches and\n"+
-			"random streams and the same results as alone; 1 or 0 (automatic): one run at a time, as stacking\n"+
-			"measured no faster on the CPU or on an H200 (bench/results/gpu-stack-20261204)"),
-		memory: fs.String("stack-memory", "", "memory all stacks together may hold, e.g. 80GiB: a stack takes no more runs than fit\n"+
-			"(each estimated from its training graph); default half the host's available memory on the\n"+
-			"pure-Go backend and none on XLA, whose device memory GoMLX does not show; \"none\": no limit"),
-	}
-}
-
-// rule checks --stack and --stack-memory.
-func (f stackFlags) rule() flagRule {
-	return check(func() error {
-		if *f.stack < 0 {
-			return fmt.Errorf("--stack %d: want an integer ≥ 0 (0: automatic)", *f.stack)
-		}
-		if _, _, err := f.options(); err != nil {
-			return fmt.Errorf("--stack-memory %q: %w", *f.memory, err)
-		}
-		return nil
-	})
-}
-
-// ignoredBy refuses flags the method ignores when they are given: a linear
-// baseline is fitted in closed form (Newton–Raphson, coordinate descent), so
-// the optimizer and the epochs would be recorded for nothing.
-func ignoredBy(fs *flag.FlagSet, method *string, names ...string) flagRule {
-	return check(func() error {
-		if !experiment.IsLinear(*method) {
-			return nil
-		}
-		var given []string
-		fs.Visit(func(f *flag.Flag) {
-			if slices.Contains(names, f.Name) {
-				given = append(given, "--"+f.Name)
-			}
-		})
-		if len(given) > 0 {
-			return fmt.Errorf("%s: method %s is a linear baseline fitted without an optimizer or epochs; drop them",
-				strings.Join(given, ", "), *method)
-		}
-		return nil
-	})
-}
-
-// options returns the flags' values for experiment.RunOptions.
-func (f stackFlags) options() (stack int, memory int64, err error) {
-	switch *f.memory {
-	case "":
-		return *f.stack, 0, nil
-	case "none":
-		return *f.stack, -1, nil
-	}
-	memory, err = experiment.ParseBytes(*f.memory)
-	if err == nil && memory == 0 {
-		err = fmt.Errorf("--stack-memory 0: give a size, or none for no limit")
-	}
-	return *f.stack, memory, err
-}
-
-// workersFlag is --workers: jobs trained at a time on this machine.
-func workersFlag(fs *flag.FlagSet) *int {
-	return fs.Int("workers", 0, "jobs (one run, or one stack of runs) trained at a time on this machine\n"+
-		"(0: one per CPU this process may use on the pure-Go backend, one on XLA, where a stack\n"+
-		"is the parallelism; results do not depend on it)")
-}
-
-// jobsAtATime resolves --workers: 0 is experiment.DefaultWorkers (one per
-// CPU this process may use on the pure-Go backend, one on XLA).
-func jobsAtATime(workers int) int {
-	if workers <= 0 {
-		return experiment.DefaultWorkers()
-	}
-	return workers
 }

@@ -14,10 +14,10 @@ import (
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/atomicfile"
 	"github.com/parachute-surv/goparachute/parachute/backend"
-	"github.com/parachute-surv/goparachute/parachute/experiment"
 	"github.com/parachute-surv/goparachute/parachute/figures"
 	"github.com/parachute-surv/goparachute/parachute/model"
 	"github.com/parachute-surv/goparachute/parachute/survival"
+	"github.com/parachute-surv/goparachute/parachute/train"
 	"github.com/parachute-surv/goparachute/plotting"
 )
 
@@ -262,7 +262,7 @@ func runReproduce(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("reproduce", `Produces every figure and table of the notebooks without Jupyter: the same library calls,
 the same run cache, the same file names (PNG and SVG for figures, Markdown for tables).`,
 		"parachute reproduce --profile smoke --only figure8_auc --cache out/cache --out out/figures")
-	profile := fs.String("profile", experiment.ProfileQuick, "quick (CPU, minutes), paper (the full protocol; GPU) or smoke (tests)")
+	profile := fs.String("profile", train.ProfileQuick, "quick (CPU, minutes), paper (the full protocol; GPU) or smoke (tests)")
 	out := fs.String("out", "", "folder for the figures (default out/figures of the repository, or $PARACHUTE_FIGURES)")
 	cache := fs.String("cache", "", "folder caching finished runs (default out/cache, or $PARACHUTE_CACHE)")
 	seed := fs.Uint64("seed", 1, "training, evaluation and bootstrap seed")
@@ -273,7 +273,7 @@ the same run cache, the same file names (PNG and SVG for figures, Markdown for t
 		names[i] = a.name
 	}
 	only := fs.String("only", "", "comma-separated names to produce (default all): "+strings.Join(names, ", "))
-	if err := fs.parse(args, stdout, stderr, oneOf("profile", profile, experiment.ProfileQuick, experiment.ProfilePaper, experiment.ProfileSmoke),
+	if err := fs.parse(args, stdout, stderr, oneOf("profile", profile, train.ProfileQuick, train.ProfilePaper, train.ProfileSmoke),
 		atLeast("workers", workers, 0, "0: the default"), stacking.rule(), check(func() error {
 			for _, n := range splitNames(*only) {
 				if !slices.Contains(names, n) {

@@ -12,6 +12,8 @@ import (
 	"github.com/parachute-surv/goparachute/parachute/backend"
 	"github.com/parachute-surv/goparachute/parachute/experiment"
 	"github.com/parachute-surv/goparachute/parachute/model"
+	"github.com/parachute-surv/goparachute/parachute/optim"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 func runTrain(args []string, stdout, stderr io.Writer) error {
@@ -37,8 +39,8 @@ run is refused, naming the settings that differ.`,
 	compatDecay := fs.Bool("compat-decay-all", false, "authors' weight decay on every parameter")
 	compatAuthors := fs.Bool("compat-authors", false, "every compat switch above: the authors' released code (use with --optimizer gcs, which their trainer always applies)")
 	if err := fs.parse(args, stdout, stderr, required("cohort", "out"), atLeast("fold", fold, 0, ""),
-		oneOf("profile", profile, experiment.Profiles...), inRange("pmiss", pmiss, 0, 0.99, "the probability a patient's modality is masked"),
-		atLeast("epochs", epochs, 0, "0: the profile's"), oneOf("optimizer", optimizer, experiment.Optimizers...)); err != nil {
+		oneOf("profile", profile, train.Profiles...), inRange("pmiss", pmiss, 0, 0.99, "the probability a patient's modality is masked"),
+		atLeast("epochs", epochs, 0, "0: the profile's"), oneOf("optimizer", optimizer, optim.Optimizers()...)); err != nil {
 		return err
 	}
 	spec := cohortSpec()
@@ -49,7 +51,7 @@ run is refused, naming the settings that differ.`,
 	if *fold >= len(c.Folds) {
 		return fmt.Errorf("--fold %d: %s has folds 0 to %d", *fold, c.Name, len(c.Folds)-1)
 	}
-	cfg, err := experiment.Profile(*profile)
+	cfg, err := train.Profile(*profile)
 	if err != nil {
 		return err
 	}
@@ -57,7 +59,7 @@ run is refused, naming the settings that differ.`,
 	if *compatAuthors {
 		*compatGCS, *compatEvents, *compatAttention, *compatFusion, *compatBatchNorm, *compatDecay = true, true, true, true, true, true
 	}
-	cfg.Methods.GCS.Compat, cfg.Methods.GCS.CompatSeed = *compatGCS, *seed
+	cfg.StepParams.GCS.Compat, cfg.StepParams.GCS.CompatSeed = *compatGCS, *seed
 	cfg.CompatInvertedEvents, cfg.CompatDecayAll = *compatEvents, *compatDecay
 	cfg.Model.CompatBatchAttention, cfg.Model.CompatPlainFusion, cfg.Model.CompatBatchNorm = *compatAttention, *compatFusion, *compatBatchNorm
 	if *epochs > 0 {
@@ -70,7 +72,7 @@ run is refused, naming the settings that differ.`,
 	if err != nil {
 		return err
 	}
-	rec, err := experiment.TrainFold(c, *fold, cfg, experiment.TrainOptions{Backend: b, Progress: stderr,
+	rec, err := train.TrainFold(c, *fold, cfg, train.TrainOptions{Backend: b, Progress: stderr,
 		Checkpoint: filepath.Join(*out, "checkpoint.gob"), CheckpointEvery: 10})
 	if err != nil {
 		return err

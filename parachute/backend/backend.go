@@ -31,9 +31,7 @@ import (
 	"github.com/gomlx/gomlx/backends"
 	_ "github.com/gomlx/gomlx/backends/simplego" // registers "go"
 
-	"github.com/parachute-surv/goparachute/parachute/blasdot"
 	"github.com/parachute-surv/goparachute/parachute/fastgrad"
-	"github.com/parachute-surv/goparachute/parachute/fastops"
 )
 
 // Default is the backend configuration used when GOMLX_BACKEND is unset.
@@ -74,24 +72,13 @@ func New() (backends.Backend, error) {
 	if shared != nil {
 		return shared, nil
 	}
-	if err := fastgrad.Install(); err != nil {
-		return nil, err
-	}
+	fastgrad.Install() // its Status says whether it took, and why not
 	sel := Choose()
 	if err := CheckConfig(sel); err != nil {
 		return nil, err
 	}
 	if pureGo(sel.Config) {
-		blasdot.Install() // each Status says whether it took, and why not
-		fastops.Install()
-		// OpenBLAS's multi-threaded products sum in another order than its
-		// single-threaded ones, so a run's result would depend on the thread
-		// count (measured: risks 1.4e-4 apart after two smoke epochs) and a
-		// retrained run would not reproduce its cached result. One thread
-		// unless OPENBLAS_NUM_THREADS asks otherwise.
-		if os.Getenv("OPENBLAS_NUM_THREADS") == "" {
-			blasdot.SetThreads(1)
-		}
+		installExecutors()
 	}
 	config, env, err := xlaFloat32(sel.Config, os.Getenv(Float32Env), os.Getenv)
 	if err != nil {
@@ -131,13 +118,29 @@ func knownBackends() string {
 	return strings.Join(known, ", ")
 }
 
-// BLAS returns the status of package blasdot's executor when the selected
-// backend is the pure-Go one (ok false otherwise). Call it after [New].
-func BLAS() (s blasdot.Status, ok bool) {
+// Executors returns the statuses of the pure-Go backend's faster
+// executors, as JSON values (package blasdot's and fastops's Status in a full
+// build, a line saying they were left out in a -tags stockgomlx build); ok is
+// false when the selected backend ([Choose]) is not the pure-Go one. Call it
+// after [New].
+func Executors() (blas, fastOps any, ok bool) {
 	if !pureGo(Choose().Config) {
-		return s, false
+		return nil, nil, false
 	}
-	return blasdot.Install(), true
+	blas, fastOps = executorStatuses()
+	return blas, fastOps, true
+}
+
+// ShareCores prepares the process for training workers runs at a time:
+// with more than one, OpenBLAS (when package blasdot runs the products)
+// takes one thread, the workers being the parallelism. The sweeps'
+// callers (package figures, cmd/parachute) call it before
+// experiment.RunAll; it is process-wide, so a library never calls it on
+// its own.
+func ShareCores(workers int) {
+	if workers > 1 {
+		setBLASThreads(1)
+	}
 }
 
 // PureGo reports whether the selected backend ([Choose]) is GoMLX's pure-Go
@@ -191,9 +194,9 @@ type Report struct {
 	Registered []string `json:"registered"`
 	// XLA says whether this binary can use XLA, and why not.
 	XLA string `json:"xla"`
-	// Fastgrad says that the matmul gradients of package fastgrad are
-	// installed.
-	Fastgrad bool `json:"fastgrad"`
+	// Fastgrad says whether the gradients of package fastgrad are
+	// installed, and why not (another GoMLX version: GoMLX's own serve).
+	Fastgrad string `json:"fastgrad"`
 	// BLAS says whether package blasdot runs the pure-Go backend's
 	// DotGeneral through a CBLAS library, and why not.
 	BLAS string `json:"blas"`
@@ -219,7 +222,7 @@ func Describe() (Report, error) {
 	if err != nil {
 		return r, err
 	}
-	r.Description, r.Fastgrad = b.Description(), true // New installs it or fails
+	r.Description, r.Fastgrad = b.Description(), fastgrad.Install().String()
 	r.BLAS, r.FastOps = "not used (not the pure-Go backend)", "not used (not the pure-Go backend)"
 	r.Float32 = "full float32 (the pure-Go backend)"
 	if !pureGo(r.Config) {
@@ -228,8 +231,8 @@ func Describe() (Report, error) {
 			r.Float32 = "full (full float32 products; " + Float32Env + "=default for XLA's TF32)"
 		}
 	}
-	if s, ok := BLAS(); ok {
-		r.BLAS, r.FastOps = s.String(), fastops.Install().String()
+	if pureGo(r.Config) {
+		r.BLAS, r.FastOps = blasStatus(), fastOpsStatus()
 	}
 	return r, nil
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-//go:build cgo && !noblas
+//go:build cgo && !noblas && !stockgomlx
 
 package blasdot
 

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 
+//go:build !stockgomlx
+
 package blasdot_test
 
 import (
 	"testing"
 
 	"github.com/parachute-surv/goparachute/parachute/backend"
+	"github.com/parachute-surv/goparachute/parachute/bench"
 	"github.com/parachute-surv/goparachute/parachute/blasdot"
-	"github.com/parachute-surv/goparachute/parachute/experiment"
 )
 
 // Every DotGeneral of the model, its loss and its gradients (training steps
@@ -25,7 +27,7 @@ func TestModelLayoutsMatchSimplego(t *testing.T) {
 	stop := blasdot.VerifyEach()
 	blasBefore, stockBefore := blasdot.Counts()
 	for _, opt := range []string{"adamw", "gcs", "sam", "gradvac"} {
-		tr, patients, err := experiment.BenchWorkload(b, opt)
+		tr, patients, err := bench.BenchWorkload(b, opt)
 		if err != nil {
 			t.Fatal(err)
 		}

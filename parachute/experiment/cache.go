@@ -15,21 +15,22 @@ import (
 	"time"
 
 	"github.com/parachute-surv/goparachute/data"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // RunResult is the result file of one run, written to
 // <root>/runs/<config hash>.json.
 type RunResult struct {
-	Config  RunConfig `json:"config"`
-	Hash    string    `json:"hash"`
-	Params  int       `json:"params"`
-	Seconds float64   `json:"seconds"`
-	History []Epoch   `json:"history"`
+	Config  RunConfig     `json:"config"`
+	Hash    string        `json:"hash"`
+	Params  int           `json:"params"`
+	Seconds float64       `json:"seconds"`
+	History []train.Epoch `json:"history"`
 	// Warnings are a linear baseline's fit warnings (R's, for CoxPH), and
 	// Lambda CoxNet's penalty chosen inside the training fold.
 	Warnings []string `json:"warnings,omitempty"`
 	Lambda   float64  `json:"lambda,omitempty"`
-	Evaluation
+	train.Evaluation
 	// OracleC is the generator's oracle C of a synthetic cohort's test fold.
 	OracleC *float64 `json:"oracle_c,omitempty"`
 	// Checksum is the SHA-256 of the file's JSON with this field empty: a
@@ -145,7 +146,7 @@ func lockRun(root string, cfg RunConfig, progress io.Writer) (*runLock, *RunResu
 
 // RunOptions are the run-time settings of [RunOrLoad].
 type RunOptions struct {
-	TrainOptions
+	train.TrainOptions
 	// Cohorts caches opened cohorts by spec (nil: open each time).
 	Cohorts *CohortCache
 	// Stack is the most runs RunAll trains in one graph (TrainerStack): 0
@@ -155,7 +156,7 @@ type RunOptions struct {
 	Stack       int
 	StackMemory int64
 	// StackLayout is how a stack holds its runs (default LayoutAuto).
-	StackLayout StackLayout
+	StackLayout train.StackLayout
 }
 
 // RunOrLoad returns the result of cfg: read from root when the run has
@@ -190,17 +191,17 @@ func RunOrLoad(root string, cfg RunConfig, opts RunOptions) (*RunResult, bool, e
 		return nil, false, fmt.Errorf("experiment: fold %d of cohort %s with %d folds", cfg.Fold, c.Name, len(c.Folds))
 	}
 	r = &RunResult{Config: cfg, Hash: cfg.Hash()}
-	var model Predictor
+	var model train.Predictor
 	to := opts.cachedRunTraining()
 	to.Checkpoint = checkpointPath(root, cfg)
-	if IsLinear(cfg.Method) {
-		m, err := FitLinear(c, cfg.Fold, cfg.Method, cfg.Train)
+	if train.IsLinear(cfg.Method) {
+		m, err := train.FitLinear(c, cfg.Fold, cfg.Method, cfg.Train)
 		if err != nil {
 			return nil, false, err
 		}
 		model, r.Params, r.Warnings, r.Lambda = m, len(m.Coef), m.Warnings, m.Lambda
 	} else {
-		res, err := Train(c, cfg.Fold, cfg.Train, to)
+		res, err := train.Train(c, cfg.Fold, cfg.Train, to)
 		if err != nil {
 			return nil, false, err
 		}
@@ -209,7 +210,7 @@ func RunOrLoad(root string, cfg RunConfig, opts RunOptions) (*RunResult, bool, e
 		}
 		model, r.Params, r.History = res.Trainer, res.Trainer.ParameterCount(), res.History
 	}
-	ev, err := Evaluate(model, cfg.Train.PMiss, c, cfg.Fold, cfg.Eval)
+	ev, err := train.Evaluate(model, cfg.Train.PMiss, c, cfg.Fold, cfg.Eval)
 	if err != nil {
 		return nil, false, err
 	}
@@ -222,11 +223,11 @@ func RunOrLoad(root string, cfg RunConfig, opts RunOptions) (*RunResult, bool, e
 // finishResult completes a trained run's result (its evaluation, seconds
 // since began, a synthetic cohort's oracle C), writes it atomically and
 // removes the run's checkpoint, which it supersedes.
-func finishResult(root string, c *data.Cohort, r *RunResult, ev *Evaluation, began time.Time, checkpoint string) error {
+func finishResult(root string, c *data.Cohort, r *RunResult, ev *train.Evaluation, began time.Time, checkpoint string) error {
 	r.Evaluation, r.Seconds = *ev, time.Since(began).Seconds()
 	if c.Synthetic != nil {
 		test := c.Folds[r.Config.Fold].Test
-		oc := float64(harrell(c.OutcomesOf(test), pick(c.Synthetic.LogHazard, test)))
+		oc := float64(train.Harrell(c.OutcomesOf(test), pick(c.Synthetic.LogHazard, test)))
 		r.OracleC = &oc
 	}
 	if err := writeResult(ResultPath(root, r.Config), r); err != nil {
@@ -249,7 +250,7 @@ const defaultCheckpointEvery = 10
 // cachedRunTraining is the training options of a cached run (RunOrLoad, a
 // stack's runs): opts' own, checkpointing every defaultCheckpointEvery
 // epochs unless they say.
-func (opts RunOptions) cachedRunTraining() TrainOptions {
+func (opts RunOptions) cachedRunTraining() train.TrainOptions {
 	to := opts.TrainOptions
 	if to.CheckpointEvery == 0 {
 		to.CheckpointEvery = defaultCheckpointEvery

@@ -14,6 +14,7 @@ import (
 	"strconv"
 
 	"github.com/parachute-surv/goparachute/parachute/scoring"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // NotApplicable is what a collected table records for a setting its run's
@@ -84,11 +85,11 @@ func Collect(root string) ([]CollectRow, error) {
 		row := CollectRow{Hash: r.Hash, Cohort: c.Cohort.Source, DataSeed: c.Cohort.Seed, Method: c.Method,
 			Optimizer: c.Train.Optimizer, Profile: c.Train.Profile, Epochs: strconv.Itoa(c.Train.Epochs),
 			Seed: c.Train.Seed, Fold: c.Fold, PMiss: c.Train.PMiss, Seconds: r.Seconds}
-		if IsLinear(c.Method) {
+		if train.IsLinear(c.Method) {
 			row.Optimizer, row.Epochs = NotApplicable, NotApplicable
 		}
 		base[i] = row
-		if settings[i], err = Settings(c); err != nil {
+		if settings[i], err = train.Settings(c); err != nil {
 			return nil, err
 		}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/parachute-surv/goparachute/parachute/atomicfile"
 	"github.com/parachute-surv/goparachute/parachute/scoring"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // ExportPredictions writes an evaluation's predictions with all modalities
@@ -17,7 +18,7 @@ import (
 // dir/train.csv (patient, time, event, risk). Given the evaluation's times
 // and τ, the command then prints the evaluation's metrics; the files are
 // written atomically.
-func ExportPredictions(ev *Evaluation, dir string) error {
+func ExportPredictions(ev *train.Evaluation, dir string) error {
 	test, train := tablesOf(ev.OutOfFold), tablesOf(ev.Training)
 	surv := make([][]float64, len(ev.Metrics.Times))
 	for k := range surv {
@@ -47,7 +48,7 @@ func ExportPredictions(ev *Evaluation, dir string) error {
 }
 
 // tablesOf converts predictions to scoring's form.
-func tablesOf(preds []Prediction) scoring.Predictions {
+func tablesOf(preds []train.Prediction) scoring.Predictions {
 	var p scoring.Predictions
 	for _, q := range preds {
 		p.Patients = append(p.Patients, q.Patient)

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // Any bytes as a run result, a sweep grid or a checkpoint give a value or
@@ -17,7 +19,7 @@ func FuzzLoadFiles(f *testing.F) {
 	f.Add([]byte(`{"hash":`))
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		root := t.TempDir()
-		rc := RunConfig{Method: MethodParachute}
+		rc := RunConfig{Method: train.MethodParachute}
 		path := ResultPath(root, rc)
 		os.MkdirAll(filepath.Dir(path), 0o755)
 		os.WriteFile(path, raw, 0o644)

@@ -12,13 +12,15 @@ import (
 	"github.com/gomlx/gomlx/backends"
 
 	"github.com/parachute-surv/goparachute/data"
+	"github.com/parachute-surv/goparachute/parachute/hvp"
 	"github.com/parachute-surv/goparachute/parachute/landscape"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // TrainedRun is a trained model with the data of its fold, opened for
 // analysis.
 type TrainedRun struct {
-	Trainer *Trainer
+	Trainer *train.Trainer
 	Cohort  *data.Cohort
 	Fold    int
 	// Source says where the model came from.
@@ -27,7 +29,7 @@ type TrainedRun struct {
 
 // TrainingPatients returns the fold's training patients.
 func (r *TrainedRun) TrainingPatients() []*data.Patient {
-	return patientsOf(r.Cohort, r.Cohort.Folds[r.Fold].Train)
+	return train.PatientsOf(r.Cohort, r.Cohort.Folds[r.Fold].Train)
 }
 
 // reproduceTolerance bounds the difference between a retrained run's risks
@@ -68,18 +70,18 @@ func OpenTrainedRun(b backends.Backend, path string, progress io.Writer) (*Train
 	if r.Hash == "" || r.Hash != r.Config.Hash() {
 		return nil, fmt.Errorf("%s: not a run of the protocol cache (hash %q, configuration %s)", path, r.Hash, r.Config.Hash())
 	}
-	if IsLinear(r.Config.Method) {
+	if train.IsLinear(r.Config.Method) {
 		return nil, fmt.Errorf("%s: method %s is a linear baseline; the landscape needs a trained network", path, r.Config.Method)
 	}
 	c, err := data.Open(r.Config.Cohort)
 	if err != nil {
 		return nil, fmt.Errorf("%s: the run's cohort: %w", path, err)
 	}
-	res, err := Train(c, r.Config.Fold, r.Config.Train, TrainOptions{Backend: b, Progress: progress})
+	res, err := train.Train(c, r.Config.Fold, r.Config.Train, train.TrainOptions{Backend: b, Progress: progress})
 	if err != nil {
 		return nil, fmt.Errorf("%s: retraining: %w", path, err)
 	}
-	test := patientsOf(c, c.Folds[r.Config.Fold].Test)
+	test := train.PatientsOf(c, c.Folds[r.Config.Fold].Test)
 	risks, err := res.Trainer.Predict(test, nil)
 	if err != nil {
 		return nil, err
@@ -103,7 +105,7 @@ func Landscape(run *TrainedRun, opts landscape.Options) (*landscape.Result, erro
 	if err != nil {
 		return nil, err
 	}
-	f, err := NewLossFunction(obj)
+	f, err := hvp.NewLossFunction(obj)
 	if err != nil {
 		return nil, err
 	}

@@ -13,13 +13,15 @@ import (
 	"time"
 
 	"github.com/parachute-surv/goparachute/data"
+	"github.com/parachute-surv/goparachute/parachute/train"
+	"github.com/parachute-surv/goparachute/parachute/train/traintest"
 )
 
 // lockTestRun is the run the lock tests train: small, a few seconds.
 func lockTestRun(t *testing.T) RunConfig {
-	cfg := tinyConfig(t)
+	cfg := traintest.TinyConfig(t)
 	cfg.Epochs, cfg.Schedule.TMax = 3, 3
-	return ProtocolRuns(data.CohortSpec{Source: "synth:ucec", Seed: 1}, 4, MethodParachute, cfg, EvalConfig{Repeats: 1, CalibrationBins: 2})[1]
+	return ProtocolRuns(data.CohortSpec{Source: "synth:ucec", Seed: 1}, 4, train.MethodParachute, cfg, train.EvalConfig{Repeats: 1, CalibrationBins: 2})[1]
 }
 
 // TestLockHelperProcess is not a test: the two-process test runs the test
@@ -35,7 +37,7 @@ func TestLockHelperProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer log.Close()
-	opts := RunOptions{TrainOptions: TrainOptions{OnEpoch: func(e Epoch) { fmt.Fprintf(log, "%d epoch %d\n", os.Getpid(), e.Epoch) }}}
+	opts := RunOptions{TrainOptions: train.TrainOptions{OnEpoch: func(e train.Epoch) { fmt.Fprintf(log, "%d epoch %d\n", os.Getpid(), e.Epoch) }}}
 	if _, _, err := RunOrLoad(root, lockTestRun(t), opts); err != nil {
 		t.Fatal(err)
 	}

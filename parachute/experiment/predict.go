@@ -16,21 +16,22 @@ import (
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/scoring"
 	"github.com/parachute-surv/goparachute/parachute/survival"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // OpenRun reads back a model trained by TrainFold and saved in a run folder
 // ("parachute train --out DIR": run.json and checkpoint.gob), ready to
 // predict. The model keeps the input widths it was trained with.
-func OpenRun(b backends.Backend, dir string) (*Trainer, *RunRecord, error) {
+func OpenRun(b backends.Backend, dir string) (*train.Trainer, *train.RunRecord, error) {
 	raw, err := os.ReadFile(filepath.Join(dir, "run.json"))
 	if err != nil {
 		return nil, nil, err
 	}
-	var rec RunRecord
+	var rec train.RunRecord
 	if err := json.Unmarshal(raw, &rec); err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", filepath.Join(dir, "run.json"), err)
 	}
-	t, err := newTrainer(b, rec.Config)
+	t, err := train.NewTrainerFromConfig(b, rec.Config)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", filepath.Join(dir, "run.json"), err)
 	}
@@ -38,21 +39,6 @@ func OpenRun(b backends.Backend, dir string) (*Trainer, *RunRecord, error) {
 		return nil, nil, err
 	}
 	return t, &rec, nil
-}
-
-// TrainingPredictions returns the training patients of a run record with
-// their outcomes and their risks in evaluation mode (all modalities).
-func (r *RunRecord) TrainingPredictions() scoring.Predictions {
-	var p scoring.Predictions
-	for _, q := range r.Risks {
-		if q.Split == "train" {
-			p.Patients = append(p.Patients, q.Patient)
-			p.Outcomes.Time = append(p.Outcomes.Time, q.Time)
-			p.Outcomes.Event = append(p.Outcomes.Event, q.Event)
-			p.Risk = append(p.Risk, q.Risk)
-		}
-	}
-	return p
 }
 
 // NewPrediction holds a model's predictions for new patients: the log-risk
@@ -73,8 +59,8 @@ type NewPrediction struct {
 // are asked for: the type-1 25, 50 and 75 % quantiles of the training event
 // times, distinct (the horizons of package scoring, which new patients
 // without outcomes cannot bound further).
-func DefaultPredictionTimes(train survival.Outcomes) ([]float64, error) {
-	q, err := survival.EventTimeQuantiles(train, 0.25, 0.5, 0.75)
+func DefaultPredictionTimes(training survival.Outcomes) ([]float64, error) {
+	q, err := survival.EventTimeQuantiles(training, 0.25, 0.5, 0.75)
 	if err != nil {
 		return nil, err
 	}
@@ -86,19 +72,19 @@ func DefaultPredictionTimes(train survival.Outcomes) ([]float64, error) {
 // replaced by the model's missing-modality tokens, as in training), at the
 // given times (nil: [DefaultPredictionTimes]). The patients' encoders must
 // have the widths the model was trained with.
-func PredictNewPatients(t *Trainer, rec *RunRecord, np *data.NewPatients, times []float64) (*NewPrediction, error) {
+func PredictNewPatients(t *train.Trainer, rec *train.RunRecord, np *data.NewPatients, times []float64) (*NewPrediction, error) {
 	m := t.Config.Model
 	if np.Pathology.Width != m.PathologyWidth || np.Radiology.Width != m.RadiologyWidth {
 		return nil, fmt.Errorf("experiment: the patients' features are %s (%d) and %s (%d); the model was trained on widths %d and %d",
 			np.Pathology.Name, np.Pathology.Width, np.Radiology.Name, np.Radiology.Width, m.PathologyWidth, m.RadiologyWidth)
 	}
-	train := rec.TrainingPredictions()
-	baseline, err := survival.BreslowBaseline(train.Outcomes, train.Risk)
+	training := rec.TrainingPredictions()
+	baseline, err := survival.BreslowBaseline(training.Outcomes, training.Risk)
 	if err != nil {
 		return nil, fmt.Errorf("experiment: the run's training risks give no Breslow baseline: %w", err)
 	}
 	if times == nil {
-		if times, err = DefaultPredictionTimes(train.Outcomes); err != nil {
+		if times, err = DefaultPredictionTimes(training.Outcomes); err != nil {
 			return nil, err
 		}
 	}
@@ -128,15 +114,15 @@ func PredictNewPatients(t *Trainer, rec *RunRecord, np *data.NewPatients, times 
 // MarkTraining sets InTraining for the patients that are among the run's
 // training patients (by patient ID) and returns how many are: predictions
 // for them are in-sample, and metrics on them overstate the model.
-func (p *NewPrediction) MarkTraining(rec *RunRecord) int {
-	train := map[string]bool{}
+func (p *NewPrediction) MarkTraining(rec *train.RunRecord) int {
+	inTraining := map[string]bool{}
 	for _, id := range rec.TrainingPredictions().Patients {
-		train[id] = true
+		inTraining[id] = true
 	}
 	p.InTraining = make([]bool, len(p.Patients))
 	n := 0
 	for i, id := range p.Patients {
-		if train[id] {
+		if inTraining[id] {
 			p.InTraining[i] = true
 			n++
 		}

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/parachute-surv/goparachute/data"
+	"github.com/parachute-surv/goparachute/parachute/train"
+	"github.com/parachute-surv/goparachute/parachute/train/traintest"
 )
 
 // recorder is a progress writer that observes events.
@@ -31,9 +33,9 @@ func (r *recorder) Observe(e ProgressEvent) {
 // A progress writer that observes gets one event per epoch and per
 // finished run, and no text; a second sweep reads every run from the cache.
 func TestRunAllReportsEvents(t *testing.T) {
-	cfg := tinyConfig(t)
+	cfg := traintest.TinyConfig(t)
 	cfg.Epochs, cfg.Schedule.TMax = 2, 2
-	runs := ProtocolRuns(data.CohortSpec{Source: "synth:ucec", Seed: 1}, 4, MethodParachute, cfg, EvalConfig{Repeats: 1, CalibrationBins: 2})[:2]
+	runs := ProtocolRuns(data.CohortSpec{Source: "synth:ucec", Seed: 1}, 4, train.MethodParachute, cfg, train.EvalConfig{Repeats: 1, CalibrationBins: 2})[:2]
 	root := t.TempDir()
 	rec := &recorder{}
 	if _, err := RunAll(root, runs, 1, rec, RunOptions{}); err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/scoring"
 	"github.com/parachute-surv/goparachute/parachute/survival"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // MissingRatios are the training configurations of the supplement: p_miss
@@ -19,9 +20,9 @@ var MissingRatios = []float64{0, 0.05, 0.15, 0.30}
 // ProtocolRuns returns the runs of the whole protocol for one cohort and
 // method: every fold of the cohort at every missing ratio, in that order,
 // with the method's default settings ([WithMethodDefaults]).
-func ProtocolRuns(spec data.CohortSpec, folds int, method string, base TrainConfig, eval EvalConfig) []RunConfig {
+func ProtocolRuns(spec data.CohortSpec, folds int, method string, base train.TrainConfig, eval train.EvalConfig) []RunConfig {
 	var runs []RunConfig
-	if b, err := WithMethodDefaults(method, base); err == nil {
+	if b, err := train.WithMethodDefaults(method, base); err == nil {
 		base = b
 	}
 	for _, p := range MissingRatios {
@@ -64,7 +65,7 @@ type SummaryRow struct {
 // ScenarioResult.MaskedSummary does over the folds.
 func (r SummaryRow) MaskedSummary() string {
 	switch {
-	case r.Scenario == ScenarioFull:
+	case r.Scenario == train.ScenarioFull:
 		return "full: nothing masked"
 	case r.MaskedPerRepeat == nil:
 		return "masked: not recorded (older results)"
@@ -99,7 +100,7 @@ func Summarize(results []*RunResult) Summary {
 	}
 	first := results[0].Config
 	s.Cohort, s.Method, s.Optimizer, s.Profile, s.Seed = first.Cohort, first.Method, first.Train.Optimizer, first.Train.Profile, first.Train.Seed
-	if IsLinear(first.Method) {
+	if train.IsLinear(first.Method) {
 		s.Optimizer = NotApplicable
 	}
 	type key struct {
@@ -130,7 +131,7 @@ func Summarize(results []*RunResult) Summary {
 			row.PerFold = append(row.PerFold, sc.CMean)
 			row.Folds++
 			row.Eligible += sc.Eligible
-			if sc.Scenario != ScenarioFull {
+			if sc.Scenario != train.ScenarioFull {
 				mean, nobody, ok := sc.MaskedPerRepeat()
 				recorded[k] = recorded[k] && ok
 				masked[k] += mean
@@ -152,9 +153,9 @@ func Summarize(results []*RunResult) Summary {
 	})
 	for _, k := range keys {
 		row := rows[k]
-		row.CMean, row.CSD = meanSD(row.PerFold)
-		row.RepeatSD, _ = meanSD(repeatSD[k])
-		if k.sc != ScenarioFull && recorded[k] {
+		row.CMean, row.CSD = train.MeanSD(row.PerFold)
+		row.RepeatSD, _ = train.MeanSD(repeatSD[k])
+		if k.sc != train.ScenarioFull && recorded[k] {
 			m := masked[k]
 			row.MaskedPerRepeat = &m
 		}
@@ -168,7 +169,7 @@ func Summarize(results []*RunResult) Summary {
 }
 
 func scenarioOrder(s string) int {
-	for i, name := range []string{ScenarioFull, ScenarioRadMissing, ScenarioWSIMissing, ScenarioMixedMissing} {
+	for i, name := range []string{train.ScenarioFull, train.ScenarioRadMissing, train.ScenarioWSIMissing, train.ScenarioMixedMissing} {
 		if s == name {
 			return i
 		}
@@ -182,7 +183,7 @@ func scenarioOrder(s string) int {
 func Degradation(s Summary) (survival.Degradation, error) {
 	avg := map[float64][]float64{}
 	for _, row := range s.Configs {
-		if row.Scenario == ScenarioFull || math.IsNaN(float64(row.CMean)) {
+		if row.Scenario == train.ScenarioFull || math.IsNaN(float64(row.CMean)) {
 			continue
 		}
 		avg[row.PMiss] = append(avg[row.PMiss], float64(row.CMean))

@@ -5,109 +5,20 @@ package experiment
 import (
 	"math"
 	"os"
-	"slices"
 	"testing"
 
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/scoring"
+	"github.com/parachute-surv/goparachute/parachute/train"
+	"github.com/parachute-surv/goparachute/parachute/train/traintest"
 )
 
 func tinyRun(t *testing.T, fold int, pMiss float64) RunConfig {
 	t.Helper()
-	cfg := tinyConfig(t)
+	cfg := traintest.TinyConfig(t)
 	cfg.PMiss = pMiss
-	return RunConfig{Cohort: data.CohortSpec{Source: "synth:ucec", Seed: 1}, Method: MethodParachute, Fold: fold,
-		Train: cfg, Eval: EvalConfig{Repeats: 3, Seed: 5, CalibrationBins: 2}}
-}
-
-func TestScenarioMasksNeverDropBothAndAreReproducible(t *testing.T) {
-	c, err := data.Synthesize(data.SynthOptions{Preset: "ucec", Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	patients := patientsOf(c, c.Folds[0].Test) // 9 patients, 8 with both modalities
-	for _, sc := range []string{ScenarioRadMissing, ScenarioWSIMissing, ScenarioMixedMissing} {
-		dropped := 0
-		for rep := range 50 {
-			masks := scenarioMasks(patients, sc, 0.5, 7, 0, rep)
-			for i, m := range masks {
-				p := patients[i]
-				if m.DropPathology && m.DropRadiology {
-					t.Fatalf("%s: both modalities dropped", sc)
-				}
-				if (m.DropPathology && !p.HasRadiology()) || (m.DropRadiology && !p.HasPathology()) {
-					t.Fatalf("%s: a patient's only modality dropped", sc)
-				}
-				if (sc == ScenarioRadMissing && m.DropPathology) || (sc == ScenarioWSIMissing && m.DropRadiology) {
-					t.Fatalf("%s dropped the other modality", sc)
-				}
-				if m.DropPathology || m.DropRadiology {
-					dropped++
-				}
-			}
-			if !slices.Equal(masks, scenarioMasks(patients, sc, 0.5, 7, 0, rep)) {
-				t.Fatalf("%s repeat %d: masks differ for the same seed", sc, rep)
-			}
-		}
-		if dropped == 0 {
-			t.Fatalf("%s never dropped anything", sc)
-		}
-		if slices.Equal(scenarioMasks(patients, sc, 0.5, 7, 0, 0), scenarioMasks(patients, sc, 0.5, 7, 0, 1)) &&
-			slices.Equal(scenarioMasks(patients, sc, 0.5, 7, 0, 0), scenarioMasks(patients, sc, 0.5, 7, 0, 2)) {
-			t.Errorf("%s: repeats draw identical masks", sc)
-		}
-	}
-}
-
-// TestTestPatientsNeverReachTraining watches every training batch, and
-// checks that changing the test patients' outcomes and features changes
-// neither training nor the training patients' predictions.
-func TestTestPatientsNeverReachTraining(t *testing.T) {
-	c := ucec(t)
-	fold := 1
-	test := map[string]bool{}
-	for _, i := range c.Folds[fold].Test {
-		test[c.Patients[i].ID] = true
-	}
-	cfg := tinyConfig(t)
-	seen := 0
-	a, err := Train(c, fold, cfg, TrainOptions{Observe: func(ids []string) {
-		for _, id := range ids {
-			seen++
-			if test[id] {
-				t.Fatalf("test patient %s in a training batch", id)
-			}
-		}
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if seen == 0 {
-		t.Fatal("no batch observed")
-	}
-	// Perturb every test patient.
-	d := ucec(t)
-	for _, i := range d.Folds[fold].Test {
-		p := &d.Patients[i]
-		p.Time, p.Event = p.Time*3+1, !p.Event
-		for s := range p.Slides {
-			p.Slides[s].Features[0] += 100
-		}
-	}
-	b, err := Train(d, fold, cfg, TrainOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for e := range a.History {
-		if a.History[e].Loss != b.History[e].Loss {
-			t.Fatalf("epoch %d loss changed with the test patients: %v vs %v", e, a.History[e].Loss, b.History[e].Loss)
-		}
-	}
-	ra, _ := a.Trainer.Predict(patientsOf(c, c.Folds[fold].Train), nil)
-	rb, _ := b.Trainer.Predict(patientsOf(d, d.Folds[fold].Train), nil)
-	if !slices.Equal(ra, rb) {
-		t.Fatal("training predictions changed with the test patients")
-	}
+	return RunConfig{Cohort: data.CohortSpec{Source: "synth:ucec", Seed: 1}, Method: train.MethodParachute, Fold: fold,
+		Train: cfg, Eval: train.EvalConfig{Repeats: 3, Seed: 5, CalibrationBins: 2}}
 }
 
 func TestShardsCoverTheGridOnce(t *testing.T) {
@@ -179,7 +90,7 @@ func TestRunOrLoadCachesAndResumes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Train(c, cfg2.Fold, cfg2.Train, TrainOptions{Checkpoint: root2 + "/checkpoints/" + cfg2.Hash() + ".gob", StopAfter: 2}); err != nil {
+	if _, err := train.Train(c, cfg2.Fold, cfg2.Train, train.TrainOptions{Checkpoint: root2 + "/checkpoints/" + cfg2.Hash() + ".gob", StopAfter: 2}); err != nil {
 		t.Fatal(err)
 	}
 	resumed, _, err := RunOrLoad(root2, cfg2, RunOptions{})
@@ -200,9 +111,9 @@ func TestRunOrLoadCachesAndResumes(t *testing.T) {
 
 func TestSummarizeAndDegradation(t *testing.T) {
 	mk := func(p float64, fold int, c map[string]float64) *RunResult {
-		r := &RunResult{Config: RunConfig{Method: MethodParachute, Fold: fold, Train: TrainConfig{PMiss: p, Optimizer: "adamw"}}}
-		for _, sc := range Scenarios(p) {
-			r.Scenarios = append(r.Scenarios, ScenarioResult{Scenario: sc, Repeats: 3, CMean: scoring.Number(c[sc]), CSD: 0.01})
+		r := &RunResult{Config: RunConfig{Method: train.MethodParachute, Fold: fold, Train: train.TrainConfig{PMiss: p, Optimizer: "adamw"}}}
+		for _, sc := range train.Scenarios(p) {
+			r.Scenarios = append(r.Scenarios, train.ScenarioResult{Scenario: sc, Repeats: 3, CMean: scoring.Number(c[sc]), CSD: 0.01})
 		}
 		return r
 	}
@@ -230,5 +141,23 @@ func TestSummarizeAndDegradation(t *testing.T) {
 	// The masked average at p is 0.78 − p/2 + 0.005: Δ(5→15) = −0.05.
 	if math.Abs(d.Delta5to15+0.05) > 1e-12 || math.Abs(d.Speed5to30-(-0.125/2.5)) > 1e-12 {
 		t.Fatalf("degradation %+v", d)
+	}
+}
+
+// TestUnimodalRunConfigsValidate checks that a unimodal method's protocol
+// configuration validates with its modality, and not without.
+func TestUnimodalRunConfigsValidate(t *testing.T) {
+	cfg, _ := train.Profile(train.ProfileSmoke)
+	cfg, err := train.WithMethodDefaults(train.MethodParachutePathology, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := RunConfig{Cohort: data.CohortSpec{Source: "synth:ucec"}, Method: train.MethodParachutePathology, Train: cfg, Eval: train.EvalProfile(train.ProfileSmoke)}
+	if err := rc.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	rc.Train.Modality = ""
+	if err := rc.Validate(); err == nil {
+		t.Fatal("a unimodal method without its modality validated")
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/experiment"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 var updateRunFiles = flag.Bool("update-runfiles", false, "rewrite testdata/runfiles from this build")
@@ -25,19 +26,19 @@ var updateRunFiles = flag.Bool("update-runfiles", false, "rewrite testdata/runfi
 func runFilesProtocol(t *testing.T) (runs [][]experiment.RunConfig, opts []experiment.RunOptions) {
 	t.Helper()
 	spec := data.CohortSpec{Source: "synth:ucec", Seed: 3}
-	eval := experiment.EvalProfile(experiment.ProfileSmoke)
+	eval := train.EvalProfile(train.ProfileSmoke)
 	for _, o := range []struct {
 		method, optimizer string
 		stack             int
-		layout            experiment.StackLayout
+		layout            train.StackLayout
 	}{
-		{experiment.MethodParachute, "adamw", 1, experiment.LayoutAuto},
-		{experiment.MethodParachute, "sam", 1, experiment.LayoutAuto},
-		{experiment.MethodParachute, "gcs", 4, experiment.LayoutRunAxis},
-		{experiment.MethodParachute, "crsam", 4, experiment.LayoutReplicas},
-		{experiment.MethodCoxNet, "", 1, experiment.LayoutAuto},
+		{train.MethodParachute, "adamw", 1, train.LayoutAuto},
+		{train.MethodParachute, "sam", 1, train.LayoutAuto},
+		{train.MethodParachute, "gcs", 4, train.LayoutRunAxis},
+		{train.MethodParachute, "crsam", 4, train.LayoutReplicas},
+		{train.MethodCoxNet, "", 1, train.LayoutAuto},
 	} {
-		base, err := experiment.Profile(experiment.ProfileSmoke)
+		base, err := train.Profile(train.ProfileSmoke)
 		if err != nil {
 			t.Fatal(err)
 		}

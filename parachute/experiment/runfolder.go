@@ -11,6 +11,7 @@ import (
 
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/atomicfile"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // TrainIdentity is what a run folder ("parachute train --out DIR") holds a
@@ -18,9 +19,9 @@ import (
 // the whole training configuration. Two calls train the same run exactly
 // when their identities have the same [Settings].
 type TrainIdentity struct {
-	Cohort data.CohortSpec `json:"cohort"`
-	Fold   int             `json:"fold"`
-	Train  TrainConfig     `json:"train"`
+	Cohort data.CohortSpec   `json:"cohort"`
+	Fold   int               `json:"fold"`
+	Train  train.TrainConfig `json:"train"`
 }
 
 // IdentityFile is the file of a run folder that records its [TrainIdentity].
@@ -44,13 +45,13 @@ func ClaimRunFolder(dir string, id TrainIdentity) (bool, error) {
 		if err := json.Unmarshal(raw, &have); err != nil {
 			return false, fmt.Errorf("%s: %w (delete %s, or use another folder)", path, err, dir)
 		}
-		diffs, err := DiffSettings(have, id)
+		diffs, err := train.DiffSettings(have, id)
 		if err != nil {
 			return false, err
 		}
 		if len(diffs) > 0 {
 			return false, fmt.Errorf("%s holds another run: %d setting(s) differ (in the folder → asked):\n%s\n"+
-				"train this one into another folder (a new --out), or delete %s to replace that run", dir, len(diffs), FormatDiffs(diffs, 12), dir)
+				"train this one into another folder (a new --out), or delete %s to replace that run", dir, len(diffs), train.FormatDiffs(diffs, 12), dir)
 		}
 		return true, nil
 	case !errors.Is(err, os.ErrNotExist):
@@ -70,4 +71,13 @@ func ClaimRunFolder(dir string, id TrainIdentity) (bool, error) {
 		return false, err
 	}
 	return false, atomicfile.Write(path, append(raw, '\n'))
+}
+
+// WriteJSON writes v as indented JSON to path atomically.
+func WriteJSON(path string, v any) error {
+	raw, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.Write(path, append(raw, '\n'))
 }

@@ -15,7 +15,7 @@ import (
 
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/backend"
-	"github.com/parachute-surv/goparachute/parachute/blasdot"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // Grid describes a sweep: every combination of its lists, every fold of each
@@ -88,19 +88,19 @@ func (g Grid) Runs(cohorts *CohortCache) ([]RunConfig, error) {
 				folds = append(folds, f)
 			}
 		}
-		for _, method := range or(g.Methods, MethodParachute) {
+		for _, method := range or(g.Methods, train.MethodParachute) {
 			for _, opt := range or(g.Optimizers, "adamw") {
-				for _, prof := range or(g.Profiles, ProfileQuick) {
+				for _, prof := range or(g.Profiles, train.ProfileQuick) {
 					for _, seed := range seeds {
-						tc, err := Profile(prof)
+						tc, err := train.Profile(prof)
 						if err != nil {
 							return nil, err
 						}
 						tc.Optimizer, tc.Seed = opt, seed
-						if tc, err = WithMethodDefaults(method, tc); err != nil {
+						if tc, err = train.WithMethodDefaults(method, tc); err != nil {
 							return nil, err
 						}
-						eval := EvalProfile(prof)
+						eval := train.EvalProfile(prof)
 						eval.Seed = seed
 						if g.Repeats > 0 {
 							eval.Repeats = g.Repeats
@@ -160,10 +160,6 @@ func RunAll(root string, runs []RunConfig, workers int, progress io.Writer, opts
 	if workers < 1 {
 		workers = 1
 	}
-	if workers > 1 {
-		// One BLAS thread per worker: the workers are the parallelism.
-		blasdot.SetThreads(1)
-	}
 	if opts.Cohorts == nil {
 		opts.Cohorts = &CohortCache{}
 	}
@@ -184,7 +180,7 @@ func RunAll(root string, runs []RunConfig, workers int, progress io.Writer, opts
 				o.Progress = nil
 				if len(job) == 1 {
 					k := job[0]
-					o.OnEpoch = func(e Epoch) { p.epoch(w, runs[k], e) }
+					o.OnEpoch = func(e train.Epoch) { p.epoch(w, runs[k], e) }
 					r, cached, err := RunOrLoad(root, runs[k], o)
 					if err != nil {
 						errs <- runErr(k, err)
@@ -198,7 +194,7 @@ func RunAll(root string, runs []RunConfig, workers int, progress io.Writer, opts
 				for i, k := range job {
 					cfgs[i] = runs[k]
 				}
-				onEpoch := func(i int, e Epoch) { p.epoch(w, runs[job[i]], e) }
+				onEpoch := func(i int, e train.Epoch) { p.epoch(w, runs[job[i]], e) }
 				for i, res := range RunStackOrLoad(root, cfgs, o, onEpoch) {
 					k := job[i]
 					if res.Err != nil {
@@ -276,13 +272,13 @@ func planStacks(root string, runs []RunConfig, workers int, opts RunOptions) ([]
 	}
 	budget := opts.StackMemory
 	if budget == 0 {
-		budget = StackMemoryBudget(backend.PureGo())
+		budget = train.StackMemoryBudget(backend.PureGo())
 	}
 	var jobs [][]int
 	groups := map[string][]int{}
 	var order []string
 	for k, r := range runs {
-		if limit == 1 || IsLinear(r.Method) {
+		if limit == 1 || train.IsLinear(r.Method) {
 			jobs = append(jobs, []int{k})
 			continue
 		}
@@ -301,7 +297,7 @@ func planStacks(root string, runs []RunConfig, workers int, opts RunOptions) ([]
 			continue
 		}
 		spec, _ := json.Marshal(r.Cohort)
-		key := fmt.Sprintf("%s|%s|%s|%d", spec, r.Method, stackKey(r.Train), stepsPerEpoch(len(c.Folds[r.Fold].Train), r.Train.BatchSize))
+		key := fmt.Sprintf("%s|%s|%s|%d", spec, r.Method, train.StackKey(r.Train), train.StepsPerEpoch(len(c.Folds[r.Fold].Train), r.Train.BatchSize))
 		if _, ok := groups[key]; !ok {
 			order = append(order, key)
 		}
@@ -338,11 +334,11 @@ func stackSize(run RunConfig, n, limit int, budget int64, opts RunOptions) (int,
 	if err != nil {
 		return 0, err
 	}
-	perRun, err := RunMemoryBytes(b, c, run.Train)
+	perRun, err := train.RunMemoryBytes(b, c, run.Train)
 	if err != nil {
 		return 0, err
 	}
-	return stackSizeFor(perRun, budget, limit), nil
+	return train.StackSizeFor(perRun, budget, limit), nil
 }
 
 // ProgressEvent is a sweep's state after an epoch of one of its runs, or
@@ -430,7 +426,7 @@ func describe(r RunConfig) string {
 	return fmt.Sprintf("%s %s %s fold %d p_miss %.2f seed %d", r.Cohort.Source, r.Method, r.Train.Optimizer, r.Fold, r.Train.PMiss, r.Train.Seed)
 }
 
-func (p *sweepProgress) epoch(worker int, r RunConfig, e Epoch) {
+func (p *sweepProgress) epoch(worker int, r RunConfig, e train.Epoch) {
 	if p.w == nil {
 		return
 	}
@@ -486,7 +482,7 @@ func (p *sweepProgress) finish() {}
 
 // RunProtocol runs (or loads) the whole protocol of one cohort and method and
 // summarises it.
-func RunProtocol(root string, spec data.CohortSpec, method string, base TrainConfig, eval EvalConfig, workers int,
+func RunProtocol(root string, spec data.CohortSpec, method string, base train.TrainConfig, eval train.EvalConfig, workers int,
 	progress io.Writer, opts RunOptions) (*Summary, error) {
 	if opts.Cohorts == nil {
 		opts.Cohorts = &CohortCache{}

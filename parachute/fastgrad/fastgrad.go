@@ -35,102 +35,70 @@
 //
 // The DotGeneral axes are not exported by GoMLX v0.26.0; they are read by
 // reflection from the node's unexported inputs, which is why [Install]
-// refuses any other GoMLX version.
+// installs nothing under any other GoMLX version (and says so in its
+// [Status]): the program runs on GoMLX's own gradients then.
 package fastgrad
 
 import (
 	"fmt"
 	"reflect"
-	"runtime"
-	"runtime/debug"
 	"slices"
-	"strings"
 	"sync"
 
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
+	"github.com/parachute-surv/goparachute/parachute/internal/simplegoabi"
 )
 
 // SupportedGoMLX is the GoMLX version whose internals the override reads.
-const SupportedGoMLX = "v0.26.0"
+const SupportedGoMLX = simplegoabi.SupportedGoMLX
+
+// Status says whether the gradients are installed and why not.
+type Status struct {
+	Active bool   `json:"active"`
+	Reason string `json:"reason"`
+}
+
+// String is the one-line form `parachute backends` prints.
+func (s Status) String() string {
+	if s.Active {
+		return "active: " + s.Reason
+	}
+	return "inactive: " + s.Reason
+}
 
 var (
 	installOnce sync.Once
-	installErr  error
+	status      Status
 	// stock holds the registry entries Install replaced, for tests.
 	stock = map[NodeType]VJP{}
 )
 
 // Install overrides the VJPs of DotGeneral, Dot and Slice in
-// graph.VJPRegistration.
-// Call it once at start-up, before building any graph: in every main, test
-// set-up and notebook entry point. It is idempotent and process-wide. It
-// returns an error, and installs nothing, when the binary was built with a
-// GoMLX version other than [SupportedGoMLX].
-func Install() error {
-	installOnce.Do(func() {
-		if err := CheckGoMLXVersion(LinkedGoMLXVersion()); err != nil {
-			installErr = fmt.Errorf("fastgrad: %w", err)
-			return
-		}
-		stock[NodeTypeDotGeneral] = VJPRegistration[NodeTypeDotGeneral]
-		stock[NodeTypeDot] = VJPRegistration[NodeTypeDot]
-		stock[NodeTypeSlice] = VJPRegistration[NodeTypeSlice]
-		VJPRegistration[NodeTypeDotGeneral] = dotGeneralVJP
-		VJPRegistration[NodeTypeDot] = dotVJP
-		VJPRegistration[NodeTypeSlice] = sliceVJP
-	})
-	return installErr
+// graph.VJPRegistration, once per process, and returns the outcome (later
+// calls return the same). Call it at start-up, before building any graph
+// (package backend does). With a GoMLX version other than [SupportedGoMLX]
+// (or one it cannot tell) it installs nothing and says why: GoMLX's own
+// gradients then serve, slower on the pure-Go backend, and a stack's run
+// axis, whose Slice gradient the pure-Go backend cannot run without this
+// package, is refused (package train falls back to replicas).
+func Install() Status {
+	installOnce.Do(func() { status = install(simplegoabi.LinkedGoMLXVersion()) })
+	return status
 }
 
-// LinkedGoMLXVersion returns the GoMLX module version linked into the
-// binary: from the build information when the binary carries it, else (test
-// binaries carry no dependency list) from the module-cache path of a GoMLX
-// function's source, …/github.com/gomlx/gomlx@v0.26.0/…. It is "" when
-// neither tells, as for GoMLX replaced by a local folder; the overrides of
-// GoMLX internals (here and in packages blasdot and fastops) refuse to
-// install then.
-func LinkedGoMLXVersion() string {
-	if info, ok := debug.ReadBuildInfo(); ok {
-		for _, dep := range info.Deps {
-			if dep.Path == "github.com/gomlx/gomlx" {
-				if dep.Replace != nil {
-					return dep.Replace.Version
-				}
-				return dep.Version
-			}
-		}
+// install installs the gradients for a linked GoMLX version v.
+func install(v string) Status {
+	if err := simplegoabi.CheckGoMLXVersion(v); err != nil {
+		return Status{Reason: "GoMLX's own gradients serve (slower on the pure-Go backend; no run axis): " + err.Error()}
 	}
-	pc := reflect.ValueOf(Add).Pointer()
-	file, _ := runtime.FuncForPC(pc).FileLine(pc)
-	return versionInPath(file)
-}
-
-// versionInPath returns the version in a module-cache path of GoMLX
-// (…/github.com/gomlx/gomlx@VERSION/…), or "".
-func versionInPath(file string) string {
-	const mod = "github.com/gomlx/gomlx@"
-	i := strings.LastIndex(file, mod)
-	if i < 0 {
-		return ""
-	}
-	v, _, ok := strings.Cut(file[i+len(mod):], "/")
-	if !ok {
-		return ""
-	}
-	return v
-}
-
-// CheckGoMLXVersion returns nil for [SupportedGoMLX] and an error naming the
-// version otherwise, including an unknown ("") one.
-func CheckGoMLXVersion(v string) error {
-	switch v {
-	case SupportedGoMLX:
-		return nil
-	case "":
-		return fmt.Errorf("cannot tell which GoMLX version is linked (no build information, or GoMLX replaced by a local folder); the override is verified on %s only", SupportedGoMLX)
-	}
-	return fmt.Errorf("GoMLX %s is not %s, whose internals the override was verified on", v, SupportedGoMLX)
+	stock[NodeTypeDotGeneral] = VJPRegistration[NodeTypeDotGeneral]
+	stock[NodeTypeDot] = VJPRegistration[NodeTypeDot]
+	stock[NodeTypeSlice] = VJPRegistration[NodeTypeSlice]
+	VJPRegistration[NodeTypeDotGeneral] = dotGeneralVJP
+	VJPRegistration[NodeTypeDot] = dotVJP
+	VJPRegistration[NodeTypeSlice] = sliceVJP
+	return Status{Active: true, Reason: "DotGeneral and Dot gradients as matrix products, Slice's without Pad (GoMLX " + v + ")"}
 }
 
 // panicf panics with a package-prefixed error: graph-building code reports

@@ -5,6 +5,9 @@ package fastgrad
 import (
 	"math"
 	"math/rand/v2"
+	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/gomlx/gomlx/backends"
@@ -104,43 +107,12 @@ func TestMatchesStockVJPs(t *testing.T) {
 	}
 }
 
-// TestLinkedGoMLXVersionIsKnown: test binaries carry no dependency list, so
-// the version comes from the source path; it must be found (an unknown
-// version would switch the overrides off), and an unknown or other version
-// must be refused.
-func TestLinkedGoMLXVersionIsKnown(t *testing.T) {
-	if v := LinkedGoMLXVersion(); v != SupportedGoMLX {
-		t.Errorf("linked GoMLX %q, want %s", v, SupportedGoMLX)
-	}
-	if err := CheckGoMLXVersion(SupportedGoMLX); err != nil {
-		t.Error(err)
-	}
-	for _, v := range []string{"", "v0.27.0", "(devel)"} {
-		if err := CheckGoMLXVersion(v); err == nil {
-			t.Errorf("version %q accepted", v)
-		}
-	}
-}
-
-func TestVersionInPath(t *testing.T) {
-	for path, want := range map[string]string{
-		"/opt/gopath/pkg/mod/github.com/gomlx/gomlx@v0.26.0/pkg/core/graph/ops.go": "v0.26.0", // a module cache
-		"github.com/gomlx/gomlx@v0.28.2/graph/ops.go":                              "v0.28.2", // -trimpath
-		"/srv/src/gomlx/pkg/core/graph/ops.go":                                     "",        // a local replace
-		"":                                                                         "",
-	} {
-		if got := versionInPath(path); got != want {
-			t.Errorf("versionInPath(%q) = %q, want %q", path, got, want)
-		}
-	}
-}
-
 // installedBackend installs the overrides and returns the pure-Go backend,
 // finalized when the test ends.
 func installedBackend(t *testing.T) backends.Backend {
 	t.Helper()
-	if err := Install(); err != nil {
-		t.Fatal(err)
+	if s := Install(); !s.Active {
+		t.Fatal(s)
 	}
 	backend, err := backends.NewWithConfig("go:ops_sequential")
 	if err != nil {
@@ -183,6 +155,22 @@ func TestSliceGradientWithoutPad(t *testing.T) {
 	for i := range want {
 		if got[i] != want[i] || second[i] != wantSecond[i] {
 			t.Fatalf("gradient %v, want %v; second order %v, want %v", got, want, second, wantSecond)
+		}
+	}
+}
+
+// TestAnotherGoMLXVersionInstallsNothing: under another (or an unknown)
+// GoMLX version install leaves GoMLX's gradients in place and says why.
+func TestAnotherGoMLXVersionInstallsNothing(t *testing.T) {
+	entry := func(n NodeType) uintptr { return reflect.ValueOf(VJPRegistration[n]).Pointer() }
+	before := []uintptr{entry(NodeTypeDotGeneral), entry(NodeTypeDot), entry(NodeTypeSlice)}
+	for _, v := range []string{"v0.27.0", ""} {
+		s := install(v)
+		if s.Active || !strings.Contains(s.Reason, "GoMLX's own gradients serve") {
+			t.Errorf("version %q: %+v", v, s)
+		}
+		if after := []uintptr{entry(NodeTypeDotGeneral), entry(NodeTypeDot), entry(NodeTypeSlice)}; !slices.Equal(before, after) {
+			t.Errorf("version %q: the registry changed", v)
 		}
 	}
 }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
+//go:build !stockgomlx
+
 package fastops_test
 
 import (

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
+//go:build !stockgomlx
+
 package fastops_test
 
 import (
@@ -7,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/parachute-surv/goparachute/parachute/backend"
-	"github.com/parachute-surv/goparachute/parachute/experiment"
+	"github.com/parachute-surv/goparachute/parachute/bench"
 	"github.com/parachute-surv/goparachute/parachute/fastops"
 )
 
@@ -28,7 +30,7 @@ func TestModelIsBitwiseUnchanged(t *testing.T) {
 	run := func(opt string, on bool) (losses []float64, risks []float64) {
 		fastops.SetEnabled(on)
 		defer fastops.SetEnabled(true)
-		tr, patients, err := experiment.BenchWorkload(b, opt)
+		tr, patients, err := bench.BenchWorkload(b, opt)
 		if err != nil {
 			t.Fatal(err)
 		}

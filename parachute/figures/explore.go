@@ -9,7 +9,9 @@ import (
 	"slices"
 
 	"github.com/parachute-surv/goparachute/data"
+	"github.com/parachute-surv/goparachute/parachute/backend"
 	"github.com/parachute-surv/goparachute/parachute/experiment"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // ExploreSettings are the choices of the exploration notebook: one cohort,
@@ -39,10 +41,10 @@ var ExploreChoices = struct {
 	PMiss                                             []float64
 }{
 	Cohorts:    []string{"ucec", "pda", "ccrcc"},
-	Methods:    experiment.Methods,
+	Methods:    train.Methods,
 	Optimizers: []string{"gcs", "adamw", "sam", "crsam", "gradvac"},
-	Scenarios:  []string{experiment.ScenarioMixedMissing, experiment.ScenarioFull, experiment.ScenarioRadMissing, experiment.ScenarioWSIMissing},
-	Profiles:   []string{experiment.ProfileSmoke, experiment.ProfileQuick},
+	Scenarios:  []string{train.ScenarioMixedMissing, train.ScenarioFull, train.ScenarioRadMissing, train.ScenarioWSIMissing},
+	Profiles:   []string{train.ProfileSmoke, train.ProfileQuick},
 	PMiss:      []float64{0.30, 0.15, 0.05, 0},
 }
 
@@ -86,8 +88,8 @@ func Explore(s ExploreSettings) (*ExploreResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !slices.Contains(experiment.Methods, s.Method) {
-		return nil, fmt.Errorf("figures: method %q (want one of %v)", s.Method, experiment.Methods)
+	if !slices.Contains(train.Methods, s.Method) {
+		return nil, fmt.Errorf("figures: method %q (want one of %v)", s.Method, train.Methods)
 	}
 	cohorts := &experiment.CohortCache{}
 	runs, err := methodFoldRuns(spec, o, s.Method, cohorts)
@@ -96,7 +98,7 @@ func Explore(s ExploreSettings) (*ExploreResult, error) {
 	}
 	scenario := s.Scenario
 	if s.PMiss == 0 {
-		scenario = experiment.ScenarioFull
+		scenario = train.ScenarioFull
 	}
 	r := &ExploreResult{Settings: s, Scenario: scenario}
 	var cs []float64
@@ -125,12 +127,12 @@ func methodFoldRuns(spec data.CohortSpec, o Options, method string, cohorts *exp
 	if err != nil {
 		return nil, err
 	}
-	base, err := experiment.Profile(o.Profile)
+	base, err := train.Profile(o.Profile)
 	if err != nil {
 		return nil, err
 	}
 	base.Optimizer, base.Seed = o.Optimizer, o.Seed
-	eval := experiment.EvalProfile(o.Profile)
+	eval := train.EvalProfile(o.Profile)
 	eval.Seed = o.Seed
 	var runs []experiment.RunConfig
 	for _, r := range experiment.ProtocolRuns(spec, len(c.Folds), method, base, eval) {
@@ -141,5 +143,6 @@ func methodFoldRuns(spec data.CohortSpec, o Options, method string, cohorts *exp
 	if len(runs) == 0 {
 		return nil, fmt.Errorf("figures: p_miss %v is not one of the protocol's ratios", o.PMiss)
 	}
+	backend.ShareCores(o.Workers)
 	return experiment.RunAll(o.Root, runs, o.Workers, o.Progress, experiment.RunOptions{Cohorts: cohorts, Stack: o.Stack, StackMemory: o.StackMemory})
 }

@@ -10,11 +10,11 @@ import (
 	"testing"
 
 	"github.com/parachute-surv/goparachute/data"
-	"github.com/parachute-surv/goparachute/parachute/experiment"
 	"github.com/parachute-surv/goparachute/parachute/figures"
 	"github.com/parachute-surv/goparachute/parachute/interpret"
 	"github.com/parachute-surv/goparachute/parachute/stats"
 	"github.com/parachute-surv/goparachute/parachute/survival"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // TestFigure10 builds Figure 10 on one cohort in the smoke profile: every
@@ -26,7 +26,7 @@ func TestFigure10(t *testing.T) {
 	}
 	spec := data.CohortSpec{Source: "synth:ucec", Seed: 1}
 	r, err := figures.Figure10(figures.Figure10Options{Options: figures.Options{Cohorts: []data.CohortSpec{spec},
-		Profile: experiment.ProfileSmoke, Root: t.TempDir()}})
+		Profile: train.ProfileSmoke, Root: t.TempDir()}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,14 +8,16 @@ import (
 	"strings"
 
 	"github.com/parachute-surv/goparachute/parachute/experiment"
+	"github.com/parachute-surv/goparachute/parachute/optim"
 	"github.com/parachute-surv/goparachute/parachute/stats"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // Figure5Options configures [Figure5].
 type Figure5Options struct {
 	Options
 	// Optimizers are the training steps compared (default: every one of
-	// experiment.Optimizers); Reference is the one compared against each
+	// optim.Optimizers()); Reference is the one compared against each
 	// other (default gcs).
 	Optimizers []string
 	Reference  string
@@ -35,7 +37,7 @@ func (o Figure5Options) withDefaults() (Figure5Options, error) {
 		return o, err
 	}
 	if len(o.Optimizers) == 0 {
-		o.Optimizers = experiment.Optimizers
+		o.Optimizers = optim.Optimizers()
 	}
 	if o.Reference == "" {
 		o.Reference = "gcs"
@@ -47,7 +49,7 @@ func (o Figure5Options) withDefaults() (Figure5Options, error) {
 		o.Seeds = []uint64{1, 2, 3}
 	}
 	if o.Scenario == "" {
-		o.Scenario = experiment.ScenarioMixedMissing
+		o.Scenario = train.ScenarioMixedMissing
 	}
 	return o, nil
 }
@@ -104,7 +106,7 @@ func Figure5(opts Figure5Options) (*Figure5Result, error) {
 	}
 	var variants []MethodVariant
 	for _, opt := range o.Optimizers {
-		variants = append(variants, MethodVariant{Label: opt, Method: experiment.MethodParachute, Optimizer: opt})
+		variants = append(variants, MethodVariant{Label: opt, Method: train.MethodParachute, Optimizer: opt})
 	}
 	cells, err := methodCells(o.Options, variants, o.Seeds)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/parachute-surv/goparachute/parachute/experiment"
 	"github.com/parachute-surv/goparachute/parachute/landscape"
 	"github.com/parachute-surv/goparachute/parachute/stats"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // Figure6Options configures [Figure6].
@@ -76,7 +77,7 @@ func (o Figure6Options) withDefaults() (Figure6Options, error) {
 	if len(o.Seeds) == 0 {
 		o.Seeds = []uint64{1}
 	}
-	smoke := o.Profile == experiment.ProfileSmoke
+	smoke := o.Profile == train.ProfileSmoke
 	if o.Grid == 0 {
 		o.Grid = 41
 		if smoke {
@@ -213,8 +214,8 @@ func Figure6(o Figure6Options) (*Figure6Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	variants := []MethodVariant{{Label: o.Reference, Method: experiment.MethodParachute, Optimizer: o.Reference},
-		{Label: o.Ablation, Method: experiment.MethodParachute, Optimizer: o.Ablation}}
+	variants := []MethodVariant{{Label: o.Reference, Method: train.MethodParachute, Optimizer: o.Reference},
+		{Label: o.Ablation, Method: train.MethodParachute, Optimizer: o.Ablation}}
 	cells, err := methodCells(o.Options, variants, o.Seeds)
 	if err != nil {
 		return nil, err

@@ -14,6 +14,7 @@ import (
 	"github.com/parachute-surv/goparachute/parachute/experiment"
 	"github.com/parachute-surv/goparachute/parachute/figures"
 	"github.com/parachute-surv/goparachute/parachute/stats"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // TestFigure6 builds Figure 6 on one cohort in the smoke profile: a pair of
@@ -25,7 +26,7 @@ func TestFigure6(t *testing.T) {
 	}
 	root := t.TempDir()
 	opts := figures.Figure6Options{Options: figures.Options{Cohorts: []data.CohortSpec{{Source: "synth:ucec", Seed: 1}},
-		Profile: experiment.ProfileSmoke, Root: root}, Grid: 5, TraceProbes: 3, SurfaceFold: 1}
+		Profile: train.ProfileSmoke, Root: root}, Grid: 5, TraceProbes: 3, SurfaceFold: 1}
 	r, err := figures.Figure6(opts)
 	if err != nil {
 		t.Fatal(err)

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/parachute-surv/goparachute/data"
-	"github.com/parachute-surv/goparachute/parachute/experiment"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // Figure7Options configures [Figure7].
@@ -39,7 +39,7 @@ func (o Figure7Options) withDefaults() (Figure7Options, error) {
 		o.Seeds = []uint64{1}
 	}
 	if o.Scenario == "" {
-		o.Scenario = experiment.ScenarioMixedMissing
+		o.Scenario = train.ScenarioMixedMissing
 	}
 	return o, nil
 }
@@ -140,7 +140,7 @@ func Figure7(opts Figure7Options) (*Figure7Result, error) {
 				s.Radiology = ""
 			}
 			for _, seed := range o.Seeds {
-				base, err := experiment.Profile(o.Profile)
+				base, err := train.Profile(o.Profile)
 				if err != nil {
 					return nil, err
 				}

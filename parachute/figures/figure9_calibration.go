@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/parachute-surv/goparachute/parachute/experiment"
 	"github.com/parachute-surv/goparachute/parachute/scoring"
 	"github.com/parachute-surv/goparachute/parachute/stats"
 	"github.com/parachute-surv/goparachute/parachute/survival"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // CalibrationPanel is one cohort's calibration at several horizons
@@ -70,7 +70,7 @@ func Figure9(opts Options) ([]CalibrationPanel, error) {
 	if err != nil {
 		return nil, err
 	}
-	bins := experiment.EvalProfile(o.Profile).CalibrationBins
+	bins := train.EvalProfile(o.Profile).CalibrationBins
 	var panels []CalibrationPanel
 	for _, pool := range pools {
 		panel := CalibrationPanel{Cohort: pool.spec.Source}

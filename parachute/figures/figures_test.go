@@ -13,6 +13,7 @@ import (
 	"github.com/parachute-surv/goparachute/parachute/figures"
 	"github.com/parachute-surv/goparachute/parachute/stats"
 	"github.com/parachute-surv/goparachute/parachute/survival"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // Figures 8 and 9 pool each patient's out-of-fold prediction exactly once,
@@ -24,7 +25,7 @@ func TestFigure8And9PoolOutOfFoldPredictions(t *testing.T) {
 		t.Skip("trains five small models")
 	}
 	spec := data.CohortSpec{Source: "synth:pda", Seed: 1}
-	opts := figures.Options{Cohorts: []data.CohortSpec{spec}, Profile: experiment.ProfileSmoke, Root: t.TempDir()}
+	opts := figures.Options{Cohorts: []data.CohortSpec{spec}, Profile: train.ProfileSmoke, Root: t.TempDir()}
 	about, err := opts.Describe()
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +88,7 @@ func TestFigure8And9PoolOutOfFoldPredictions(t *testing.T) {
 
 func TestPoolOutOfFoldRejectsAPatientPredictedTwice(t *testing.T) {
 	r := &experiment.RunResult{}
-	r.OutOfFold = []experiment.Prediction{{Patient: "P1", Time: 10, Event: true, Risk: 0.1}}
+	r.OutOfFold = []train.Prediction{{Patient: "P1", Time: 10, Event: true, Risk: 0.1}}
 	b, err := survival.BreslowBaseline(survival.Outcomes{Time: []float64{5}, Event: []bool{true}}, []float64{0})
 	if err != nil {
 		t.Fatal(err)
@@ -120,7 +121,7 @@ func TestFigure5ComparesOnTheSameUnits(t *testing.T) {
 		t.Skip("trains 64 small models")
 	}
 	opts := figures.Figure5Options{Options: figures.Options{Cohorts: []data.CohortSpec{{Source: "synth:ucec", Seed: 1}},
-		Profile: experiment.ProfileSmoke, Root: t.TempDir()}, Optimizers: []string{"adamw", "gcs"}, Seeds: []uint64{1, 2}}
+		Profile: train.ProfileSmoke, Root: t.TempDir()}, Optimizers: []string{"adamw", "gcs"}, Seeds: []uint64{1, 2}}
 	r, err := figures.Figure5(opts)
 	if err != nil {
 		t.Fatal(err)
@@ -156,7 +157,7 @@ func TestFigure5ComparesOnTheSameUnits(t *testing.T) {
 	}
 	// Table 5 of the same cohort, PARACHUTE variants and seeds reuses every
 	// run; by default it also has the linear baselines' rows.
-	if v := figures.MethodVariants(); len(v) != len(experiment.Methods)+1 || v[0].Label != "PARACHUTE (AdamW)" || v[1].Optimizer != "gcs" ||
+	if v := figures.MethodVariants(); len(v) != len(train.Methods)+1 || v[0].Label != "PARACHUTE (AdamW)" || v[1].Optimizer != "gcs" ||
 		v[2].Label != "PARACHUTE (pathology only)" || v[4].Method != "coxph" || v[len(v)-1].Label != "ShaSpec" {
 		t.Errorf("method variants %+v", v)
 	}
@@ -224,7 +225,7 @@ func TestFigure7PanelsShareTheirRuns(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains 64 small models")
 	}
-	opts := figures.Figure7Options{Options: figures.Options{Profile: experiment.ProfileSmoke, Root: t.TempDir()},
+	opts := figures.Figure7Options{Options: figures.Options{Profile: train.ProfileSmoke, Root: t.TempDir()},
 		Pathology: []string{"TITAN", "UNI"}, Radiology: []string{"MedImageInsight", "MedSAM2"}}
 	r, err := figures.Figure7(opts)
 	if err != nil {
@@ -259,7 +260,7 @@ func TestTutorial02(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains one small model")
 	}
-	r, err := figures.Tutorial02(figures.Options{Profile: experiment.ProfileSmoke, Root: t.TempDir()})
+	r, err := figures.Tutorial02(figures.Options{Profile: train.ProfileSmoke, Root: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/parachute-surv/goparachute/parachute/experiment"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // MethodsTableOptions configures [MethodsTable].
@@ -184,9 +185,9 @@ func MethodsTable(opts MethodsTableOptions) (*MethodsTableResult, error) {
 // full-modality training, then at each missing ratio all modalities and
 // the three masking types.
 func methodsColumns() []MethodsColumn {
-	cols := []MethodsColumn{{0, experiment.ScenarioFull}}
+	cols := []MethodsColumn{{0, train.ScenarioFull}}
 	for _, p := range experiment.MissingRatios[1:] {
-		for _, sc := range []string{experiment.ScenarioFull, experiment.ScenarioRadMissing, experiment.ScenarioWSIMissing, experiment.ScenarioMixedMissing} {
+		for _, sc := range []string{train.ScenarioFull, train.ScenarioRadMissing, train.ScenarioWSIMissing, train.ScenarioMixedMissing} {
 			cols = append(cols, MethodsColumn{p, sc})
 		}
 	}

@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/parachute-surv/goparachute/data"
-	"github.com/parachute-surv/goparachute/parachute/experiment"
 	"github.com/parachute-surv/goparachute/parachute/figures"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // TestSection4AndMethodsTableShareTheirRuns runs Section 4 in the smoke
@@ -20,7 +20,7 @@ func TestSection4AndMethodsTableShareTheirRuns(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains 16 small models")
 	}
-	base := figures.Options{Cohorts: []data.CohortSpec{{Source: "synth:ucec", Seed: 1}}, Profile: experiment.ProfileSmoke, Root: t.TempDir()}
+	base := figures.Options{Cohorts: []data.CohortSpec{{Source: "synth:ucec", Seed: 1}}, Profile: train.ProfileSmoke, Root: t.TempDir()}
 	s4, err := figures.Section4(figures.Section4Options{Options: base, Seeds: []uint64{1}})
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +50,7 @@ func TestSection4AndMethodsTableShareTheirRuns(t *testing.T) {
 	}
 	for j, c := range s4.Cells[0] {
 		full, mixed := mt.Cells[0][j][0], mt.Cells[0][j][12]
-		if full.Mean != c.Full || mixed.Mean != c.Mixed30 || mt.Columns[12].Scenario != experiment.ScenarioMixedMissing {
+		if full.Mean != c.Full || mixed.Mean != c.Mixed30 || mt.Columns[12].Scenario != train.ScenarioMixedMissing {
 			t.Errorf("%s: table %v / %v, Section 4 %v / %v", c.Method, full.Mean, mixed.Mean, c.Full, c.Mixed30)
 		}
 	}

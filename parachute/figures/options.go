@@ -10,6 +10,7 @@ import (
 
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/experiment"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // Options are the settings shared by the figure pipelines: which
@@ -54,7 +55,7 @@ func (o Options) withDefaults() (Options, error) {
 		}
 	}
 	if o.Profile == "" {
-		o.Profile = experiment.ProfileQuick
+		o.Profile = train.ProfileQuick
 	}
 	if o.Seed == 0 {
 		o.Seed = 1
@@ -106,7 +107,7 @@ func (o Options) describe(optimizers, seeds string) (string, error) {
 	if synthetic {
 		kind = "synthetic cohorts (not patient data)"
 	}
-	train, err := experiment.Profile(o.Profile)
+	train, err := train.Profile(o.Profile)
 	if err != nil {
 		return "", err
 	}

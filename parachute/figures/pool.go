@@ -8,6 +8,7 @@ import (
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/experiment"
 	"github.com/parachute-surv/goparachute/parachute/survival"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // Pooled is a cohort's out-of-fold predictions with all modalities, pooled
@@ -70,7 +71,7 @@ func PoolOutOfFold(results []*experiment.RunResult) (*Pooled, error) {
 
 // foldRuns trains (or loads) every fold of a cohort at the options' p_miss.
 func foldRuns(spec data.CohortSpec, o Options, cohorts *experiment.CohortCache) ([]*experiment.RunResult, error) {
-	return methodFoldRuns(spec, o, experiment.MethodParachute, cohorts)
+	return methodFoldRuns(spec, o, train.MethodParachute, cohorts)
 }
 
 // pooledCohorts completes the options, trains (or loads) every fold of each

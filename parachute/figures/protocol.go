@@ -7,8 +7,10 @@ import (
 	"math"
 
 	"github.com/parachute-surv/goparachute/data"
+	"github.com/parachute-surv/goparachute/parachute/backend"
 	"github.com/parachute-surv/goparachute/parachute/experiment"
 	"github.com/parachute-surv/goparachute/parachute/stats"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // protocolCell is one whole protocol (every fold at every missing ratio)
@@ -20,7 +22,7 @@ type protocolCell struct {
 	seed    uint64
 	spec    data.CohortSpec
 	method  string // "" means experiment.MethodParachute
-	base    experiment.TrainConfig
+	base    train.TrainConfig
 }
 
 // methodCells lists the cells of every cohort × variant × seed, in that
@@ -30,7 +32,7 @@ func methodCells(o Options, variants []MethodVariant, seeds []uint64) ([]protoco
 	for _, spec := range o.Cohorts {
 		for _, v := range variants {
 			for _, seed := range seeds {
-				base, err := experiment.Profile(o.Profile)
+				base, err := train.Profile(o.Profile)
 				if err != nil {
 					return nil, err
 				}
@@ -59,15 +61,16 @@ func runProtocols(o Options, cells []protocolCell) ([]protocolRuns, error) {
 		if err != nil {
 			return nil, err
 		}
-		eval := experiment.EvalProfile(o.Profile)
+		eval := train.EvalProfile(o.Profile)
 		eval.Seed = cell.seed
 		method := cell.method
 		if method == "" {
-			method = experiment.MethodParachute
+			method = train.MethodParachute
 		}
 		runs = append(runs, experiment.ProtocolRuns(cell.spec, len(c.Folds), method, cell.base, eval)...)
 		first[i+1] = len(runs)
 	}
+	backend.ShareCores(o.Workers)
 	results, err := experiment.RunAll(o.Root, runs, o.Workers, o.Progress, experiment.RunOptions{Cohorts: cohorts, Stack: o.Stack, StackMemory: o.StackMemory})
 	if err != nil {
 		return nil, err
@@ -94,7 +97,7 @@ func (p protocolRuns) curve(scenario string) (protocolCurve, error) {
 	for _, r := range p.runs {
 		want := scenario
 		if r.Config.Train.PMiss == 0 {
-			want = experiment.ScenarioFull
+			want = train.ScenarioFull
 		}
 		v, err := scenarioC(r, want)
 		if err != nil {
@@ -275,6 +278,6 @@ func decide(name string, tables ...[]PairedComparison) {
 
 // scenarioLabel names a scenario for titles.
 func scenarioLabel(s string) string {
-	return map[string]string{experiment.ScenarioFull: "all modalities", experiment.ScenarioRadMissing: "radiology missing",
-		experiment.ScenarioWSIMissing: "WSI missing", experiment.ScenarioMixedMissing: "mixed missing"}[s]
+	return map[string]string{train.ScenarioFull: "all modalities", train.ScenarioRadMissing: "radiology missing",
+		train.ScenarioWSIMissing: "WSI missing", train.ScenarioMixedMissing: "mixed missing"}[s]
 }

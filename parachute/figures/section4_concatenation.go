@@ -7,18 +7,19 @@ import (
 	"strings"
 
 	"github.com/parachute-surv/goparachute/parachute/experiment"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // Section4Methods are the rows of the supplement's Section 4 (Tables 1–2):
 // PARACHUTE trained with GCS, the multimodal CoxNet on the concatenated
 // modalities, and the two unimodal CoxNets.
 func Section4Methods() []MethodVariant {
-	label := func(m string) string { return experiment.MethodLabels[m] }
+	label := func(m string) string { return train.MethodLabels[m] }
 	return []MethodVariant{
-		{"PARACHUTE (GCS)", experiment.MethodParachute, "gcs"},
-		{label(experiment.MethodCoxNet), experiment.MethodCoxNet, "adamw"},
-		{label(experiment.MethodCoxNetPathology), experiment.MethodCoxNetPathology, "adamw"},
-		{label(experiment.MethodCoxNetRadiology), experiment.MethodCoxNetRadiology, "adamw"},
+		{"PARACHUTE (GCS)", train.MethodParachute, "gcs"},
+		{label(train.MethodCoxNet), train.MethodCoxNet, "adamw"},
+		{label(train.MethodCoxNetPathology), train.MethodCoxNetPathology, "adamw"},
+		{label(train.MethodCoxNetRadiology), train.MethodCoxNetRadiology, "adamw"},
 	}
 }
 
@@ -104,7 +105,7 @@ func Section4(opts Section4Options) (*Section4Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	cvs, err := curves(done, experiment.ScenarioMixedMissing)
+	cvs, err := curves(done, train.ScenarioMixedMissing)
 	if err != nil {
 		return nil, err
 	}

@@ -8,9 +8,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/parachute-surv/goparachute/parachute/experiment"
 	"github.com/parachute-surv/goparachute/parachute/stats"
 	"github.com/parachute-surv/goparachute/parachute/survival"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // MethodVariant is one row of a methods table: a method of the protocol
@@ -26,12 +26,12 @@ type MethodVariant struct {
 // AdamW (the method baselines join the tables through that list).
 func MethodVariants() []MethodVariant {
 	var out []MethodVariant
-	for _, m := range experiment.Methods {
-		if m == experiment.MethodParachute {
+	for _, m := range train.Methods {
+		if m == train.MethodParachute {
 			out = append(out, MethodVariant{"PARACHUTE (AdamW)", m, "adamw"}, MethodVariant{"PARACHUTE (GCS)", m, "gcs"})
 			continue
 		}
-		label := experiment.MethodLabels[m]
+		label := train.MethodLabels[m]
 		if label == "" {
 			label = m
 		}
@@ -151,7 +151,7 @@ func Table5(opts Table5Options) (*Table5Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	masked := []string{experiment.ScenarioRadMissing, experiment.ScenarioWSIMissing, experiment.ScenarioMixedMissing}
+	masked := []string{train.ScenarioRadMissing, train.ScenarioWSIMissing, train.ScenarioMixedMissing}
 	byScenario := make([][]protocolCurve, len(masked))
 	for s, sc := range masked {
 		if byScenario[s], err = curves(done, sc); err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/parachute-surv/goparachute/parachute/backend"
 	"github.com/parachute-surv/goparachute/parachute/experiment"
 	"github.com/parachute-surv/goparachute/parachute/model"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // MaskingRate is how often runtime masking dropped each modality of a
@@ -74,7 +75,7 @@ type Tutorial02Result struct {
 	DCE      DCEExample         `json:"dce"`
 	// Attention holds the four blocks' maps for the first demo patient with
 	// every modality, and AttentionRadMissing with its radiology hidden.
-	Attention, AttentionRadMissing []experiment.AttentionMap
+	Attention, AttentionRadMissing []train.AttentionMap
 }
 
 // Tutorial02 trains one fold of the first cohort (default synthetic PDA,
@@ -89,14 +90,14 @@ func Tutorial02(opts Options) (*Tutorial02Result, error) {
 	}
 	res := &Tutorial02Result{}
 	for _, p := range experiment.MissingRatios[1:] {
-		path, rad, both := experiment.MaskingRates(p, 100000, o.Seed)
+		path, rad, both := train.MaskingRates(p, 100000, o.Seed)
 		res.Rates = append(res.Rates, MaskingRate{PMiss: p, Pathology: path, Radiology: rad, Both: both, Expected: p - p*p/2})
 	}
 	c, err := data.Open(o.Cohorts[0])
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := experiment.Profile(o.Profile)
+	cfg, err := train.Profile(o.Profile)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +106,7 @@ func Tutorial02(opts Options) (*Tutorial02Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	trained, err := experiment.Train(c, 0, cfg, experiment.TrainOptions{Backend: b})
+	trained, err := train.Train(c, 0, cfg, train.TrainOptions{Backend: b})
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +122,7 @@ func Tutorial02(opts Options) (*Tutorial02Result, error) {
 		noRad.Series, noPath.Slides = nil, nil
 		// Masked and removed in the same batch slots: a matrix product may
 		// round a row differently in another slot.
-		masked, err := t.Predict([]*data.Patient{&p, &p, &p}, []experiment.Masking{{}, {DropRadiology: true}, {DropPathology: true}})
+		masked, err := t.Predict([]*data.Patient{&p, &p, &p}, []train.Masking{{}, {DropRadiology: true}, {DropPathology: true}})
 		if err != nil {
 			return nil, err
 		}
@@ -133,10 +134,10 @@ func Tutorial02(opts Options) (*Tutorial02Result, error) {
 			SeenSlides: min(len(p.Slides), cfg.Model.MaxSlides), SeenSeries: min(len(p.Series), cfg.Model.MaxSeries),
 			Full: masked[0], RadMasked: masked[1], RadAbsent: absent[1], PathMasked: masked[2], PathAbsent: absent[2]})
 		if res.Attention == nil {
-			if res.Attention, err = t.Attention(&p, experiment.Masking{}); err != nil {
+			if res.Attention, err = t.Attention(&p, train.Masking{}); err != nil {
 				return nil, err
 			}
-			if res.AttentionRadMissing, err = t.Attention(&p, experiment.Masking{DropRadiology: true}); err != nil {
+			if res.AttentionRadMissing, err = t.Attention(&p, train.Masking{DropRadiology: true}); err != nil {
 				return nil, err
 			}
 		}

@@ -184,7 +184,7 @@ func Tutorial03(opts Tutorial03Options) (*Tutorial03Result, error) {
 	gcsSAM.SAMRho = res.SAMRho
 	methods := []struct {
 		name string
-		m    optim.Method
+		m    optim.Step
 	}{{"AdamW", optim.AdamWOnly{}}, {fmt.Sprintf("SAM (ρ = %g)", res.SAMRho), optim.SAM{Rho: res.SAMRho}},
 		{"GCS", optim.NewGCS()}, {fmt.Sprintf("GCS + SAM ascent (ρ = %g)", res.SAMRho), gcsSAM}}
 	for _, m := range methods {
@@ -233,7 +233,7 @@ func (r *Tutorial03Result) Where(tr Trajectory) string {
 
 // runToy trains θ from start with a method of package optim and AdamW
 // (no weight decay) at a constant learning rate.
-func runToy(b backends.Backend, v ToyValley, method optim.Method, start [2]float64, lr float64, steps int, seed uint64) (Trajectory, error) {
+func runToy(b backends.Backend, v ToyValley, method optim.Step, start [2]float64, lr float64, steps int, seed uint64) (Trajectory, error) {
 	ctx := context.New().Checked(false)
 	if err := ctx.SetRNGStateFromSeed(int64(seed)); err != nil {
 		return Trajectory{}, err

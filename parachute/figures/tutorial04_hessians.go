@@ -16,7 +16,9 @@ import (
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/backend"
 	"github.com/parachute-surv/goparachute/parachute/experiment"
+	"github.com/parachute-surv/goparachute/parachute/hvp"
 	"github.com/parachute-surv/goparachute/parachute/landscape"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // Tutorial04Options configures [Tutorial04].
@@ -264,12 +266,12 @@ func tutorial04(opts Tutorial04Options) (*Tutorial04Result, error) {
 // tutorialNetwork trains the tutorial's float64 network (the smoke
 // profile's widths) on synthetic UCEC fold 0 and returns its loss over the
 // fold's training patients.
-func tutorialNetwork(opts Tutorial04Options, r *Tutorial04Result) (*experiment.LossFunction, error) {
+func tutorialNetwork(opts Tutorial04Options, r *Tutorial04Result) (*hvp.LossFunction, error) {
 	c, err := data.Open(data.CohortSpec{Source: "synth:ucec", Seed: 1})
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := experiment.Profile(experiment.ProfileSmoke)
+	cfg, err := train.Profile(train.ProfileSmoke)
 	if err != nil {
 		return nil, err
 	}
@@ -279,7 +281,7 @@ func tutorialNetwork(opts Tutorial04Options, r *Tutorial04Result) (*experiment.L
 	if err != nil {
 		return nil, err
 	}
-	res, err := experiment.Train(c, 0, cfg, experiment.TrainOptions{Backend: b})
+	res, err := train.Train(c, 0, cfg, train.TrainOptions{Backend: b})
 	if err != nil {
 		return nil, err
 	}
@@ -288,7 +290,7 @@ func tutorialNetwork(opts Tutorial04Options, r *Tutorial04Result) (*experiment.L
 	if err != nil {
 		return nil, err
 	}
-	f, err := experiment.NewLossFunction(obj)
+	f, err := hvp.NewLossFunction(obj)
 	if err != nil {
 		return nil, err
 	}

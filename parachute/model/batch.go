@@ -97,7 +97,12 @@ func (b *Batch) OutcomeTensors() []*tensors.Tensor {
 	return []*tensors.Tensor{tensors.FromFlatDataAndDimensions(b.Time, b.Size), tensors.FromFlatDataAndDimensions(b.Event, b.Size)}
 }
 
-// InputsFromNodes wraps the first five nodes, in InputTensors' order.
+// InputTensorCount is the number of tensors InputTensors returns (and
+// InputsFromNodes wraps).
+const InputTensorCount = 5
+
+// InputsFromNodes wraps the first InputTensorCount nodes, in InputTensors'
+// order.
 func InputsFromNodes(nodes []*Node) Inputs {
 	return Inputs{Slides: nodes[0], SlideMask: nodes[1], Series: nodes[2], SeriesMask: nodes[3], Valid: nodes[4]}
 }

@@ -3,7 +3,7 @@
 // Package optim holds the training steps of goparachute: AdamW with the
 // supplement's cosine schedule (Eq. 11), Gradient Curvature Steering (GCS,
 // supplement Algorithm 2) and the optimizers Figure 5 compares it with: SAM,
-// CR-SAM and GradVac. A [Method] builds one step's gradients for a
+// CR-SAM and GradVac. A [Step] builds one step's gradients for a
 // [Problem] (encoder, head, loss); AdamW applies them. Optimizer state lives
 // in the GoMLX context under the scope "optim".
 //

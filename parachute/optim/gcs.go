@@ -107,10 +107,10 @@ func NewGCS() GCS {
 	return GCS{CurvatureWeight: 1, GradNormWeight: 0.5, MissingWeight: 1, Bias: -2, Gamma: 1, Epsilon: 1e-3}
 }
 
-// Name implements Method.
+// Name implements Step.
 func (GCS) Name() string { return "gcs" }
 
-// Build implements Method.
+// Build implements Step.
 func (s GCS) Build(ctx *context.Context, p *Problem) Result {
 	var vars []*context.Variable
 	var theta, at []*Node

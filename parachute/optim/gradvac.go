@@ -29,10 +29,10 @@ type GradVac struct {
 	Beta float64
 }
 
-// Name implements Method.
+// Name implements Step.
 func (GradVac) Name() string { return "gradvac" }
 
-// Build implements Method.
+// Build implements Step.
 func (gv GradVac) Build(ctx *context.Context, p *Problem) Result {
 	p.refuseRunAxis("GradVac")
 	fused := p.Encoder(ctx)

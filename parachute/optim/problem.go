@@ -50,9 +50,9 @@ type Result struct {
 	Curvature, GradNorm, Gate *Node
 }
 
-// Method builds the gradients of one training step; the optimizer (AdamW)
+// Step builds the gradients of one training step; the optimizer (AdamW)
 // then applies them.
-type Method interface {
+type Step interface {
 	// Name is the method's name on the command line.
 	Name() string
 	// Build builds the step's forward passes and gradients.
@@ -117,10 +117,10 @@ func restore(vars []*context.Variable, theta []*Node) {
 // AdamWOnly is plain training: the gradient of the loss, applied by AdamW.
 type AdamWOnly struct{}
 
-// Name implements Method.
+// Name implements Step.
 func (AdamWOnly) Name() string { return "adamw" }
 
-// Build implements Method.
+// Build implements Step.
 func (AdamWOnly) Build(ctx *context.Context, p *Problem) Result {
 	_, risk, loss := p.forward(ctx)
 	vars := p.params(ctx, loss.Graph())

@@ -16,10 +16,10 @@ type SAM struct {
 	Rho float64
 }
 
-// Name implements Method.
+// Name implements Step.
 func (SAM) Name() string { return "sam" }
 
-// Build implements Method.
+// Build implements Step.
 func (s SAM) Build(ctx *context.Context, p *Problem) Result {
 	_, risk, loss := p.forward(ctx)
 	g := loss.Graph()
@@ -47,10 +47,10 @@ type CRSAM struct {
 	Rho, Gamma, Beta float64
 }
 
-// Name implements Method.
+// Name implements Step.
 func (CRSAM) Name() string { return "crsam" }
 
-// Build implements Method.
+// Build implements Step.
 func (c CRSAM) Build(ctx *context.Context, p *Problem) Result {
 	_, risk, loss := p.forward(ctx)
 	g := loss.Graph()

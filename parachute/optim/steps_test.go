@@ -28,7 +28,7 @@ func testBackend(t *testing.T) backends.Backend {
 
 // runStep builds method.Build on problem() in a fresh graph of ctx and
 // returns the gradients and diagnostics as float64 slices.
-func runStep(t *testing.T, ctx *context.Context, method Method, problem func(g *Graph) *Problem) (grads [][]float64, diag [][]float64) {
+func runStep(t *testing.T, ctx *context.Context, method Step, problem func(g *Graph) *Problem) (grads [][]float64, diag [][]float64) {
 	t.Helper()
 	exec, err := context.NewExec(testBackend(t), ctx, func(ctx *context.Context, g *Graph) []*Node {
 		res := method.Build(ctx, problem(g))

@@ -16,6 +16,7 @@
 package runscope
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -129,12 +130,19 @@ func DropoutWith(x, rnd *graph.Node, rate float64) *graph.Node {
 
 // Split cuts x into k runs' rows. On a stack's run axis every batch holds
 // its runs' rows one run after another along axis 0: run r's are the r-th
-// of k equal parts. For k ≤ 1 it is x whole.
+// of k equal parts. For k ≤ 1 it is x whole. An x whose axis 0 does not
+// divide into k parts (a scalar, 10 rows for 3 runs) is a fault of the
+// graph's builder: Split panics naming the shape, as GoMLX's graph building
+// does (context.Exec returns it as the execution's error).
 func Split(k int, x *graph.Node) []*graph.Node {
 	if k <= 1 {
 		return []*graph.Node{x}
 	}
-	n := x.Shape().Dimensions[0] / k
+	dims := x.Shape().Dimensions
+	if len(dims) == 0 || dims[0]%k != 0 {
+		panic(fmt.Errorf("runscope: cannot split %s into %d runs' rows: axis 0 must divide by %d", x.Shape(), k, k))
+	}
+	n := dims[0] / k
 	parts := make([]*graph.Node, k)
 	for r := range parts {
 		parts[r] = graph.Slice(x, graph.AxisRange(r*n, (r+1)*n))

@@ -4,6 +4,7 @@ package runscope_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/gomlx/gomlx/backends"
@@ -131,5 +132,36 @@ func TestEachRun(t *testing.T) {
 	}
 	if got, want := sums(1), []float32{678}; !slices.Equal(got, want) {
 		t.Errorf("one run: %v, want %v", got, want)
+	}
+}
+
+// TestSplitRefusesUnevenRows: 6 rows do not make 4 runs' rows (the integer
+// division would drop two rows silently), nor does a scalar.
+func TestSplitRefusesUnevenRows(t *testing.T) {
+	b, err := backends.NewWithConfig("go:ops_sequential")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		k     int
+		input any
+	}{{4, make([]float32, 6)}, {2, float32(1)}} {
+		exec, err := NewExec(b, func(x *Node) *Node { return Concatenate(runscope.Split(c.k, x), 0) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = exec.Exec(c.input)
+		exec.Finalize()
+		if err == nil || !strings.Contains(err.Error(), "axis 0 must divide by") {
+			t.Errorf("k = %d, input %T: error %v, want one saying axis 0 must divide", c.k, c.input, err)
+		}
+	}
+	exec, err := NewExec(b, func(x *Node) *Node { return Concatenate(runscope.Split(3, x), 0) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer exec.Finalize()
+	if _, err := exec.Exec(make([]float32, 6)); err != nil {
+		t.Errorf("6 rows for 3 runs: %v", err)
 	}
 }

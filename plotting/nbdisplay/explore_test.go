@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/parachute-surv/goparachute/parachute/experiment"
 	"github.com/parachute-surv/goparachute/parachute/figures"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // Outside a notebook Explore draws its defaults once (training the smoke
@@ -18,7 +18,7 @@ func TestExploreHeadless(t *testing.T) {
 	}
 	t.Setenv(HeadlessEnv, "1")
 	t.Setenv("PARACHUTE_FIGURES", t.TempDir())
-	s := figures.DefaultExploreSettings(experiment.ProfileSmoke)
+	s := figures.DefaultExploreSettings(train.ProfileSmoke)
 	s.Root = t.TempDir()
 	if err := Explore(s); err != nil {
 		t.Fatal(err)

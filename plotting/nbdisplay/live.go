@@ -13,6 +13,7 @@ import (
 	"github.com/janpfeifer/gonb/gonbui"
 
 	"github.com/parachute-surv/goparachute/parachute/experiment"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // LivePanel shows training progress in a notebook cell as one HTML block
@@ -95,9 +96,9 @@ func (p *LivePanel) Write(b []byte) (int, error) {
 
 // OnEpoch returns a callback for experiment.TrainOptions.OnEpoch that
 // shows one run's training (run names it, epochs is its length).
-func (p *LivePanel) OnEpoch(run string, epochs int) func(experiment.Epoch) {
+func (p *LivePanel) OnEpoch(run string, epochs int) func(train.Epoch) {
 	began := time.Now()
-	return func(e experiment.Epoch) {
+	return func(e train.Epoch) {
 		elapsed := time.Since(began)
 		left := time.Duration(float64(elapsed) / float64(e.Epoch+1) * float64(epochs-e.Epoch-1))
 		p.Observe(experiment.ProgressEvent{RunsTotal: 1, Run: run, Epoch: e.Epoch + 1, Epochs: epochs, Loss: e.Loss,

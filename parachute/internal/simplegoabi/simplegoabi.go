@@ -1,14 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
-// Package simplegoabi reaches into GoMLX v0.26.0's pure-Go backend
-// (backends/simplego) where its API has no door: the table of op executors
-// and the unexported fields of its nodes and buffers. Packages blasdot and
-// fastops use it to replace single executors with faster ones.
-//
-// Every access is guarded: [Check] verifies by reflection that the fields it
-// reads and writes still exist with the expected names and types, and
-// refuses any GoMLX version other than [SupportedGoMLX]. Callers must call
-// Check first and leave simplego untouched when it fails.
+//go:build !stockgomlx
+
 package simplegoabi
 
 import (
@@ -20,14 +13,7 @@ import (
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/backends/simplego"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
-
-	"github.com/parachute-surv/goparachute/parachute/fastgrad"
 )
-
-// SupportedGoMLX is the GoMLX version whose simplego internals this package
-// was written against (the version every GoMLX override of the project
-// checks).
-const SupportedGoMLX = fastgrad.SupportedGoMLX
 
 // Executor is simplego's node executor type (backends/simplego/exec.go):
 // it computes one node from its input buffers; inputsOwned[i] says whether
@@ -58,7 +44,7 @@ var (
 // uses; every other function requires it to have returned nil.
 func Check() error {
 	checkOnce.Do(func() {
-		if err := fastgrad.CheckGoMLXVersion(fastgrad.LinkedGoMLXVersion()); err != nil {
+		if err := CheckGoMLXVersion(LinkedGoMLXVersion()); err != nil {
 			checkErr = fmt.Errorf("simplego internals: %w", err)
 			return
 		}
