@@ -32,10 +32,24 @@
 //     training fold's censoring distribution, Breslow baseline and median),
 //     shared by the protocol, the figures and "parachute metrics"; the
 //     predictions CSV format.
-//   - [github.com/parachute-surv/goparachute/parachute/experiment]: training
-//     profiles, the training loop, checkpoints, the evaluation protocol
-//     (masking scenarios, cached run files named by config hash), sweeps
-//     with shards, the benchmark workload.
+//   - [github.com/parachute-surv/goparachute/parachute/train]: training
+//     profiles, the trainer and its epoch loop with checkpoints and exact
+//     resume, batches and runtime masking, stacks of runs, evaluation under
+//     the masking scenarios.
+//   - [github.com/parachute-surv/goparachute/parachute/experiment]: runs as
+//     files (result files named by configuration hash, locks, run folders),
+//     the protocol, sweeps with shards, prediction export.
+//   - [github.com/parachute-surv/goparachute/parachute/bench]: the
+//     benchmark workloads.
+//   - [github.com/parachute-surv/goparachute/parachute/hvp]: a trained
+//     network's loss as a landscape operator (Hv by double backprop).
+//   - [github.com/parachute-surv/goparachute/parachute/stats]: the one
+//     comparison rule of every verdict (paired fold bootstrap, Wilcoxon,
+//     Holm/BH), Fligner–Killeen, checked against R.
+//   - [github.com/parachute-surv/goparachute/parachute/runscope]: a run's
+//     scope and random streams inside a stack's graph.
+//   - [github.com/parachute-surv/goparachute/parachute/atomicfile]: files
+//     written atomically.
 //   - [github.com/parachute-surv/goparachute/parachute/fidelity]: the
 //     authors' PyTorch model side by side with ours (our weights under their
 //     state-dict names, a batch and our risks), for tools/authors.
@@ -44,7 +58,7 @@
 //     full re-orthogonalisation, power iteration, Hutchinson's trace,
 //     stochastic Lanczos quadrature, loss surfaces along eigenvectors or
 //     filter-normalised random directions (Figure 6). Pure Go and gonum;
-//     experiment.LossFunction is the operator of a trained network's Cox
+//     hvp.LossFunction is the operator of a trained network's Cox
 //     loss (double backprop).
 //   - [github.com/parachute-surv/goparachute/parachute/interpret]: tumour
 //     morphology from 3-D masks (voxel and marching-cubes mesh volume,
@@ -63,15 +77,21 @@
 //     reductions and Where, bitwise equal to simplego's own (backend.New
 //     installs them).
 //   - [github.com/parachute-surv/goparachute/parachute/fastgrad]: matmul
-//     gradients of DotGeneral and Dot for GoMLX v0.26.0; call Install at
-//     start-up (backend.New does).
+//     gradients of DotGeneral and Dot, and Slice's without Pad, for GoMLX
+//     v0.26.0; under another version it installs nothing and says why
+//     (backend.New installs it).
+//   - parachute/internal/simplegoabi: the GoMLX version check and the
+//     guarded access to simplego's internals that blasdot and fastops use.
+//     Building with -tags stockgomlx leaves blasdot, fastops and that access
+//     out: GoMLX's own executors only.
 //   - [github.com/parachute-surv/goparachute/parachute/testutil]: named
 //     tolerances and reference loaders, for tests only.
 //
 // Dependency direction: notebooks and tutorials → plotting, figures →
-// experiment, fidelity, data → model, optim, losses, baselines, landscape, interpret,
-// scoring → GoMLX and gonum. survival and landscape import only the standard
-// library and gonum, scoring only those and survival; nothing under
-// parachute imports plotting. parachute/testutil's layout test enforces
-// these rules.
+// bench → experiment → train, hvp, fidelity, data → model, optim, losses,
+// baselines, landscape, interpret, stats, scoring → GoMLX and gonum.
+// survival, stats and landscape import only the standard library and gonum,
+// scoring only those and survival; nothing under parachute imports
+// plotting; only backend imports blasdot and fastops. parachute/testutil's
+// layout test enforces these rules.
 package parachute

@@ -101,7 +101,7 @@ func inModule(p, dir string) bool {
 // TestDependencyRules enforces the dependency rules of parachute/doc.go and the
 // project's conventions on non-test files.
 func TestDependencyRules(t *testing.T) {
-	pureGo := regexp.MustCompile(`^(parachute/survival|parachute/landscape)(/|$)`)
+	pureGo := regexp.MustCompile(`^(parachute/survival|parachute/stats|parachute/landscape)(/|$)`)
 	science := regexp.MustCompile(`^parachute/(model|losses|optim|baselines|landscape|interpret|survival|scoring|fastgrad)(/|$)`)
 	for _, f := range moduleFiles(t) {
 		if f.test {
@@ -117,12 +117,18 @@ func TestDependencyRules(t *testing.T) {
 				t.Errorf("%s imports %s: scoring imports only the standard library, gonum and survival", where, p)
 			case (strings.HasPrefix(f.dir, "parachute") || f.dir == "data" || strings.HasPrefix(f.dir, "data/")) && inModule(p, "plotting"):
 				t.Errorf("%s imports %s: nothing under parachute/ or data/ imports plotting", where, p)
-			case science.MatchString(f.dir) && (inModule(p, "data") || inModule(p, "parachute/experiment")):
-				t.Errorf("%s imports %s: the science packages sit below data and experiment", where, p)
+			case science.MatchString(f.dir) && (inModule(p, "data") || inModule(p, "parachute/train") || inModule(p, "parachute/experiment") || inModule(p, "parachute/bench")):
+				t.Errorf("%s imports %s: the science packages sit below data, train, experiment and bench", where, p)
+			case (f.dir == "parachute/train" || f.dir == "parachute/hvp") && (inModule(p, "parachute/experiment") || inModule(p, "parachute/bench") || inModule(p, "parachute/figures")):
+				t.Errorf("%s imports %s: train and hvp sit below experiment, bench and figures", where, p)
+			case f.dir == "parachute/experiment" && (inModule(p, "parachute/bench") || inModule(p, "parachute/figures")):
+				t.Errorf("%s imports %s: experiment sits below bench and figures", where, p)
+			case (inModule(p, "parachute/blasdot") || inModule(p, "parachute/fastops")) && f.dir != "parachute/backend":
+				t.Errorf("%s imports %s: only backend installs the simplego overrides (so that -tags stockgomlx leaves them out)", where, p)
 			case (f.dir == "data" || strings.HasPrefix(f.dir, "data/")) && (inModule(p, "parachute/model") || inModule(p, "parachute/experiment")):
 				t.Errorf("%s imports %s: data never imports model or experiment", where, p)
-			case (f.dir == "data" || strings.HasPrefix(f.dir, "data/")) && isGoMLX(p) && f.name != "dataset.go":
-				t.Errorf("%s imports %s: in data only dataset.go (the train.Dataset adapters) imports GoMLX", where, p)
+			case (f.dir == "data" || strings.HasPrefix(f.dir, "data/")) && isGoMLX(p):
+				t.Errorf("%s imports %s: data imports no GoMLX", where, p)
 			case strings.HasPrefix(p, "github.com/janpfeifer/gonb") && f.dir != "plotting/nbdisplay":
 				t.Errorf("%s imports %s: only plotting/nbdisplay imports GoNB", where, p)
 			case inModule(p, "parachute/testutil"):
