@@ -11,9 +11,13 @@
 //     from training one run, run folders of `parachute train`.
 //   - stackrun.go: RunStackOrLoad, unfinished runs trained as one stack
 //     (package train) and written each as if alone.
-//   - sweep.go: grids, shards, RunAll's scheduler, stack planning,
-//     progress; protocol.go: ProtocolRuns, Summarize, Degradation;
-//     collect.go: a results folder as a table.
+//   - grid.go: a sweep's Grid (read from JSON), expanded into runs, and
+//     its shards for array jobs.
+//   - schedule.go: RunAll, the scheduler (workers, stacks planned to fit
+//     in memory, DefaultWorkers, AutoStack).
+//   - progress.go: a sweep's progress, as lines or ProgressEvents.
+//   - collect.go: a results folder as a table.
+//   - protocol.go: ProtocolRuns, RunProtocol, Summarize, Degradation.
 //   - predict.go, export.go, landscape.go: a trained run opened again to
 //     predict new patients, export predictions or measure its landscape.
 //

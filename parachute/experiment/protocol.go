@@ -4,6 +4,7 @@ package experiment
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"sort"
 
@@ -208,4 +209,24 @@ func Degradation(s Summary) (survival.Degradation, error) {
 		return survival.Degradation{}, err
 	}
 	return survival.DegradationAnalysis(a5, a15, a30)
+}
+
+// RunProtocol runs (or loads) the whole protocol of one cohort and method and
+// summarises it.
+func RunProtocol(root string, spec data.CohortSpec, method string, base train.TrainConfig, eval train.EvalConfig, workers int,
+	progress io.Writer, opts RunOptions) (*Summary, error) {
+	if opts.Cohorts == nil {
+		opts.Cohorts = &CohortCache{}
+	}
+	c, err := opts.Cohorts.Open(spec)
+	if err != nil {
+		return nil, err
+	}
+	runs := ProtocolRuns(spec, len(c.Folds), method, base, eval)
+	results, err := RunAll(root, runs, workers, progress, opts)
+	if err != nil {
+		return nil, err
+	}
+	s := Summarize(results)
+	return &s, nil
 }
