@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 
 // Package deep holds the deep multimodal baselines of the supplement —
-// DRIM, AttentionMOI, MMD and ShaSpec — adapted, as the notes on them
-// describe (../shared/notes/baselines-and-formats.md §1), to per-patient
-// slide and CT-series embeddings and to a Cox head, so that they train under
+// DRIM, AttentionMOI, MMD and ShaSpec — adapted to per-patient slide and
+// CT-series embeddings and to a Cox head, so that they train under
 // PARACHUTE's protocol: the same batches ([model.Inputs]), missing-modality
 // masking, Cox loss, profiles and optimizers. No code of the original
 // repositories is used; each network's doc comment states its adaptation and
