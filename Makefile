@@ -15,6 +15,10 @@
 #                    FUZZTIME each (default 30s; go test runs their seeds)
 #   make browser-test  the exploration notebook's widgets in headless Chromium
 #                    (Jupyter Notebook server + go-rod; screenshots in out/browser)
+#   make slurm-test  a quick sweep as a Slurm array job on a real one-node cluster
+#                    (Debian's slurmctld, slurmd, munge; as root): one task
+#                    cancelled and requeued, results compared with one process;
+#                    and the README's Kubernetes manifest checked client-side
 #   make bench       benchmarks (speed targets are measured here, never in tests)
 #   make bench-stack runs trained in one graph against one at a time on this
 #                    machine's CPU (bench/stack-cpu.sh; a few minutes)
@@ -33,7 +37,7 @@ AUTHORS_RESULTS := bench/results/authors-8ff4575
 EPOCHS ?= 100
 SEEDS ?= 0,1,2
 
-.PHONY: reproduce publish-notebooks setup test test-short mutants fuzz browser-test bench bench-stack references check authors-equivalence authors-training
+.PHONY: reproduce publish-notebooks setup test test-short mutants fuzz browser-test slurm-test bench bench-stack references check authors-equivalence authors-training
 
 reproduce:
 	@jupyter="$$(tools/setup | tail -n 1)" && \
@@ -71,6 +75,11 @@ fuzz:
 	go test -run '^$$' -fuzz '^FuzzLoadFiles$$' -fuzztime $(FUZZTIME) ./parachute/experiment
 	go test -run '^$$' -fuzz '^FuzzParseFlags$$' -fuzztime $(FUZZTIME) ./cmd/parachute
 	go test -run '^$$' -fuzz '^FuzzCommandFlags$$' -fuzztime $(FUZZTIME) ./cmd/parachute
+
+slurm-test:
+	@tools/setup --slurm >/dev/null
+	go test -tags slurm -count=1 -timeout 10m -run '^TestSlurmClusterSweep$$' -v ./cmd/parachute
+	tools/k8s/check-manifest
 
 browser-test:
 	@tools/setup --browser >/dev/null

@@ -38,7 +38,11 @@
 //     the masking scenarios.
 //   - [github.com/parachute-surv/goparachute/parachute/experiment]: runs as
 //     files (result files named by configuration hash, locks, run folders),
-//     the protocol, sweeps with shards, prediction export.
+//     the protocol, sweeps with shards, the runs a sweep is missing,
+//     prediction export.
+//   - [github.com/parachute-surv/goparachute/parachute/slurm]: a sweep as
+//     a Slurm array job: its script, manifest and frozen grid, sbatch, a
+//     task's log; it imports only the standard library and atomicfile.
 //   - [github.com/parachute-surv/goparachute/parachute/bench]: the
 //     benchmark workloads.
 //   - [github.com/parachute-surv/goparachute/parachute/hvp]: a trained

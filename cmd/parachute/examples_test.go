@@ -13,7 +13,7 @@ import (
 // exampleOrder is the order in which the help examples run: each uses what
 // the ones before it wrote (the quick start's data and run first).
 var exampleOrder = [][]string{{"data", "synth"}, {"data", "summary"}, {"train"}, {"evaluate"}, {"metrics"}, {"predict"},
-	{"landscape"}, {"interpret", "morphology"}, {"protocol"}, {"collect"}, {"sweep"}, {"reproduce"}, {"interpret"}, {"index"},
+	{"landscape"}, {"interpret", "morphology"}, {"protocol"}, {"collect"}, {"sweep"}, {"slurm"}, {"reproduce"}, {"interpret"}, {"index"},
 	{"model", "summary"}, {"coxph"}, {"coxnet"}, {"backends"}, {"bench"}, {"fidelity", "export"}}
 
 // TestHelpExamplesRun runs every command's help example, as printed, in one

@@ -14,7 +14,7 @@ import (
 
 // commandNames lists every command with its subcommand words.
 var commandNames = [][]string{{"metrics"}, {"coxph"}, {"coxnet"}, {"data", "fetch-splits"}, {"data", "synth"}, {"data", "summary"},
-	{"train"}, {"model", "summary"}, {"protocol"}, {"evaluate"}, {"predict"}, {"sweep"}, {"collect"}, {"reproduce"},
+	{"train"}, {"model", "summary"}, {"protocol"}, {"evaluate"}, {"predict"}, {"sweep"}, {"collect"}, {"slurm"}, {"reproduce"},
 	{"backends"}, {"index"}, {"interpret"}, {"interpret", "morphology"}, {"landscape"}, {"fidelity", "export"}, {"bench"}}
 
 // flagsOnlyRun runs a command with flagsOnly set: its flags are parsed and

@@ -57,6 +57,7 @@ var commands = map[string]command{
 	"predict":   {"risks and survival curves of new patients from a saved model", runPredict},
 	"sweep":     {"run a grid of runs, or one shard of it", runSweep},
 	"collect":   {"merge run results into one table (CSV and JSON)", runCollect},
+	"slurm":     {"write (and submit) a sweep as a Slurm array job", runSlurm},
 	"reproduce": {"every figure and table of the notebooks, without Jupyter", runReproduce},
 	"backends":  {"which GoMLX backend is selected and why", runBackends},
 	"index":     {"out/index.html: every executed notebook and figure on one page", runIndex},

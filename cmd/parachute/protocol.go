@@ -192,7 +192,9 @@ the settings that tell runs apart (cohort, data seed, method, optimizer, profile
 epochs, seed, fold, p_miss, and any other setting in which runs otherwise alike
 differ, as a column named by its path), how many patients each scenario masked,
 and the metrics. A setting a method ignores is n/a. --csv - or --json - writes to
-standard output.`, "parachute collect --out out/protocol-ucec")
+standard output. A folder written by parachute slurm is checked against its grid:
+runs without a result are listed with their task, their state (interrupted, locked)
+and the end of the task's log, and collect exits with status 3, naming the tasks to resubmit.`, "parachute collect --out out/protocol-ucec")
 	root := fs.String("out", "", "results folder of a sweep or protocol, holding runs/ (required)")
 	csvPath := fs.String("csv", "", "CSV file to write (default OUT/results.csv; - for standard output)")
 	jsonPath := fs.String("json", "", "JSON file to write (default OUT/results.json; - for standard output)")
@@ -235,5 +237,5 @@ standard output.`, "parachute collect --out out/protocol-ucec")
 		summary = stderr
 	}
 	fmt.Fprintf(summary, "%d rows: %s, %s\n", len(rows), *csvPath, *jsonPath)
-	return nil
+	return reportMissing(*root, summary)
 }

@@ -171,13 +171,13 @@ func RunOrLoad(root string, cfg RunConfig, opts RunOptions) (*RunResult, bool, e
 	switch {
 	case errors.Is(err, ErrCorruptResult):
 		// Retrain rather than read a damaged result.
-		if opts.Progress != nil {
-			fmt.Fprintf(opts.Progress, "%v: retraining\n", err)
+		if notes := opts.NotesWriter(); notes != nil {
+			fmt.Fprintf(notes, "%v: retraining\n", err)
 		}
 	case err != nil || ok:
 		return r, ok, err
 	}
-	lock, r, err := lockRun(root, cfg, opts.Progress)
+	lock, r, err := lockRun(root, cfg, opts.NotesWriter())
 	if err != nil || r != nil {
 		return r, r != nil, err
 	}

@@ -85,17 +85,13 @@ func TestTwoProcessesNeverTrainTheSameRun(t *testing.T) {
 // heartbeat stopped on another host — is taken over; a live holder's is not.
 func TestStaleLocksAreTakenOver(t *testing.T) {
 	host, _ := os.Hostname()
-	dead := exec.Command("true")
-	if err := dead.Run(); err != nil {
-		t.Fatal(err)
-	}
 	for _, c := range []struct {
 		name   string
 		holder lockHolder
 		age    time.Duration
 		free   bool
 	}{
-		{"dead process here", lockHolder{PID: dead.Process.Pid, Host: host}, 0, true},
+		{"dead process here", lockHolder{PID: deadPID(t), Host: host}, 0, true},
 		{"silent elsewhere", lockHolder{PID: 1, Host: "another-machine"}, 2 * lockStale, true},
 		{"alive elsewhere", lockHolder{PID: 1, Host: "another-machine"}, 0, false},
 		{"alive here", lockHolder{PID: os.Getpid(), Host: host}, 0, false},

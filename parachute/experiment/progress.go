@@ -151,3 +151,18 @@ func (p *sweepProgress) done(worker int, r RunConfig, res *RunResult, cached boo
 }
 
 func (p *sweepProgress) finish() {}
+
+// Write prints a run's one-off message (resumed from its checkpoint, a
+// damaged result retrained, waiting for a lock) as a line of its own
+// between the progress lines; an observing writer does not get them.
+func (p *sweepProgress) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.w.(ProgressObserver); ok || p.w == nil {
+		return len(b), nil
+	}
+	if p.terminal {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+	return p.w.Write(b)
+}

@@ -42,6 +42,9 @@ func RunAll(root string, runs []RunConfig, workers int, progress io.Writer, opts
 			for job := range jobs {
 				o := opts
 				o.Progress = nil
+				if progress != nil {
+					o.Notes = p
+				}
 				if len(job) == 1 {
 					k := job[0]
 					o.OnEpoch = func(e train.Epoch) { p.epoch(w, runs[k], e) }

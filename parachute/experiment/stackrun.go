@@ -46,8 +46,8 @@ func RunStackOrLoad(root string, cfgs []RunConfig, opts RunOptions, onEpoch func
 		r, ok, err := LoadResult(root, cfg)
 		switch {
 		case errors.Is(err, ErrCorruptResult):
-			if opts.Progress != nil {
-				fmt.Fprintf(opts.Progress, "%v: retraining\n", err)
+			if notes := opts.NotesWriter(); notes != nil {
+				fmt.Fprintf(notes, "%v: retraining\n", err)
 			}
 		case err != nil:
 			out[k].Err = err
@@ -60,7 +60,7 @@ func RunStackOrLoad(root string, cfgs []RunConfig, opts RunOptions, onEpoch func
 			out[k].Err = fmt.Errorf("experiment: %s is a linear baseline, not stacked", cfg.Method)
 			continue
 		}
-		lock, r, err := lockRun(root, cfg, opts.Progress)
+		lock, r, err := lockRun(root, cfg, opts.NotesWriter())
 		switch {
 		case err != nil:
 			out[k].Err = err
@@ -132,7 +132,7 @@ func resumeRun(b backends.Backend, c *data.Cohort, root string, k int, cfg RunCo
 	r := &stackedRun{k: k, cfg: cfg, began: time.Now(), run: &train.StackRun{Checkpoint: checkpointPath(root, cfg),
 		Train: train.PatientsOf(c, c.Folds[cfg.Fold].Train)}}
 	var err error
-	r.run.Trainer, r.run.Start, r.run.History, err = train.Resume(b, c, cfg.Train, r.run.Checkpoint, opts.Progress)
+	r.run.Trainer, r.run.Start, r.run.History, err = train.Resume(b, c, cfg.Train, r.run.Checkpoint, opts.NotesWriter())
 	return r, err
 }
 

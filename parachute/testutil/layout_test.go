@@ -113,6 +113,8 @@ func TestDependencyRules(t *testing.T) {
 			case pureGo.MatchString(f.dir) && !isStdlib(p) && !strings.HasPrefix(p, "gonum.org/v1/gonum") &&
 				!strings.HasPrefix(p, module+"/"+f.dir):
 				t.Errorf("%s imports %s: survival, stats and landscape import only the standard library and gonum", where, p)
+			case f.dir == "parachute/slurm" && !isStdlib(p) && !inModule(p, "parachute/atomicfile"):
+				t.Errorf("%s imports %s: slurm knows job scripts and logs, not runs: the standard library and atomicfile only", where, p)
 			case f.dir == "parachute/scoring" && !isStdlib(p) && !strings.HasPrefix(p, "gonum.org/v1/gonum") && !inModule(p, "parachute/survival"):
 				t.Errorf("%s imports %s: scoring imports only the standard library, gonum and survival", where, p)
 			case (strings.HasPrefix(f.dir, "parachute") || f.dir == "data" || strings.HasPrefix(f.dir, "data/")) && inModule(p, "plotting"):

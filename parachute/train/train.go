@@ -47,6 +47,10 @@ type TrainOptions struct {
 	// Progress receives one line per epoch (a live line on a terminal);
 	// nil is silent.
 	Progress io.Writer
+	// Notes receives the one-off messages about a run (resumed from its
+	// checkpoint, a damaged result retrained, waiting for another
+	// process's lock); nil sends them to Progress.
+	Notes io.Writer
 	// Checkpoint, when set, is written every CheckpointEvery epochs (0:
 	// only at the end) and read back on start when it exists, so that a
 	// killed run resumes where it stopped with the same final result.
@@ -102,7 +106,7 @@ func Train(c *data.Cohort, fold int, cfg TrainConfig, opts TrainOptions) (*Train
 			return nil, err
 		}
 	}
-	t, start, history, err := Resume(b, c, cfg, opts.Checkpoint, opts.Progress)
+	t, start, history, err := Resume(b, c, cfg, opts.Checkpoint, opts.NotesWriter())
 	if err != nil {
 		return nil, err
 	}
@@ -127,6 +131,15 @@ func Train(c *data.Cohort, fold int, cfg TrainConfig, opts TrainOptions) (*Train
 	}
 	progress.done()
 	return &TrainResult{Trainer: t, History: history, Done: last == cfg.Epochs}, nil
+}
+
+// NotesWriter is where a run's one-off messages go: Notes, or Progress
+// when Notes is nil.
+func (o TrainOptions) NotesWriter() io.Writer {
+	if o.Notes != nil {
+		return o.Notes
+	}
+	return o.Progress
 }
 
 // Resume sets up a trainer for cfg, from the checkpoint when one
