@@ -3,7 +3,11 @@
 # apt_install PACKAGE...: installs Debian packages when they are missing.
 apt_install() {
   local missing=()
-  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  # Installed means "install ok installed": a package removed but not
+  # purged still answers dpkg -s.
+  for p in "$@"; do
+    [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || missing+=("$p")
+  done
   [ ${#missing[@]} -eq 0 ] && return 0
   if ! command -v apt-get >/dev/null; then
     echo "missing system packages: ${missing[*]} (install them, e.g. with conda: see environment.yml)" >&2

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/parachute-surv/goparachute/parachute/backend"
 	"github.com/parachute-surv/goparachute/parachute/experiment"
 	"github.com/parachute-surv/goparachute/parachute/optim"
+	"github.com/parachute-surv/goparachute/parachute/slurm"
 	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
@@ -206,6 +208,12 @@ and the end of the task's log, and collect exits with status 3, naming the tasks
 			return nil
 		})); err != nil {
 		return err
+	}
+	if _, job, err := slurm.ReadManifest(*root); err != nil {
+		return err
+	} else if _, err := os.Stat(filepath.Join(*root, "runs")); job && errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintf(stdout, "no run of %s has finished yet: no table written\n", *root)
+		return reportMissing(*root, stdout)
 	}
 	rows, err := experiment.Collect(*root)
 	if err != nil {

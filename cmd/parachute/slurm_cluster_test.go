@@ -45,7 +45,7 @@ func shell(t *testing.T, env []string, name string, args ...string) string {
 	return string(out)
 }
 
-// waitFor polls cond every half second until it holds or the timeout
+// waitFor polls cond every 50 ms until it holds or the timeout
 // passes, then fails the test saying what it waited for.
 func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
 	t.Helper()
@@ -116,25 +116,37 @@ func TestSlurmClusterSweep(t *testing.T) {
 	}
 	job := m[1]
 
-	// Cancel the task of the first run that writes a checkpoint (mid-run:
-	// the quick profile checkpoints at epoch 10 of 20).
-	var victim string
+	// Cancel the task of a run that has written its checkpoint (the quick
+	// profile checkpoints at epoch 10 of 20) while it trains. A quick run
+	// may finish between the checkpoint and the cancel: then nothing was
+	// interrupted, the task is requeued and the next checkpoint tried.
+	var victim, jobTask string
 	cancelled := -1
-	waitFor(t, 3*time.Minute, "a checkpoint of a running run", func() bool {
-		paths, _ := filepath.Glob(filepath.Join(results, "checkpoints", "*.gob"))
-		for _, p := range paths {
-			if task, ok := taskOf[strings.TrimSuffix(filepath.Base(p), ".gob")]; ok {
-				victim, cancelled = p, task
-				return true
+	for attempt := 1; ; attempt++ {
+		waitFor(t, 3*time.Minute, "a checkpoint of a running run", func() bool {
+			paths, _ := filepath.Glob(filepath.Join(results, "checkpoints", "*.gob"))
+			for _, p := range paths {
+				if task, ok := taskOf[strings.TrimSuffix(filepath.Base(p), ".gob")]; ok {
+					victim, cancelled = p, task
+					return true
+				}
 			}
+			return false
+		})
+		jobTask = fmt.Sprintf("%s_%d", job, cancelled)
+		shell(t, env, "scancel", jobTask)
+		waitFor(t, time.Minute, jobTask+" to stop", func() bool {
+			return strings.TrimSpace(shell(t, env, "squeue", "-h", "-j", jobTask, "-o", "%T")) == ""
+		})
+		if _, err := os.Stat(victim); err == nil {
+			break
 		}
-		return false
-	})
-	jobTask := fmt.Sprintf("%s_%d", job, cancelled)
-	shell(t, env, "scancel", jobTask)
-	waitFor(t, time.Minute, jobTask+" to stop", func() bool {
-		return strings.TrimSpace(shell(t, env, "squeue", "-h", "-j", jobTask, "-o", "%T")) == ""
-	})
+		if attempt == 5 {
+			t.Fatalf("5 cancels, each after its run had finished: the runs are too quick to interrupt")
+		}
+		t.Logf("%s finished %s before the cancel; requeued", jobTask, filepath.Base(victim))
+		requeueNow(t, env, jobTask)
+	}
 	t.Logf("cancelled %s %.1f s after submission, holding %s", jobTask, time.Since(submitted).Seconds(), filepath.Base(victim))
 
 	// collect says the interrupted run is missing, why, and what to resubmit.
@@ -150,9 +162,7 @@ func TestSlurmClusterSweep(t *testing.T) {
 		}
 	}
 
-	shell(t, env, "scontrol", "requeue", jobTask)
-	// A requeued job waits two minutes by default; start it now.
-	shell(t, env, "scontrol", "update", "JobId="+jobTask, "StartTime=now")
+	requeueNow(t, env, jobTask)
 	waitFor(t, 4*time.Minute, "the array job to finish", func() bool {
 		return strings.TrimSpace(shell(t, env, "squeue", "-h", "-j", job, "-o", "%i")) == ""
 	})
@@ -192,6 +202,14 @@ func TestSlurmClusterSweep(t *testing.T) {
 		}
 	}
 	t.Logf("the whole test: %.1f s", time.Since(start).Seconds())
+}
+
+// requeueNow requeues a finished task and lets it start at once (a
+// requeued job waits two minutes by default).
+func requeueNow(t *testing.T, env []string, jobTask string) {
+	t.Helper()
+	shell(t, env, "scontrol", "requeue", jobTask)
+	shell(t, env, "scontrol", "update", "JobId="+jobTask, "StartTime=now")
 }
 
 // daemonPIDs reads the PID files the cluster script writes.

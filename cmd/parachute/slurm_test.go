@@ -28,6 +28,11 @@ func TestSlurmJobAndCollectReport(t *testing.T) {
 	if _, err := os.Stat(script); err != nil {
 		t.Fatal(err)
 	}
+	// Before any run finished: every run missing, no task logged yet.
+	stdout, errOut, status = runCommand(t, "collect", "--out", out)
+	if status != 3 || !strings.Contains(stdout+errOut, "4 of 4 runs of the grid have no result") || !strings.Contains(stdout+errOut, "never started") {
+		t.Errorf("collect before any run: status %d\n%s%s", status, stdout, errOut)
+	}
 	if _, errOut, status := runCommand(t, "sweep", "--grid", slurm.GridPath(out), "--out", out, "--shard", "0/2"); status != 0 {
 		t.Fatalf("shard 0: %s", errOut)
 	}

@@ -16,6 +16,24 @@ import (
 	"path/filepath"
 )
 
+// RemoveLeftovers removes the temporary files that writers of path killed
+// mid-write left next to it (a kill between CreateTemp and the rename). Only
+// the holder of the right to write path may call it: a live writer's
+// temporary file would go too.
+func RemoveLeftovers(path string) error {
+	tmps, err := filepath.Glob(filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp*"))
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, tmp := range tmps {
+		if err := os.Remove(tmp); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // Write writes data to path atomically, creating the parent folders: the
 // data goes to a temporary file next to path, which is then renamed over it.
 // The file keeps the permissions of the file it replaces; a new one gets

@@ -115,3 +115,28 @@ func TestWriteKeepsPermissions(t *testing.T) {
 		t.Fatalf("replaced file mode %v, want 0640 kept", info.Mode().Perm())
 	}
 }
+
+func TestRemoveLeftoversRemovesOnlyThatFilesTemporaries(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "run.json")
+	mine := []string{filepath.Join(dir, ".run.json.tmp1"), filepath.Join(dir, ".run.json.tmp22")}
+	others := []string{path, filepath.Join(dir, ".other.json.tmp1"), filepath.Join(dir, "run.json.tmp1")}
+	for _, p := range append(mine, others...) {
+		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := RemoveLeftovers(path); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range mine {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s left", p)
+		}
+	}
+	for _, p := range others {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("%s removed: %v", p, err)
+		}
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/parachute-surv/goparachute/data"
+	"github.com/parachute-surv/goparachute/parachute/atomicfile"
 	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
@@ -174,8 +175,11 @@ func RunOrLoad(root string, cfg RunConfig, opts RunOptions) (*RunResult, bool, e
 		if notes := opts.NotesWriter(); notes != nil {
 			fmt.Fprintf(notes, "%v: retraining\n", err)
 		}
-	case err != nil || ok:
-		return r, ok, err
+	case err != nil:
+		return nil, false, err
+	case ok:
+		clearStaleLock(root, cfg.Hash())
+		return r, true, nil
 	}
 	lock, r, err := lockRun(root, cfg, opts.NotesWriter())
 	if err != nil || r != nil {
@@ -222,7 +226,8 @@ func RunOrLoad(root string, cfg RunConfig, opts RunOptions) (*RunResult, bool, e
 
 // finishResult completes a trained run's result (its evaluation, seconds
 // since began, a synthetic cohort's oracle C), writes it atomically and
-// removes the run's checkpoint, which it supersedes.
+// removes the run's checkpoint, which it supersedes, and the temporary files
+// of attempts killed while writing its checkpoint or result.
 func finishResult(root string, c *data.Cohort, r *RunResult, ev *train.Evaluation, began time.Time, checkpoint string) error {
 	r.Evaluation, r.Seconds = *ev, time.Since(began).Seconds()
 	if c.Synthetic != nil {
@@ -234,6 +239,10 @@ func finishResult(root string, c *data.Cohort, r *RunResult, ev *train.Evaluatio
 		return err
 	}
 	os.Remove(checkpoint)
+	// The run's lock is held: temporary files of its checkpoint or result
+	// are a killed attempt's.
+	atomicfile.RemoveLeftovers(checkpoint)
+	atomicfile.RemoveLeftovers(ResultPath(root, r.Config))
 	return nil
 }
 

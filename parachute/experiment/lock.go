@@ -96,6 +96,21 @@ func inspectLock(path, host string) (*lockHolder, bool) {
 	return &h, age > lockStale
 }
 
+// clearStaleLock removes the lock of a finished run when its holder is
+// gone: a process killed between writing the run's result and releasing its
+// lock leaves one behind, which no later attempt would otherwise take (they
+// find the result first).
+func clearStaleLock(root, hash string) {
+	path := lockPath(root, hash)
+	if _, err := os.Stat(path); err != nil {
+		return
+	}
+	host, _ := os.Hostname()
+	if _, stale := inspectLock(path, host); stale {
+		os.Remove(path)
+	}
+}
+
 // processAlive reports whether a process of this host exists.
 func processAlive(pid int) bool {
 	err := syscall.Kill(pid, 0)

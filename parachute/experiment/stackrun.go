@@ -53,6 +53,7 @@ func RunStackOrLoad(root string, cfgs []RunConfig, opts RunOptions, onEpoch func
 			out[k].Err = err
 			continue
 		case ok:
+			clearStaleLock(root, cfg.Hash())
 			out[k] = StackResult{Result: r, Cached: true}
 			continue
 		}
