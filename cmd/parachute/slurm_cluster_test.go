@@ -10,7 +10,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -22,6 +21,7 @@ import (
 	"time"
 
 	"github.com/parachute-surv/goparachute/parachute/experiment"
+	"github.com/parachute-surv/goparachute/parachute/testutil"
 )
 
 // slurmGrid is the test's sweep: 8 quick-profile runs (4 folds × 2 p_miss)
@@ -196,7 +196,7 @@ func TestSlurmClusterSweep(t *testing.T) {
 	shell(t, env, bin, "sweep", "--grid", grid, "--out", reference, "--workers", "2")
 	for _, r := range runs {
 		name := r.Hash() + ".json"
-		got, want := timelessJSON(t, filepath.Join(results, "runs", name)), timelessJSON(t, filepath.Join(reference, "runs", name))
+		got, want := testutil.Timeless(t, filepath.Join(results, "runs", name)), testutil.Timeless(t, filepath.Join(reference, "runs", name))
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("run %s (task %d) differs from the one-process sweep's", r.Hash(), taskOf[r.Hash()])
 		}
@@ -221,34 +221,4 @@ func daemonPIDs(cluster string) map[string]string {
 		}
 	}
 	return pids
-}
-
-// timelessJSON reads a result file without its timings and checksum.
-func timelessJSON(t *testing.T, path string) any {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	var strip func(any)
-	strip = func(v any) {
-		switch x := v.(type) {
-		case map[string]any:
-			delete(x, "seconds")
-			delete(x, "checksum")
-			for _, y := range x {
-				strip(y)
-			}
-		case []any:
-			for _, y := range x {
-				strip(y)
-			}
-		}
-	}
-	strip(v)
-	return v
 }

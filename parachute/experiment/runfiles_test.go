@@ -15,6 +15,7 @@ import (
 
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/experiment"
+	"github.com/parachute-surv/goparachute/parachute/testutil"
 	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
@@ -121,43 +122,13 @@ func compareRunFiles(t *testing.T, got, want string) {
 		t.Fatalf("result files (configuration hashes) differ:\n got  %v\n want %v", g, w)
 	}
 	for _, n := range names(want) {
-		g, w := timeless(t, filepath.Join(got, n)), timeless(t, filepath.Join(want, n))
+		g, w := testutil.Timeless(t, filepath.Join(got, n)), testutil.Timeless(t, filepath.Join(want, n))
 		if !reflect.DeepEqual(g, w) {
 			gj, _ := json.MarshalIndent(g, "", " ")
 			wj, _ := json.MarshalIndent(w, "", " ")
 			t.Errorf("%s differs from the file written before:\n%s", n, firstDifference(string(gj), string(wj)))
 		}
 	}
-}
-
-// timeless reads a result file as JSON without its timings and checksum.
-func timeless(t *testing.T, path string) any {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	var strip func(v any)
-	strip = func(v any) {
-		switch x := v.(type) {
-		case map[string]any:
-			delete(x, "seconds")
-			delete(x, "checksum")
-			for _, y := range x {
-				strip(y)
-			}
-		case []any:
-			for _, y := range x {
-				strip(y)
-			}
-		}
-	}
-	strip(v)
-	return v
 }
 
 // firstDifference shows the first line where a and b differ.
