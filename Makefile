@@ -69,7 +69,9 @@ mutants:
 
 FUZZTIME ?= 30s
 fuzz:
-	@for t in FuzzReadSeriesNPY FuzzReadSeriesTorch FuzzReadMask FuzzReadSplits FuzzReadCellCounts FuzzReadSlideFile; do \
+	@for t in FuzzReadSeriesNPY FuzzReadSeriesTorch FuzzReadMask FuzzReadSlideFile; do \
+	  echo "== $$t"; go test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./data/formats || exit 1; done
+	@for t in FuzzReadSplits FuzzReadCellCounts; do \
 	  echo "== $$t"; go test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./data || exit 1; done
 	go test -run '^$$' -fuzz '^FuzzReadCSV$$' -fuzztime $(FUZZTIME) ./parachute/scoring
 	go test -run '^$$' -fuzz '^FuzzLoadFiles$$' -fuzztime $(FUZZTIME) ./parachute/experiment

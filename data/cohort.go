@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/parachute-surv/goparachute/data/formats"
 	"github.com/parachute-surv/goparachute/parachute/survival"
 )
 
@@ -45,7 +46,7 @@ type Patient struct {
 	// Cells holds CellViT cell counts, one entry per slide that has them.
 	Cells []CellCounts
 	// Mask is the radiology tumour segmentation, when available.
-	Mask *Mask
+	Mask *formats.Mask
 }
 
 // HasPathology reports whether the patient has at least one slide.

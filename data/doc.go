@@ -12,7 +12,7 @@
 // (Time in days > 0, Event true when death was observed), zero or more
 // pathology [Slide] embeddings and zero or more CT [Series] (one embedding per
 // slice), never neither, plus the optional interpretability inputs:
-// [CellCounts] per slide and a tumour [Mask]. The encoders ([Encoder]) fix
+// [CellCounts] per slide and a tumour mask (formats.Mask). The encoders ([Encoder]) fix
 // the widths: TITAN 768, CONCH v1.5 768, UNI 1024, UNI2-h 1536, Virchow2 2560,
 // Prov-GigaPath 768 for pathology; MedImageInsight 1024 and MedSAM2 256 per CT
 // slice.
@@ -22,16 +22,20 @@
 // [Load] reads the authors' folder layout (github.com/PietroCaforio/parachute):
 //
 //	labels_splits/<COHORT>/k=all.tsv                 split and label file ([ReadSplits])
-//	features/<COHORT>/TITAN/*.h5                     Trident features ([ReadSlideFeatures])
-//	features/<COHORT>/MedImageInsights/<case>/*.npy  CT features, or .pt ([ReadSeriesFeatures])
+//	features/<COHORT>/TITAN/*.h5                     Trident features (formats.ReadSlideFeatures)
+//	features/<COHORT>/MedImageInsights/<case>/*.npy  CT features, or .pt (formats.ReadSeriesFeatures)
 //	features/<COHORT>/CellViT/cells.csv              CellViT summaries ([ReadCellCounts])
-//	features/<COHORT>/TumourMasks/<case>.nii.gz      NIfTI-1 masks ([ReadMask])
+//	features/<COHORT>/TumourMasks/<case>.nii.gz      NIfTI-1 masks (formats.ReadMask)
 //
 // (the last two are the project's extension for the interpretability figure).
+// Package [github.com/parachute-surv/goparachute/data/formats] reads and writes
+// the per-patient feature files; this package reads the split and CellViT
+// tables and assembles cohorts.
 // COHORT is CPTACPDA, CPTACUCEC or MMISTCCRCC ([CohortFolder] maps pda, ucec,
 // ccrcc). HDF5 goes through the cgo binding gonum.org/v1/hdf5 over the system
 // library (Debian libhdf5-dev, conda hdf5); the nohdf5 build tag drops it for
-// machines without the library, and .h5 files then give [ErrNoHDF5].
+// machines without the library, and .h5 files then give [ErrNoHDF5]
+// ([HDF5Available] says which build this is).
 // [FetchSplits] downloads the authors' split files and checks their SHA-256.
 //
 // Faults are errors that name the file, the patient and the fault

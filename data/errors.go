@@ -4,7 +4,8 @@ package data
 
 import (
 	"errors"
-	"fmt"
+
+	"github.com/parachute-surv/goparachute/data/formats"
 )
 
 // Sentinel errors; the loaders wrap them in a [*FileError] that names the
@@ -12,7 +13,7 @@ import (
 var (
 	// ErrFormat is returned for a file whose content does not follow its
 	// format (bad header, unknown column, unparsable value, truncated data).
-	ErrFormat = errors.New("data: malformed file")
+	ErrFormat = formats.ErrFormat
 	// ErrWidth is returned for features whose width differs from the
 	// encoder's.
 	ErrWidth = errors.New("data: feature width differs from the encoder's")
@@ -33,55 +34,21 @@ var (
 	ErrChecksum = errors.New("data: checksum mismatch")
 	// ErrNoHDF5 is returned when reading or writing .h5 files in a binary
 	// built with the nohdf5 tag.
-	ErrNoHDF5 = errors.New("data: built without HDF5 support (nohdf5 tag)")
+	ErrNoHDF5 = formats.ErrNoHDF5
 	// ErrUnknown is returned for an unknown cohort, preset or encoder name.
 	ErrUnknown = errors.New("data: unknown name")
 )
 
 // FileError locates a fault: the file (Path), the patient when known, and
 // where in the file (Where: a row, a column, an element). Err classifies the
-// fault with one of the sentinel errors, possibly wrapped with detail.
-type FileError struct {
-	Path    string
-	Patient string
-	Where   string
-	Err     error
-}
-
-// Error implements error: "data: k=all.tsv: row 5 (patient C3L-00017): OS_days = -3: invalid survival time".
-func (e *FileError) Error() string {
-	s := "data: " + e.Path
-	if e.Where != "" {
-		s += ": " + e.Where
-	}
-	if e.Patient != "" {
-		s += fmt.Sprintf(" (patient %s)", e.Patient)
-	}
-	return s + ": " + trimPrefix(e.Err)
-}
-
-// Unwrap returns the classifying error.
-func (e *FileError) Unwrap() error { return e.Err }
-
-func trimPrefix(err error) string {
-	s := err.Error()
-	if len(s) > 6 && s[:6] == "data: " {
-		return s[6:]
-	}
-	return s
-}
+// fault with one of the sentinel errors, possibly wrapped with detail. It is
+// the file readers' type (package formats), so that one errors.As finds the
+// file of any fault of a load.
+type FileError = formats.FileError
 
 // faultf wraps a sentinel with detail: faultf(ErrTime, "OS_days = %v", t).
-func faultf(sentinel error, format string, args ...any) error {
-	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), sentinel)
-}
+var faultf = formats.Faultf
 
 // guardDecoder turns a panic inside a third-party decoder into a FileError
-// naming the file: the last guard of every reader, behind the checks that
-// validate the bytes before handing them over. Use as
-// defer guardDecoder(path, &err).
-func guardDecoder(path string, err *error) {
-	if r := recover(); r != nil {
-		*err = &FileError{Path: path, Err: fmt.Errorf("%w: the decoder failed on this file: %v", ErrFormat, r)}
-	}
-}
+// naming the file (defer guardDecoder(path, &err)).
+var guardDecoder = formats.GuardDecoder

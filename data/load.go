@@ -10,7 +10,13 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/parachute-surv/goparachute/data/formats"
 )
+
+// HDF5Available reports whether this binary reads and writes .h5 files
+// (false when built with the nohdf5 tag); see package formats.
+const HDF5Available = formats.HDF5Available
 
 // Cohort folder names of the authors' layout, by the project's short names.
 var cohortFolders = map[string]string{"pda": "CPTACPDA", "ucec": "CPTACUCEC", "ccrcc": "MMISTCCRCC"}
@@ -237,7 +243,7 @@ func loadSlides(dir, cohort string, enc Encoder, table *SplitTable, rep *LoadRep
 	out := map[string][]Slide{}
 	read := func(stem, caseID string) error {
 		path := filepath.Join(folder, stem+".h5")
-		feat, patches, coords, err := ReadSlideFile(path)
+		feat, patches, coords, err := formats.ReadSlideFile(path)
 		if err != nil {
 			var fe *FileError
 			if errors.As(err, &fe) {
@@ -330,7 +336,7 @@ func loadSeries(dir, cohort string, enc Encoder, table *SplitTable, rep *LoadRep
 		var list []Series
 		fileOf := map[string]string{} // series ID → file name
 		for _, f := range files {
-			if f.IsDir() || !isSeriesFile(f.Name()) {
+			if f.IsDir() || !formats.IsSeriesFile(f.Name()) {
 				continue
 			}
 			path := filepath.Join(caseDir, f.Name())
@@ -339,7 +345,7 @@ func loadSeries(dir, cohort string, enc Encoder, table *SplitTable, rep *LoadRep
 				return nil, &FileError{Path: path, Patient: e.Name(), Err: faultf(ErrDuplicate, "series %s is also in %s", id, other)}
 			}
 			fileOf[id] = f.Name()
-			slices, width, feat, err := ReadSeriesFeatures(path)
+			slices, width, feat, err := formats.ReadSeriesFeatures(path)
 			if err != nil {
 				var fe *FileError
 				if errors.As(err, &fe) {
@@ -412,7 +418,7 @@ func attachInterpretability(dir string, c *Cohort, rep *LoadReport) error {
 			rep.FilesWithoutSplitRow = append(rep.FilesWithoutSplitRow, rel(dir, path))
 			continue
 		}
-		m, err := ReadMask(path)
+		m, err := formats.ReadMask(path)
 		if err != nil {
 			var fe *FileError
 			if errors.As(err, &fe) {

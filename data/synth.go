@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/parachute-surv/goparachute/data/formats"
 	"github.com/parachute-surv/goparachute/parachute/survival"
 )
 
@@ -519,7 +520,7 @@ var (
 // from about 0.84 at r = −2 to about 0.70 at r = 2 (figures'
 // TestSyntheticMasksVaryWithRisk). These are assumptions of the generator,
 // not biology.
-func tumourMask(rng *rand.Rand, r float64) *Mask {
+func tumourMask(rng *rand.Rand, r float64) *formats.Mask {
 	R := math.Min(20, 10*math.Exp(0.2*r))
 	amp := 0.05 + 0.6/(1+math.Exp(-r))
 	type lobe struct {
@@ -532,7 +533,7 @@ func tumourMask(rng *rand.Rand, r float64) *Mask {
 		nrm := math.Sqrt(dot(d, d))
 		lobes[k] = lobe{[3]float64{d[0] / nrm, d[1] / nrm, d[2] / nrm}, 2 + float64(rng.IntN(3)), rng.Float64() * 2 * math.Pi}
 	}
-	m := &Mask{Dims: maskDims, Spacing: maskSpacing, Voxels: make([]uint8, maskDims[0]*maskDims[1]*maskDims[2])}
+	m := &formats.Mask{Dims: maskDims, Spacing: maskSpacing, Voxels: make([]uint8, maskDims[0]*maskDims[1]*maskDims[2])}
 	axes := [3]float64{R, 0.85 * R, 0.75 * R}
 	for z := range maskDims[2] {
 		for y := range maskDims[1] {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/parachute-surv/goparachute/data/formats"
 	"github.com/parachute-surv/goparachute/parachute/atomicfile"
 )
 
@@ -72,7 +73,7 @@ func Write(c *Cohort, dir string, style SplitStyle) error {
 	cells := false
 	for _, p := range c.Patients {
 		for _, s := range p.Slides {
-			if err := WriteSlideFeatures(filepath.Join(featureDir(dir, c.Name, c.Pathology.Folder), s.ID+".h5"), s.Features, s.Coords); err != nil {
+			if err := formats.WriteSlideFeatures(filepath.Join(featureDir(dir, c.Name, c.Pathology.Folder), s.ID+".h5"), s.Features, s.Coords); err != nil {
 				return err
 			}
 		}
@@ -81,12 +82,12 @@ func Write(c *Cohort, dir string, style SplitStyle) error {
 				return fmt.Errorf("series ID %q of patient %s: %w", s.ID, p.ID, ErrFormat)
 			}
 			path := filepath.Join(featureDir(dir, c.Name, c.Radiology.Folder), p.ID, s.ID+".npy")
-			if err := WriteSeriesFeatures(path, s.Slices, s.Width, s.Features); err != nil {
+			if err := formats.WriteSeriesFeatures(path, s.Slices, s.Width, s.Features); err != nil {
 				return err
 			}
 		}
 		if p.Mask != nil {
-			if err := WriteMask(filepath.Join(featureDir(dir, c.Name, "TumourMasks"), p.ID+".nii.gz"), p.Mask); err != nil {
+			if err := formats.WriteMask(filepath.Join(featureDir(dir, c.Name, "TumourMasks"), p.ID+".nii.gz"), p.Mask); err != nil {
 				return err
 			}
 		}

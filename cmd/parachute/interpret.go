@@ -11,6 +11,7 @@ import (
 	"slices"
 
 	"github.com/parachute-surv/goparachute/data"
+	"github.com/parachute-surv/goparachute/data/formats"
 	"github.com/parachute-surv/goparachute/parachute/atomicfile"
 	"github.com/parachute-surv/goparachute/parachute/experiment"
 	"github.com/parachute-surv/goparachute/parachute/figures"
@@ -105,7 +106,7 @@ func runMorphology(args []string, stdout, stderr io.Writer) error {
 	if err := fs.parse(args, stdout, stderr, required("mask"), existingFile("mask", mask)); err != nil {
 		return err
 	}
-	m, err := data.ReadMask(*mask)
+	m, err := formats.ReadMask(*mask)
 	if err != nil {
 		return err
 	}

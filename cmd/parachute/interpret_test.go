@@ -11,14 +11,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/parachute-surv/goparachute/data"
+	"github.com/parachute-surv/goparachute/data/formats"
 )
 
 // TestInterpretMorphology: one voxel of 2 mm is the octahedron through its
 // face centres: volume 8/6 mm³, area 4√3 mm².
 func TestInterpretMorphology(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "m.nii.gz")
-	if err := data.WriteMask(path, &data.Mask{Dims: [3]int{1, 1, 1}, Spacing: [3]float64{2, 2, 2}, Voxels: []uint8{1}}); err != nil {
+	if err := formats.WriteMask(path, &formats.Mask{Dims: [3]int{1, 1, 1}, Spacing: [3]float64{2, 2, 2}, Voxels: []uint8{1}}); err != nil {
 		t.Fatal(err)
 	}
 	stdout, errOut, status := runCommand(t, "interpret", "morphology", "--mask", path, "--json")

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-package data
+package formats
 
 import (
 	"errors"
@@ -12,7 +12,7 @@ import (
 // FileError naming the file and wrapping ErrFormat.
 func TestGuardDecoderTurnsPanicsIntoFileErrors(t *testing.T) {
 	read := func() (err error) {
-		defer guardDecoder("features/x.npy", &err)
+		defer GuardDecoder("features/x.npy", &err)
 		var s []int
 		_ = s[3] // a decoder's index out of range
 		return nil

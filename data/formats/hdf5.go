@@ -2,7 +2,7 @@
 
 //go:build !nohdf5
 
-package data
+package formats
 
 // #cgo LDFLAGS: -lhdf5
 // #cgo linux,!arm64 CFLAGS: -I/usr/lib/x86_64-linux-gnu/hdf5/serial/include -I/usr/include/hdf5/serial
@@ -62,7 +62,7 @@ func ReadSlideFeatures(path string) (features []float32, patches int, err error)
 // ReadSlideFile is [ReadSlideFeatures] that also returns the patch
 // coordinates of the "coords" dataset (nil when the file has none).
 func ReadSlideFile(path string) (features []float32, patches int, coords [][2]int64, err error) {
-	defer guardDecoder(path, &err)
+	defer GuardDecoder(path, &err)
 	fault := func(err error) error { return &FileError{Path: path, Err: err} }
 	if _, err := os.Stat(path); err != nil {
 		return nil, 0, nil, fault(fmt.Errorf("%w: %v", ErrFormat, err))
@@ -70,7 +70,7 @@ func ReadSlideFile(path string) (features []float32, patches int, coords [][2]in
 	lockHDF5()
 	defer h5mu.Unlock()
 	if !hdf5.IsHDF5(path) {
-		return nil, 0, nil, fault(faultf(ErrFormat, "not an HDF5 file"))
+		return nil, 0, nil, fault(Faultf(ErrFormat, "not an HDF5 file"))
 	}
 	f, err := hdf5.OpenFile(path, hdf5.F_ACC_RDONLY)
 	if err != nil {
@@ -78,7 +78,7 @@ func ReadSlideFile(path string) (features []float32, patches int, coords [][2]in
 	}
 	defer f.Close()
 	if !f.LinkExists("features") {
-		return nil, 0, nil, fault(faultf(ErrFormat, `no "features" dataset`))
+		return nil, 0, nil, fault(Faultf(ErrFormat, `no "features" dataset`))
 	}
 	features, patches, err = readFeatures(f)
 	if err != nil {
@@ -89,7 +89,7 @@ func ReadSlideFile(path string) (features []float32, patches int, coords [][2]in
 			return nil, 0, nil, fault(err)
 		}
 		if patches > 1 && len(coords) != patches {
-			return nil, 0, nil, fault(faultf(ErrFormat, "coords has %d rows for %d patches", len(coords), patches))
+			return nil, 0, nil, fault(Faultf(ErrFormat, "coords has %d rows for %d patches", len(coords), patches))
 		}
 	}
 	return features, patches, coords, nil
@@ -114,10 +114,10 @@ func readFeatures(f *hdf5.File) (features []float32, patches int, err error) {
 	case 2:
 		rows, width = int(dims[0]), int(dims[1])
 	default:
-		return nil, 0, faultf(ErrFormat, "features has shape %v, expected [D] or [N, D]", dims)
+		return nil, 0, Faultf(ErrFormat, "features has shape %v, expected [D] or [N, D]", dims)
 	}
 	if rows == 0 || width == 0 {
-		return nil, 0, faultf(ErrFormat, "features has shape %v: no patches", dims)
+		return nil, 0, Faultf(ErrFormat, "features has shape %v: no patches", dims)
 	}
 	dtype, err := ds.Datatype()
 	if err != nil {
@@ -146,7 +146,7 @@ func readFeatures(f *hdf5.File) (features []float32, patches int, err error) {
 			}
 		}
 	default:
-		return nil, 0, faultf(ErrFormat, "features has a non-float type (class %v, %d bytes)", dtype.Class(), dtype.Size())
+		return nil, 0, Faultf(ErrFormat, "features has a non-float type (class %v, %d bytes)", dtype.Class(), dtype.Size())
 	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("%w: reading features: %v", ErrFormat, err)
@@ -180,7 +180,7 @@ func readCoords(f *hdf5.File) ([][2]int64, error) {
 		return nil, fmt.Errorf("%w: coords: %v", ErrFormat, err)
 	}
 	if len(dims) != 2 || dims[1] != 2 {
-		return nil, faultf(ErrFormat, "coords has shape %v, expected [N, 2]", dims)
+		return nil, Faultf(ErrFormat, "coords has shape %v, expected [N, 2]", dims)
 	}
 	dtype, err := ds.Datatype()
 	if err != nil {
@@ -200,7 +200,7 @@ func readCoords(f *hdf5.File) ([][2]int64, error) {
 			}
 		}
 	default:
-		return nil, faultf(ErrFormat, "coords has a type other than int32 or int64 (class %v, %d bytes)", dtype.Class(), dtype.Size())
+		return nil, Faultf(ErrFormat, "coords has a type other than int32 or int64 (class %v, %d bytes)", dtype.Class(), dtype.Size())
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: reading coords: %v", ErrFormat, err)

@@ -2,7 +2,7 @@
 
 //go:build nohdf5
 
-package data
+package formats
 
 // HDF5Available reports whether this binary reads and writes .h5 files
 // (false when built with the nohdf5 tag).

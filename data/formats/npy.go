@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-package data
+package formats
 
 import (
 	"bytes"
@@ -27,8 +27,8 @@ import (
 // loader accepts.
 var SeriesExtensions = []string{".npy", ".pt", ".pth"}
 
-// isSeriesFile reports whether a file name has one of [SeriesExtensions].
-func isSeriesFile(name string) bool {
+// IsSeriesFile reports whether a file name has one of [SeriesExtensions].
+func IsSeriesFile(name string) bool {
 	return slices.Contains(SeriesExtensions, filepath.Ext(name))
 }
 
@@ -48,7 +48,7 @@ func ReadSeriesFeatures(path string) (slices, width int, features []float32, err
 }
 
 func readNPYSeries(path string) (slices, width int, features []float32, err error) {
-	defer guardDecoder(path, &err)
+	defer GuardDecoder(path, &err)
 	fault := func(err error) error { return &FileError{Path: path, Err: err} }
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -68,10 +68,10 @@ func readNPYSeries(path string) (slices, width int, features []float32, err erro
 	case 2:
 		slices, width = shape[0], shape[1]
 	default:
-		return 0, 0, nil, fault(faultf(ErrFormat, "array has shape %v, expected [S, D] or [D]", shape))
+		return 0, 0, nil, fault(Faultf(ErrFormat, "array has shape %v, expected [S, D] or [D]", shape))
 	}
 	if slices == 0 || width == 0 {
-		return 0, 0, nil, fault(faultf(ErrFormat, "array has shape %v: no slices", shape))
+		return 0, 0, nil, fault(Faultf(ErrFormat, "array has shape %v: no slices", shape))
 	}
 	var arr npy.Array
 	if err := r.Read(&arr); err != nil {
@@ -81,7 +81,7 @@ func readNPYSeries(path string) (slices, width int, features []float32, err erro
 	features = make([]float32, n)
 	values := reflect.ValueOf(arr.Data())
 	if values.Kind() != reflect.Slice || values.Len() != n {
-		return 0, 0, nil, fault(faultf(ErrFormat, "%s array of shape %v holds %d values: truncated", r.Header.Descr.Type, shape, values.Len()))
+		return 0, 0, nil, fault(Faultf(ErrFormat, "%s array of shape %v holds %d values: truncated", r.Header.Descr.Type, shape, values.Len()))
 	}
 	switch data := arr.Data().(type) {
 	case []float32:
@@ -95,7 +95,7 @@ func readNPYSeries(path string) (slices, width int, features []float32, err erro
 			features[i] = v.Float32()
 		}
 	default:
-		return 0, 0, nil, fault(faultf(ErrFormat, "dtype %s is not a float type", r.Header.Descr.Type))
+		return 0, 0, nil, fault(Faultf(ErrFormat, "dtype %s is not a float type", r.Header.Descr.Type))
 	}
 	if arr.Fortran() && len(shape) == 2 {
 		// Column-major on disk: element (s, d) is at d·S + s.
@@ -180,7 +180,7 @@ func checkNPY(raw []byte) error {
 // NumPy 1.0 .npy file ('<f4', C order), atomically.
 func WriteSeriesFeatures(path string, slices, width int, features []float32) error {
 	if len(features) != slices*width {
-		return &FileError{Path: path, Err: faultf(ErrFormat, "%d values for shape [%d, %d]", len(features), slices, width)}
+		return &FileError{Path: path, Err: Faultf(ErrFormat, "%d values for shape [%d, %d]", len(features), slices, width)}
 	}
 	var b bytes.Buffer
 	header := fmt.Sprintf("{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", slices, width)

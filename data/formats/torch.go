@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-package data
+package formats
 
 import (
 	"bytes"
@@ -19,7 +19,7 @@ import (
 // storage offset. Unpickling goes through github.com/nlpodyssey/gopickle,
 // which panics on some malformed files; the panic is returned as ErrFormat.
 func readTorchSeries(path string) (slices, width int, features []float32, err error) {
-	defer guardDecoder(path, &err)
+	defer GuardDecoder(path, &err)
 	fault := func(err error) error { return &FileError{Path: path, Err: err} }
 	if err := checkTorchMagic(path); err != nil {
 		return 0, 0, nil, fault(fmt.Errorf("%w: not a PyTorch file saved with torch.save: %v", ErrFormat, err))
@@ -30,7 +30,7 @@ func readTorchSeries(path string) (slices, width int, features []float32, err er
 	}
 	t, ok := obj.(*pytorch.Tensor)
 	if !ok {
-		return 0, 0, nil, fault(faultf(ErrFormat, "holds %s, expected one tensor", pythonType(obj)))
+		return 0, 0, nil, fault(Faultf(ErrFormat, "holds %s, expected one tensor", pythonType(obj)))
 	}
 	var storage []float64
 	switch s := t.Source.(type) {
@@ -43,7 +43,7 @@ func readTorchSeries(path string) (slices, width int, features []float32, err er
 	case *pytorch.DoubleStorage:
 		storage = s.Data
 	default:
-		return 0, 0, nil, fault(faultf(ErrFormat, "tensor storage %T is not a float type", t.Source))
+		return 0, 0, nil, fault(Faultf(ErrFormat, "tensor storage %T is not a float type", t.Source))
 	}
 	switch len(t.Size) {
 	case 1:
@@ -51,10 +51,10 @@ func readTorchSeries(path string) (slices, width int, features []float32, err er
 	case 2:
 		slices, width = t.Size[0], t.Size[1]
 	default:
-		return 0, 0, nil, fault(faultf(ErrFormat, "tensor has shape %v, expected [S, D] or [D]", t.Size))
+		return 0, 0, nil, fault(Faultf(ErrFormat, "tensor has shape %v, expected [S, D] or [D]", t.Size))
 	}
 	if slices == 0 || width == 0 {
-		return 0, 0, nil, fault(faultf(ErrFormat, "tensor has shape %v: no slices", t.Size))
+		return 0, 0, nil, fault(Faultf(ErrFormat, "tensor has shape %v: no slices", t.Size))
 	}
 	rowStride, colStride := 0, t.Stride[len(t.Stride)-1]
 	if len(t.Size) == 2 {
@@ -64,7 +64,7 @@ func readTorchSeries(path string) (slices, width int, features []float32, err er
 	// largest index must lie inside the storage.
 	last := t.StorageOffset + (slices-1)*rowStride + (width-1)*colStride
 	if t.StorageOffset < 0 || rowStride < 0 || colStride < 0 || last >= len(storage) {
-		return 0, 0, nil, fault(faultf(ErrFormat, "tensor of shape %v (offset %d, strides %v) overruns its storage of %d values: truncated",
+		return 0, 0, nil, fault(Faultf(ErrFormat, "tensor of shape %v (offset %d, strides %v) overruns its storage of %d values: truncated",
 			t.Size, t.StorageOffset, t.Stride, len(storage)))
 	}
 	features = make([]float32, slices*width)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-package data
+package formats
 
 import (
 	"bytes"
@@ -38,7 +38,7 @@ const nifti1HeaderSize = 348
 // to mm from the header's spatial unit (metre, mm or µm; unknown units are
 // taken as mm). Errors name the file and the fault.
 func ReadMask(path string) (_ *Mask, err error) {
-	defer guardDecoder(path, &err)
+	defer GuardDecoder(path, &err)
 	fault := func(err error) (*Mask, error) { return nil, &FileError{Path: path, Err: err} }
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -54,7 +54,7 @@ func ReadMask(path string) (_ *Mask, err error) {
 		}
 	}
 	if len(raw) < nifti1HeaderSize {
-		return fault(faultf(ErrFormat, "%d bytes: shorter than a NIfTI-1 header", len(raw)))
+		return fault(Faultf(ErrFormat, "%d bytes: shorter than a NIfTI-1 header", len(raw)))
 	}
 	var bo binary.ByteOrder = binary.LittleEndian
 	switch {
@@ -62,29 +62,29 @@ func ReadMask(path string) (_ *Mask, err error) {
 	case binary.BigEndian.Uint32(raw) == nifti1HeaderSize:
 		bo = binary.BigEndian
 	default:
-		return fault(faultf(ErrFormat, "sizeof_hdr is not 348: not a NIfTI-1 file"))
+		return fault(Faultf(ErrFormat, "sizeof_hdr is not 348: not a NIfTI-1 file"))
 	}
 	if magic := string(raw[344:347]); magic != "n+1" && magic != "ni1" {
-		return fault(faultf(ErrFormat, "magic %q is not NIfTI-1", magic))
+		return fault(Faultf(ErrFormat, "magic %q is not NIfTI-1", magic))
 	}
 	i16 := func(off int) int { return int(int16(bo.Uint16(raw[off:]))) }
 	f32 := func(off int) float64 { return float64(math.Float32frombits(bo.Uint32(raw[off:]))) }
 	ndim := i16(40)
 	if ndim < 3 || ndim > 7 {
-		return fault(faultf(ErrFormat, "%d dimensions, expected a 3-D volume", ndim))
+		return fault(Faultf(ErrFormat, "%d dimensions, expected a 3-D volume", ndim))
 	}
 	m := &Mask{}
 	n := 1
 	for k := range 3 {
 		m.Dims[k] = i16(42 + 2*k)
 		if m.Dims[k] < 1 {
-			return fault(faultf(ErrFormat, "dim[%d] = %d", k+1, m.Dims[k]))
+			return fault(Faultf(ErrFormat, "dim[%d] = %d", k+1, m.Dims[k]))
 		}
 		n *= m.Dims[k]
 	}
 	for k := 3; k < ndim; k++ {
 		if d := i16(42 + 2*k); d > 1 {
-			return fault(faultf(ErrFormat, "dim[%d] = %d: more than one volume", k+1, d))
+			return fault(Faultf(ErrFormat, "dim[%d] = %d: more than one volume", k+1, d))
 		}
 	}
 	unit := 1.0 // xyzt_units & 7: 1 metre, 2 mm, 3 µm
@@ -97,20 +97,20 @@ func ReadMask(path string) (_ *Mask, err error) {
 	for k := range 3 {
 		m.Spacing[k] = math.Abs(f32(80+4*k)) * unit
 		if !(m.Spacing[k] > 0) || math.IsInf(m.Spacing[k], 0) {
-			return fault(faultf(ErrFormat, "pixdim[%d] = %v: voxel spacing must be > 0", k+1, m.Spacing[k]))
+			return fault(Faultf(ErrFormat, "pixdim[%d] = %v: voxel spacing must be > 0", k+1, m.Spacing[k]))
 		}
 	}
 	datatype, bitpix := i16(70), i16(72)
 	size := map[int]int{2: 1, 256: 1, 4: 2, 512: 2, 8: 4, 768: 4, 16: 4, 64: 8}[datatype]
 	if size == 0 || bitpix != 8*size {
-		return fault(faultf(ErrFormat, "datatype %d (bitpix %d) is not an integer or float type this reader supports", datatype, bitpix))
+		return fault(Faultf(ErrFormat, "datatype %d (bitpix %d) is not an integer or float type this reader supports", datatype, bitpix))
 	}
 	offset := int(f32(108))
 	if string(raw[344:347]) == "ni1" || offset < 348 {
-		return fault(faultf(ErrFormat, "vox_offset %d: only single-file .nii volumes are supported", offset))
+		return fault(Faultf(ErrFormat, "vox_offset %d: only single-file .nii volumes are supported", offset))
 	}
 	if len(raw) < offset+n*size {
-		return fault(faultf(ErrFormat, "%d voxel bytes, header needs %d: truncated", len(raw)-offset, n*size))
+		return fault(Faultf(ErrFormat, "%d voxel bytes, header needs %d: truncated", len(raw)-offset, n*size))
 	}
 	slope, inter := f32(112), f32(116)
 	data := raw[offset:]
@@ -151,7 +151,7 @@ func ReadMask(path string) (_ *Mask, err error) {
 // an axis-aligned sform), atomically.
 func WriteMask(path string, m *Mask) error {
 	if len(m.Voxels) != m.Dims[0]*m.Dims[1]*m.Dims[2] {
-		return &FileError{Path: path, Err: faultf(ErrFormat, "%d voxels for dims %v", len(m.Voxels), m.Dims)}
+		return &FileError{Path: path, Err: Faultf(ErrFormat, "%d voxels for dims %v", len(m.Voxels), m.Dims)}
 	}
 	hdr := make([]byte, 352)
 	le := binary.LittleEndian
