@@ -20,6 +20,7 @@ import (
 	_ "github.com/parachute-surv/goparachute/parachute/figures"
 	_ "github.com/parachute-surv/goparachute/parachute/model"
 	_ "github.com/parachute-surv/goparachute/parachute/survival"
+	_ "github.com/parachute-surv/goparachute/parachute/tutorial"
 	_ "github.com/parachute-surv/goparachute/plotting"
 	_ "github.com/parachute-surv/goparachute/plotting/nbdisplay"
 )

@@ -69,8 +69,10 @@
 //     surface area, sphericity, as pyradiomics defines them), cell densities
 //     per mm², group comparisons (Figure 10).
 //   - [github.com/parachute-surv/goparachute/parachute/figures]: the data
-//     behind each supplementary figure and table and each tutorial, one file
-//     each, one call from its notebook.
+//     behind each supplementary figure and table, one file each, one call
+//     from its notebook.
+//   - [github.com/parachute-surv/goparachute/parachute/tutorial]: the same
+//     for the four tutorials.
 //   - [github.com/parachute-surv/goparachute/parachute/backend]: backend
 //     selection and start-up.
 //   - [github.com/parachute-surv/goparachute/parachute/blasdot]: the pure-Go
@@ -91,11 +93,12 @@
 //   - [github.com/parachute-surv/goparachute/parachute/testutil]: named
 //     tolerances and reference loaders, for tests only.
 //
-// Dependency direction: notebooks and tutorials → plotting, figures →
-// bench → experiment → train, hvp, fidelity, data → model, optim, losses,
-// baselines, landscape, interpret, stats, scoring → GoMLX and gonum.
+// Dependency direction: notebooks and tutorials → plotting, tutorial →
+// figures → bench → experiment → train, hvp, fidelity, data → model, optim,
+// losses, baselines, landscape, interpret, stats, scoring → GoMLX and gonum.
 // survival, stats and landscape import only the standard library and gonum,
-// scoring only those and survival; nothing under parachute imports
+// scoring only those and survival; data/formats (the feature files) only
+// atomicfile of the module, data no GoMLX; nothing under parachute imports
 // plotting; only backend imports blasdot and fastops. parachute/testutil's
 // layout test enforces these rules.
 package parachute

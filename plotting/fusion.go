@@ -15,8 +15,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/parachute-surv/goparachute/parachute/figures"
 	"github.com/parachute-surv/goparachute/parachute/train"
+	"github.com/parachute-surv/goparachute/parachute/tutorial"
 )
 
 // cells adapts a matrix (rows top to bottom) to plotter.GridXYZ: column j at
@@ -148,7 +148,7 @@ func describeTokens(kind string) string {
 // SimilarityTopK draws the DCE's d×d similarity of the normalised radiology
 // and pathology coordinates, with each row's k largest entries ringed: the
 // mean of those is the row's positive context feature.
-func SimilarityTopK(ex figures.DCEExample, t Theme) (*Figure, error) {
+func SimilarityTopK(ex tutorial.DCEExample, t Theme) (*Figure, error) {
 	d := len(ex.Similarity)
 	names := make([]string, d)
 	for i := range names {
@@ -188,7 +188,7 @@ func SimilarityTopK(ex figures.DCEExample, t Theme) (*Figure, error) {
 }
 
 // MaskingRates renders measured masking rates beside the expected rate.
-func MaskingRates(rates []figures.MaskingRate) string {
+func MaskingRates(rates []tutorial.MaskingRate) string {
 	var rows [][]string
 	for _, r := range rates {
 		rows = append(rows, []string{fmt.Sprintf("%.2f", r.PMiss), fmt.Sprintf("%.4f", r.Pathology), fmt.Sprintf("%.4f", r.Radiology),
@@ -199,7 +199,7 @@ func MaskingRates(rates []figures.MaskingRate) string {
 
 // MissingTokens renders the missing-token demonstration: each patient's risk
 // with every modality, with one hidden by masking and with it removed.
-func MissingTokens(demos []figures.MissingTokenDemo) string {
+func MissingTokens(demos []tutorial.MissingTokenDemo) string {
 	var rows [][]string
 	f := func(v float64) string { return fmt.Sprintf("%+.6f", v) }
 	for _, d := range demos {

@@ -23,6 +23,7 @@ import (
 	"github.com/parachute-surv/goparachute/parachute/stats"
 	"github.com/parachute-surv/goparachute/parachute/survival"
 	"github.com/parachute-surv/goparachute/parachute/train"
+	"github.com/parachute-surv/goparachute/parachute/tutorial"
 	"github.com/parachute-surv/goparachute/plotting"
 )
 
@@ -217,7 +218,7 @@ func TestTutorialFiguresGolden(t *testing.T) {
 	fig, err := plotting.CoxProfile(scales, ll, slope, plotting.DefaultTheme)
 	golden(t, "cox_profile", fig, err)
 
-	study, err := figures.StudyCensoring(c.Synthetic, figures.CensoringStudyOptions{Seed: 1, Patients: 200, Repeats: 4})
+	study, err := tutorial.StudyCensoring(c.Synthetic, tutorial.CensoringStudyOptions{Seed: 1, Patients: 200, Repeats: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -354,9 +355,9 @@ func TestEncoderAblationGolden(t *testing.T) {
 
 // tutorial03Result is a made-up toy run: the landscape's loss on a coarse
 // grid and two short paths, one with gates.
-func tutorial03Result() *figures.Tutorial03Result {
-	v := figures.NewToyValley(1)
-	r := &figures.Tutorial03Result{Valley: v, Start: [2]float64{-1.45, -0.15}, Steps: 3}
+func tutorial03Result() *tutorial.SharpnessResult {
+	v := tutorial.NewToyValley(1)
+	r := &tutorial.SharpnessResult{Valley: v, Start: [2]float64{-1.45, -0.15}, Steps: 3}
 	for k := range 31 {
 		r.X = append(r.X, -2+4.5*float64(k)/30)
 	}
@@ -370,12 +371,12 @@ func tutorial03Result() *figures.Tutorial03Result {
 		}
 		r.Loss = append(r.Loss, row)
 	}
-	r.Trajectories = []figures.Trajectory{
+	r.Trajectories = []tutorial.Trajectory{
 		{Method: "AdamW", Theta: [][2]float64{r.Start, {-1.35, -0.05}, {-1.25, 0}, {-1.22, 0.02}}, EndLoss: 0.28, EndEigen: [2]float64{58, 52}},
 		{Method: "GCS", Theta: [][2]float64{r.Start, {-1.3, 0.1}, {-1.0, 0.1}, {-0.8, 0.1}},
 			Curvature: [][]float64{{60, 20, -5}, {30, 10, 5}, {1, 2, -1}}, Gate: [][]float64{{0.6, 0.4, 0.1}, {0.5, 0.3, 0.2}, {0.4, 0.4, 0.3}}},
 	}
-	r.Probes = figures.StudyProbes(v, [2]float64{-1.3, 0.05}, 100, 1)
+	r.Probes = tutorial.StudyProbes(v, [2]float64{-1.3, 0.05}, 100, 1)
 	return r
 }
 
@@ -402,12 +403,12 @@ func TestFusionGolden(t *testing.T) {
 	}
 	fig, err := plotting.AttentionMaps(maps, "a made-up patient", plotting.DefaultTheme)
 	golden(t, "attention_maps", fig, err)
-	ex := figures.DCEExample{K: 2, Similarity: [][]float64{{0.3, -0.1, 0.2, 0}, {-0.3, 0.1, -0.2, 0}, {0.15, -0.05, 0.1, 0}, {0, 0, 0, 0}},
+	ex := tutorial.DCEExample{K: 2, Similarity: [][]float64{{0.3, -0.1, 0.2, 0}, {-0.3, 0.1, -0.2, 0}, {0.15, -0.05, 0.1, 0}, {0, 0, 0, 0}},
 		TopK: [][]int{{0, 2}, {1, 3}, {0, 2}, {0, 1}}}
 	fig, err = plotting.SimilarityTopK(ex, plotting.DefaultTheme)
 	golden(t, "similarity_top_k", fig, err)
-	md := plotting.MaskingRates([]figures.MaskingRate{{PMiss: 0.3, Pathology: 0.256, Radiology: 0.254, Expected: 0.255}}) +
-		plotting.MissingTokens([]figures.MissingTokenDemo{{Patient: "P1", Slides: 3, Series: 8, SeenSlides: 3, SeenSeries: 2, Full: -1, RadMasked: -0.5, RadAbsent: -0.5}})
+	md := plotting.MaskingRates([]tutorial.MaskingRate{{PMiss: 0.3, Pathology: 0.256, Radiology: 0.254, Expected: 0.255}}) +
+		plotting.MissingTokens([]tutorial.MissingTokenDemo{{Patient: "P1", Slides: 3, Series: 8, SeenSlides: 3, SeenSeries: 2, Full: -1, RadMasked: -0.5, RadAbsent: -0.5}})
 	for _, want := range []string{"| 0.30 | 0.2560 | 0.2540 | 0.0000 | 0.2550 |", "| P1 | 3 / 8 | 3 / 2 | -1.000000 | -0.500000 | -0.500000 |"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("tables lack %q:\n%s", want, md)

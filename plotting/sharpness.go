@@ -12,7 +12,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/parachute-surv/goparachute/parachute/figures"
+	"github.com/parachute-surv/goparachute/parachute/tutorial"
 )
 
 // Trajectories draws tutorial 3's toy: the training loss as a heat map with
@@ -21,7 +21,7 @@ import (
 // paths (right, the same colours on the grid points inside the zoom). Paths
 // that run together stay visible: the first is drawn widest and the later
 // ones thinner and dashed on top.
-func Trajectories(r *figures.Tutorial03Result, t Theme) (*Figure, error) {
+func Trajectories(r *tutorial.SharpnessResult, t Theme) (*Figure, error) {
 	s := Surface{X: r.X, Y: r.Y, Values: r.Loss}
 	if err := s.check(); err != nil {
 		return nil, err
@@ -106,7 +106,7 @@ func Trajectories(r *figures.Tutorial03Result, t Theme) (*Figure, error) {
 // c = rᵀHr, H the sample's loss Hessian (left), the same relative to the
 // batch's mean |c| (middle) and the gate ω (right): the mean over the step's samples, and the
 // smallest and largest.
-func GateTrace(tr figures.Trajectory, t Theme) (*Figure, error) {
+func GateTrace(tr tutorial.Trajectory, t Theme) (*Figure, error) {
 	if len(tr.Gate) == 0 {
 		return nil, fmt.Errorf("plotting: %s has no gate (not a GCS trajectory)", tr.Method)
 	}
@@ -166,7 +166,7 @@ func GateTrace(tr figures.Trajectory, t Theme) (*Figure, error) {
 // EndPoints renders where each optimizer of tutorial 3 ended: the training
 // loss, the Hessian's eigenvalues (sharpness) and the mean loss after random
 // shifts of length 0.2.
-func EndPoints(r *figures.Tutorial03Result) string {
+func EndPoints(r *tutorial.SharpnessResult) string {
 	var rows [][]string
 	for _, tr := range r.Trajectories {
 		e := tr.Theta[len(tr.Theta)-1]
@@ -178,7 +178,7 @@ func EndPoints(r *figures.Tutorial03Result) string {
 
 // ProbeTable renders tutorial 3's probe study: Hutchinson's rᵀHr against
 // the supplement's line 11, gᵀr/ε, at two ε.
-func ProbeTable(p figures.ProbeStudy) string {
+func ProbeTable(p tutorial.ProbeStudy) string {
 	rows := [][]string{{"rᵀ H r (Hutchinson; what GCS uses)", fmt.Sprintf("%.3f", p.HutchinsonMean), fmt.Sprintf("%.3f", p.HutchinsonSD),
 		fmt.Sprintf("tr H = %.3f", p.Trace)}}
 	for e, eps := range p.Epsilon {

@@ -11,8 +11,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/parachute-surv/goparachute/parachute/figures"
 	"github.com/parachute-surv/goparachute/parachute/survival"
+	"github.com/parachute-surv/goparachute/parachute/tutorial"
 )
 
 // riskGroupNames names k risk groups from lowest to highest.
@@ -97,17 +97,17 @@ func CoxProfile(scales, loglik []float64, slope float64, t Theme) (*Figure, erro
 
 // CensoringStudy draws Harrell's and Uno's C (means with ±1 SD bands over the
 // repeats) against the censored fraction, with the two estimands as dashed
-// lines ([figures.StudyCensoring]).
-func CensoringStudy(s *figures.CensoringStudy, t Theme) (*Figure, error) {
+// lines ([tutorial.StudyCensoring]).
+func CensoringStudy(s *tutorial.CensoringStudy, t Theme) (*Figure, error) {
 	p := t.newPlot(fmt.Sprintf("True risk score under increasing censoring\n(%d patients × %d repeats per level)", s.Patients, s.Repeats),
 		"Censored patients (%)", "C-index")
 	var x []float64
 	series := []struct {
 		label    string
-		mean, sd func(figures.CensoringPoint) float64
+		mean, sd func(tutorial.CensoringPoint) float64
 	}{
-		{"Harrell's C", func(q figures.CensoringPoint) float64 { return q.Harrell }, func(q figures.CensoringPoint) float64 { return q.HarrellSD }},
-		{fmt.Sprintf("Uno's C (τ = %.2g)", s.Tau), func(q figures.CensoringPoint) float64 { return q.Uno }, func(q figures.CensoringPoint) float64 { return q.UnoSD }},
+		{"Harrell's C", func(q tutorial.CensoringPoint) float64 { return q.Harrell }, func(q tutorial.CensoringPoint) float64 { return q.HarrellSD }},
+		{fmt.Sprintf("Uno's C (τ = %.2g)", s.Tau), func(q tutorial.CensoringPoint) float64 { return q.Uno }, func(q tutorial.CensoringPoint) float64 { return q.UnoSD }},
 	}
 	for _, q := range s.Points {
 		x = append(x, 100*q.Censored)

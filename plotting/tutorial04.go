@@ -11,13 +11,13 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/parachute-surv/goparachute/parachute/figures"
+	"github.com/parachute-surv/goparachute/parachute/tutorial"
 )
 
 // RitzConvergence draws tutorial 4's Lanczos run: after each step k (x),
 // the k Ritz values (dots) against the matrix's eigenvalues (grey lines).
 // The extreme ones converge first.
-func RitzConvergence(r *figures.Tutorial04Result, t Theme) (*Figure, error) {
+func RitzConvergence(r *tutorial.HessiansResult, t Theme) (*Figure, error) {
 	p := t.newPlot("Lanczos step by step on a 40 × 40 matrix", "step k (Krylov dimension)", "Ritz values θ")
 	for _, l := range r.Eigenvalues {
 		line, err := t.referenceLine(0.5, l, float64(len(r.Ritz))+0.5, l)
@@ -46,7 +46,7 @@ func RitzConvergence(r *figures.Tutorial04Result, t Theme) (*Figure, error) {
 // HVPCheck draws the relative error of central differences of gradients
 // against the double-backprop Hessian-vector product, by step size (log
 // scales): truncation error on the right, rounding on the left.
-func HVPCheck(r *figures.Tutorial04Result, t Theme) (*Figure, error) {
+func HVPCheck(r *tutorial.HessiansResult, t Theme) (*Figure, error) {
 	// The formula goes in the title: as the y label it would be longer
 	// than the axis and gonum/plot would shrink the data area to fit it.
 	p := t.newPlot("Central differences vs double backprop:\nrelative error ‖Hv(ε) − Hv‖ / ‖Hv‖", "step ε", "relative error")
@@ -68,7 +68,7 @@ func HVPCheck(r *figures.Tutorial04Result, t Theme) (*Figure, error) {
 // LossSlices draws the network's loss along its top Hessian eigenvector and
 // along a random unit direction, each with its second-order Taylor model
 // (dashed).
-func LossSlices(r *figures.Tutorial04Result, t Theme) (*Figure, error) {
+func LossSlices(r *tutorial.HessiansResult, t Theme) (*Figure, error) {
 	p := t.newPlot(fmt.Sprintf("Loss along two unit directions (λ₁ = %.3g)", r.Lambda1), "α", "L(θ + α v) − L(θ)")
 	centre := r.AlongTop[len(r.Alphas)/2]
 	var legend []legendEntry
@@ -125,7 +125,7 @@ func (powerTicks) Ticks(lo, hi float64) []plot.Tick {
 // SpectralDensity draws the SLQ estimate of the eigenvalue density of the
 // network's Hessian, on a log scale (values below 1e-6 of the peak shown at
 // that floor), so that the few large eigenvalues show beside the bulk.
-func SpectralDensity(r *figures.Tutorial04Result, t Theme) (*Figure, error) {
+func SpectralDensity(r *tutorial.HessiansResult, t Theme) (*Figure, error) {
 	p := t.newPlot(fmt.Sprintf("Hessian eigenvalue density (SLQ, Gaussian width %.2g)", r.DensitySigma), "eigenvalue", "density (log scale)")
 	floor := 0.0
 	for _, d := range r.Density {
@@ -147,7 +147,7 @@ func SpectralDensity(r *figures.Tutorial04Result, t Theme) (*Figure, error) {
 }
 
 // HessianSummary states tutorial 4's sharpness numbers in one line.
-func HessianSummary(r *figures.Tutorial04Result) string {
+func HessianSummary(r *tutorial.HessiansResult) string {
 	return fmt.Sprintf("%s: %d parameters; λ₁ = %.4g, λ₂ = %.4g; tr H ≈ %.4g ± %.2g (%d Rademacher probes), so the mean eigenvalue is %.2g: λ₁ is %.0f× the average curvature",
 		r.Network, r.Parameters, r.Lambda1, r.Lambda2, r.Trace, r.TraceSE, len(r.TraceSamples), r.Trace/float64(r.Parameters),
 		r.Lambda1/(r.Trace/float64(r.Parameters)))

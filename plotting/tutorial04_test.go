@@ -6,7 +6,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/parachute-surv/goparachute/parachute/figures"
+	"github.com/parachute-surv/goparachute/parachute/tutorial"
 	"github.com/parachute-surv/goparachute/plotting"
 )
 
@@ -14,13 +14,13 @@ import (
 // example matrix's spectrum with Ritz values closing in on its extremes,
 // the V-shaped error of central differences, quadratic slices and a
 // density with a bulk near 0 and a few large eigenvalues.
-func tutorial04Fixture(t *testing.T) *figures.Tutorial04Result {
+func tutorial04Fixture(t *testing.T) *tutorial.HessiansResult {
 	t.Helper()
-	_, lambda, err := figures.TutorialMatrix(1)
+	_, lambda, err := tutorial.Matrix(1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &figures.Tutorial04Result{Eigenvalues: lambda, LanczosProducts: 14, PowerProducts: 160,
+	r := &tutorial.HessiansResult{Eigenvalues: lambda, LanczosProducts: 14, PowerProducts: 160,
 		Network: "fixture", Parameters: 5000, Lambda1: 9.3, Lambda2: 6.1, Trace: 120, TraceSE: 8,
 		TraceSamples: []float64{110, 125, 118, 127}, SliceRadius: 0.5, DensitySigma: 0.2}
 	for k := 1; k <= 14; k++ {
@@ -34,7 +34,7 @@ func tutorial04Fixture(t *testing.T) *figures.Tutorial04Result {
 	}
 	for e := -9; e <= -1; e++ {
 		eps := math.Pow(10, float64(e))
-		r.HVP = append(r.HVP, figures.HVPError{Eps: eps, Relative: 1e-16/(eps*eps) + eps*eps})
+		r.HVP = append(r.HVP, tutorial.HVPError{Eps: eps, Relative: 1e-16/(eps*eps) + eps*eps})
 	}
 	for i := range 41 {
 		a := -0.5 + float64(i)/40
@@ -55,7 +55,7 @@ func tutorial04Fixture(t *testing.T) *figures.Tutorial04Result {
 // Tutorial 4's figures pass the figure lint.
 func TestTutorial04FiguresLint(t *testing.T) {
 	r := tutorial04Fixture(t)
-	for name, build := range map[string]func(*figures.Tutorial04Result, plotting.Theme) (*plotting.Figure, error){
+	for name, build := range map[string]func(*tutorial.HessiansResult, plotting.Theme) (*plotting.Figure, error){
 		"RitzConvergence": plotting.RitzConvergence, "HVPCheck": plotting.HVPCheck,
 		"LossSlices": plotting.LossSlices, "SpectralDensity": plotting.SpectralDensity,
 	} {

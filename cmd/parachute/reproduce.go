@@ -18,6 +18,7 @@ import (
 	"github.com/parachute-surv/goparachute/parachute/model"
 	"github.com/parachute-surv/goparachute/parachute/survival"
 	"github.com/parachute-surv/goparachute/parachute/train"
+	"github.com/parachute-surv/goparachute/parachute/tutorial"
 	"github.com/parachute-surv/goparachute/plotting"
 )
 
@@ -170,14 +171,14 @@ var artifacts = []artifact{
 		if err != nil {
 			return nil, err
 		}
-		s, err := figures.StudyCensoring(c.Synthetic, figures.CensoringStudyOptions{Seed: o.Seed})
+		s, err := tutorial.StudyCensoring(c.Synthetic, tutorial.CensoringStudyOptions{Seed: o.Seed})
 		if err != nil {
 			return nil, err
 		}
 		return figureOf("tutorial01_censoring")(plotting.CensoringStudy(s, plotting.DefaultTheme))
 	}},
 	{"tutorial02_fusion", func(o figures.Options) ([]product, error) {
-		r, err := figures.Tutorial02(o)
+		r, err := tutorial.Fusion(o)
 		if err != nil {
 			return nil, err
 		}
@@ -220,7 +221,7 @@ var artifacts = []artifact{
 		return out, err
 	}},
 	{"tutorial03_sharpness", func(o figures.Options) ([]product, error) {
-		r, err := figures.Tutorial03(figures.Tutorial03Options{Seed: o.Seed})
+		r, err := tutorial.Sharpness(tutorial.SharpnessOptions{Seed: o.Seed})
 		if err != nil {
 			return nil, err
 		}
@@ -233,14 +234,14 @@ var artifacts = []artifact{
 			{name: "tutorial03_gate", fig: gate}, {name: "tutorial03_line11", table: plotting.ProbeTable(r.Probes)}}, err
 	}},
 	{"tutorial04_hessians", func(o figures.Options) ([]product, error) {
-		r, err := figures.Tutorial04(figures.Tutorial04Options{Seed: o.Seed})
+		r, err := tutorial.Hessians(tutorial.HessiansOptions{Seed: o.Seed})
 		if err != nil {
 			return nil, err
 		}
 		var out []product
 		for _, p := range []struct {
 			name string
-			draw func(*figures.Tutorial04Result, plotting.Theme) (*plotting.Figure, error)
+			draw func(*tutorial.HessiansResult, plotting.Theme) (*plotting.Figure, error)
 		}{{"tutorial04_hvp", plotting.HVPCheck}, {"tutorial04_lanczos", plotting.RitzConvergence},
 			{"tutorial04_slices", plotting.LossSlices}, {"tutorial04_density", plotting.SpectralDensity}} {
 			f, err := p.draw(r, plotting.DefaultTheme)

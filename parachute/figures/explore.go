@@ -11,6 +11,7 @@ import (
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/backend"
 	"github.com/parachute-surv/goparachute/parachute/experiment"
+	"github.com/parachute-surv/goparachute/parachute/stats"
 	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
@@ -84,7 +85,7 @@ func Explore(s ExploreSettings) (*ExploreResult, error) {
 		spec.Source = "synth:" + s.Cohort
 	}
 	o, err := (Options{Cohorts: []data.CohortSpec{spec}, Profile: s.Profile, Seed: s.Seed, Root: s.Root, Workers: 1,
-		Progress: s.Progress, Optimizer: s.Optimizer, PMiss: s.PMiss}).withDefaults()
+		Progress: s.Progress, Optimizer: s.Optimizer, PMiss: s.PMiss}).WithDefaults()
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +115,7 @@ func Explore(s ExploreSettings) (*ExploreResult, error) {
 		}
 		r.Folds = append(r.Folds, f)
 	}
-	r.MeanC, r.SDC = meanSD(cs)
+	r.MeanC, r.SDC = stats.MeanSD(cs)
 	if r.Pooled, err = PoolOutOfFold(runs); err != nil {
 		return nil, err
 	}

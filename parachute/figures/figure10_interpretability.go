@@ -82,7 +82,7 @@ type Figure10Result struct {
 // a test patient), and compares the groups' survival (Kaplan–Meier,
 // log-rank), cell densities and tumour morphology.
 func Figure10(opts Figure10Options) (*Figure10Result, error) {
-	o, err := opts.Options.withDefaults()
+	o, err := opts.Options.WithDefaults()
 	if err != nil {
 		return nil, err
 	}

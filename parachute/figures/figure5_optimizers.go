@@ -33,7 +33,7 @@ type Figure5Options struct {
 
 func (o Figure5Options) withDefaults() (Figure5Options, error) {
 	var err error
-	if o.Options, err = o.Options.withDefaults(); err != nil {
+	if o.Options, err = o.Options.WithDefaults(); err != nil {
 		return o, err
 	}
 	if len(o.Optimizers) == 0 {

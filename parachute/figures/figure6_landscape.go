@@ -62,7 +62,7 @@ func (o Figure6Options) Sigma() float64 {
 
 func (o Figure6Options) withDefaults() (Figure6Options, error) {
 	var err error
-	if o.Options, err = o.Options.withDefaults(); err != nil {
+	if o.Options, err = o.Options.WithDefaults(); err != nil {
 		return o, err
 	}
 	if o.PMiss == 0 {
@@ -285,14 +285,14 @@ func (res *Figure6Result) summarise(o Figure6Options) error {
 				loss, c = append(loss, m.Loss), append(c, m.TestC)
 				sm, ep, er = append(sm, m.Smoothed), append(ep, m.EpsPlane), append(er, m.EpsRandom)
 			}
-			s.Smoothed, _ = meanSD(sm)
-			s.EpsPlane, _ = meanSD(ep)
-			s.EpsRandom, _ = meanSD(er)
-			s.Lambda1, s.Lambda1SD = meanSD(l1)
-			s.Lambda2, s.Lambda2SD = meanSD(l2)
-			s.Trace, s.TraceSD = meanSD(tr)
-			s.Loss, _ = meanSD(loss)
-			s.TestC, _ = meanSD(c)
+			s.Smoothed, _ = stats.MeanSD(sm)
+			s.EpsPlane, _ = stats.MeanSD(ep)
+			s.EpsRandom, _ = stats.MeanSD(er)
+			s.Lambda1, s.Lambda1SD = stats.MeanSD(l1)
+			s.Lambda2, s.Lambda2SD = stats.MeanSD(l2)
+			s.Trace, s.TraceSD = stats.MeanSD(tr)
+			s.Loss, _ = stats.MeanSD(loss)
+			s.TestC, _ = stats.MeanSD(c)
 			res.Summary = append(res.Summary, s)
 		}
 		ref, abl := by[key{spec.Source, o.Reference}], by[key{spec.Source, o.Ablation}]

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/parachute-surv/goparachute/data"
+	"github.com/parachute-surv/goparachute/parachute/stats"
 	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
@@ -32,7 +33,7 @@ func (o Figure7Options) withDefaults() (Figure7Options, error) {
 		o.Cohorts = []data.CohortSpec{{Source: "synth:ucec", Seed: 1}}
 	}
 	var err error
-	if o.Options, err = o.Options.withDefaults(); err != nil {
+	if o.Options, err = o.Options.WithDefaults(); err != nil {
 		return o, err
 	}
 	if len(o.Seeds) == 0 {
@@ -166,7 +167,7 @@ func Figure7(opts Figure7Options) (*Figure7Result, error) {
 			start := ci*per + pi*len(o.Seeds)
 			s, units := seriesOf(pr.path+" + "+pr.rad, cvs[start:start+len(o.Seeds)])
 			fc.Pairs.Series, fc.Pairs.Units = append(fc.Pairs.Series, s), units
-			if m, _ := meanSD(s.Mean); m > bestMean {
+			if m, _ := stats.MeanSD(s.Mean); m > bestMean {
 				bestMean, fc.Best = m, s.Label
 			}
 			title := "with " + pr.rad
@@ -224,7 +225,7 @@ func (r *Figure7Result) Summary() string {
 	for _, c := range r.Cohorts {
 		fmt.Fprintf(&b, "%s: best pair %s (C-index averaged over the four ratios).\n", c.Cohort, c.Best)
 		for _, s := range c.Pairs.Series {
-			m, _ := meanSD(s.Mean)
+			m, _ := stats.MeanSD(s.Mean)
 			fmt.Fprintf(&b, "  %-34s mean C %.3f; at 0 %% %.3f ± %.3f, at 30 %% %.3f ± %.3f\n", s.Label, m, s.Mean[0], s.SD[0],
 				s.Mean[len(s.Mean)-1], s.SD[len(s.SD)-1])
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/parachute-surv/goparachute/parachute/experiment"
+	"github.com/parachute-surv/goparachute/parachute/stats"
 	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
@@ -26,7 +27,7 @@ type MethodsTableOptions struct {
 
 func (o MethodsTableOptions) withDefaults() (MethodsTableOptions, error) {
 	var err error
-	if o.Options, err = o.Options.withDefaults(); err != nil {
+	if o.Options, err = o.Options.WithDefaults(); err != nil {
 		return o, err
 	}
 	if len(o.Methods) == 0 {
@@ -137,7 +138,7 @@ func MethodsTable(opts MethodsTableOptions) (*MethodsTableResult, error) {
 				}
 			}
 			for k := range table[j] {
-				table[j][k].Mean, table[j][k].SD = meanSD(table[j][k].C)
+				table[j][k].Mean, table[j][k].SD = stats.MeanSD(table[j][k].C)
 			}
 		}
 		for k := range res.Columns {

@@ -48,7 +48,11 @@ type Options struct {
 // PARACHUTE with Gradient Curvature Steering.
 const SupplementOptimizer = "gcs"
 
-func (o Options) withDefaults() (Options, error) {
+// WithDefaults returns the options with every unset field at its default:
+// the three synthetic presets (seed 1), the quick profile, seed 1, the
+// supplement's optimizer, [experiment.DefaultWorkers] and
+// [experiment.DefaultCacheRoot]. Every builder calls it first.
+func (o Options) WithDefaults() (Options, error) {
 	if len(o.Cohorts) == 0 {
 		for _, p := range data.Presets {
 			o.Cohorts = append(o.Cohorts, data.CohortSpec{Source: "synth:" + p.Name, Seed: 1})
@@ -88,7 +92,7 @@ func ProfileOrEnv(def string) string {
 // Describe says which data and profile the figures use, for the first lines
 // of a notebook or a command's output.
 func (o Options) Describe() (string, error) {
-	o, err := o.withDefaults()
+	o, err := o.WithDefaults()
 	if err != nil {
 		return "", err
 	}

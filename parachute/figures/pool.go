@@ -77,7 +77,7 @@ func foldRuns(spec data.CohortSpec, o Options, cohorts *experiment.CohortCache) 
 // pooledCohorts completes the options, trains (or loads) every fold of each
 // cohort and pools the out-of-fold predictions per cohort.
 func pooledCohorts(opts Options) (Options, []*Pooled, error) {
-	o, err := opts.withDefaults()
+	o, err := opts.WithDefaults()
 	if err != nil {
 		return o, nil, err
 	}

@@ -175,30 +175,10 @@ func seriesOf(label string, curves []protocolCurve) (Series, []Unit) {
 		}
 	}
 	for k := range s.C {
-		m, sd := meanSD(s.C[k])
+		m, sd := stats.MeanSD(s.C[k])
 		s.Mean, s.SD = append(s.Mean, m), append(s.SD, sd)
 	}
 	return s, units
-}
-
-// meanSD returns the mean and the sample SD (0 for one value).
-func meanSD(x []float64) (float64, float64) {
-	if len(x) == 0 {
-		return math.NaN(), math.NaN()
-	}
-	m := 0.0
-	for _, v := range x {
-		m += v
-	}
-	m /= float64(len(x))
-	if len(x) == 1 {
-		return m, 0
-	}
-	ss := 0.0
-	for _, v := range x {
-		ss += (v - m) * (v - m)
-	}
-	return m, math.Sqrt(ss / float64(len(x)-1))
 }
 
 // PairedComparison compares a reference variant with another on the same

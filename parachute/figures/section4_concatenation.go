@@ -33,7 +33,7 @@ type Section4Options struct {
 
 func (o Section4Options) withDefaults() (Section4Options, error) {
 	var err error
-	if o.Options, err = o.Options.withDefaults(); err != nil {
+	if o.Options, err = o.Options.WithDefaults(); err != nil {
 		return o, err
 	}
 	if len(o.Seeds) == 0 {

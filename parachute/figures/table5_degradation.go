@@ -64,7 +64,7 @@ type Table5Options struct {
 
 func (o Table5Options) withDefaults() (Table5Options, error) {
 	var err error
-	if o.Options, err = o.Options.withDefaults(); err != nil {
+	if o.Options, err = o.Options.WithDefaults(); err != nil {
 		return o, err
 	}
 	if len(o.Methods) == 0 {
@@ -320,7 +320,7 @@ func degradationRow(cohort, method string, units [][3]float64) (DegradationRow, 
 		for u := range speeds {
 			col[u] = speeds[u][k]
 		}
-		_, row.SpeedSD[k] = meanSD(col)
+		_, row.SpeedSD[k] = stats.MeanSD(col)
 	}
 	return row, speeds, nil
 }

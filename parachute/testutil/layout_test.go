@@ -115,15 +115,19 @@ func TestDependencyRules(t *testing.T) {
 				t.Errorf("%s imports %s: survival, stats and landscape import only the standard library and gonum", where, p)
 			case f.dir == "parachute/slurm" && !isStdlib(p) && !inModule(p, "parachute/atomicfile"):
 				t.Errorf("%s imports %s: slurm knows job scripts and logs, not runs: the standard library and atomicfile only", where, p)
+			case f.dir == "data/formats" && strings.HasPrefix(p, module+"/") && !inModule(p, "parachute/atomicfile"):
+				t.Errorf("%s imports %s: data/formats knows files, not cohorts: of the module, atomicfile only", where, p)
 			case f.dir == "parachute/scoring" && !isStdlib(p) && !strings.HasPrefix(p, "gonum.org/v1/gonum") && !inModule(p, "parachute/survival"):
 				t.Errorf("%s imports %s: scoring imports only the standard library, gonum and survival", where, p)
 			case (strings.HasPrefix(f.dir, "parachute") || f.dir == "data" || strings.HasPrefix(f.dir, "data/")) && inModule(p, "plotting"):
 				t.Errorf("%s imports %s: nothing under parachute/ or data/ imports plotting", where, p)
 			case science.MatchString(f.dir) && (inModule(p, "data") || inModule(p, "parachute/train") || inModule(p, "parachute/experiment") || inModule(p, "parachute/bench")):
 				t.Errorf("%s imports %s: the science packages sit below data, train, experiment and bench", where, p)
-			case (f.dir == "parachute/train" || f.dir == "parachute/hvp") && (inModule(p, "parachute/experiment") || inModule(p, "parachute/bench") || inModule(p, "parachute/figures")):
+			case (f.dir == "parachute/train" || f.dir == "parachute/hvp") && (inModule(p, "parachute/experiment") || inModule(p, "parachute/bench") || inModule(p, "parachute/figures") || inModule(p, "parachute/tutorial")):
 				t.Errorf("%s imports %s: train and hvp sit below experiment, bench and figures", where, p)
-			case f.dir == "parachute/experiment" && (inModule(p, "parachute/bench") || inModule(p, "parachute/figures")):
+			case f.dir == "parachute/figures" && inModule(p, "parachute/tutorial"):
+				t.Errorf("%s imports %s: the tutorials' builders sit above the figures' (tutorial 2 takes figures.Options)", where, p)
+			case f.dir == "parachute/experiment" && (inModule(p, "parachute/bench") || inModule(p, "parachute/figures") || inModule(p, "parachute/tutorial")):
 				t.Errorf("%s imports %s: experiment sits below bench and figures", where, p)
 			case (inModule(p, "parachute/blasdot") || inModule(p, "parachute/fastops")) && f.dir != "parachute/backend":
 				t.Errorf("%s imports %s: only backend installs the simplego overrides (so that -tags stockgomlx leaves them out)", where, p)

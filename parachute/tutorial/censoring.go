@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-package figures
+package tutorial
 
 import (
 	"fmt"
@@ -67,7 +67,7 @@ type CensoringStudyOptions struct {
 // 1/G(T_i)² restore the pairs that censoring removed.
 func StudyCensoring(truth *data.SyntheticTruth, opts CensoringStudyOptions) (*CensoringStudy, error) {
 	if truth == nil || len(truth.LogHazard) == 0 {
-		return nil, fmt.Errorf("figures: censoring study needs a synthetic cohort's ground truth")
+		return nil, fmt.Errorf("tutorial: censoring study needs a synthetic cohort's ground truth")
 	}
 	if opts.Patients == 0 {
 		opts.Patients = 1000
@@ -113,7 +113,7 @@ func StudyCensoring(truth *data.SyntheticTruth, opts CensoringStudyOptions) (*Ce
 
 	for _, level := range opts.Levels {
 		if level < 0 || level >= 1 {
-			return nil, fmt.Errorf("figures: censored fraction %v outside [0, 1)", level)
+			return nil, fmt.Errorf("tutorial: censored fraction %v outside [0, 1)", level)
 		}
 		var harrell, unos, censored []float64
 		for range opts.Repeats {
@@ -129,7 +129,7 @@ func StudyCensoring(truth *data.SyntheticTruth, opts CensoringStudyOptions) (*Ce
 			}
 			w, err := survival.ConcordanceIndexIPCW(o, eta, &survival.IPCWOptions{Tau: study.Tau})
 			if err != nil {
-				return nil, fmt.Errorf("figures: Uno's C at %.0f %% censoring: %w", 100*level, err)
+				return nil, fmt.Errorf("tutorial: Uno's C at %.0f %% censoring: %w", 100*level, err)
 			}
 			harrell, unos = append(harrell, h.Index), append(unos, w.Index)
 			censored = append(censored, 1-float64(o.Events())/float64(o.Len()))

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 
-package figures_test
+package tutorial_test
 
 import (
 	"math"
 	"testing"
 
 	"github.com/parachute-surv/goparachute/data"
-	"github.com/parachute-surv/goparachute/parachute/figures"
+	"github.com/parachute-surv/goparachute/parachute/tutorial"
 )
 
 // Under independent censoring Uno's C keeps estimating the concordance of
@@ -18,7 +18,7 @@ func TestCensoringStudyShowsHarrellsDrift(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := figures.StudyCensoring(c.Synthetic, figures.CensoringStudyOptions{Seed: 1, Patients: 600, Repeats: 10,
+	s, err := tutorial.StudyCensoring(c.Synthetic, tutorial.CensoringStudyOptions{Seed: 1, Patients: 600, Repeats: 10,
 		Levels: []float64{0, 0.3, 0.6}})
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-package figures
+package tutorial
 
 import (
 	"fmt"
@@ -11,6 +11,7 @@ import (
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/backend"
 	"github.com/parachute-surv/goparachute/parachute/experiment"
+	"github.com/parachute-surv/goparachute/parachute/figures"
 	"github.com/parachute-surv/goparachute/parachute/model"
 	"github.com/parachute-surv/goparachute/parachute/train"
 )
@@ -66,9 +67,9 @@ type DCEExample struct {
 	NormalisedB   []float64 `json:"normalised_b"`
 }
 
-// Tutorial02Result is the data of tutorial 2 (missing modalities and
+// FusionResult is the data of tutorial 2 (missing modalities and
 // cross-modal fusion).
-type Tutorial02Result struct {
+type FusionResult struct {
 	Describe string             `json:"describe"`
 	Rates    []MaskingRate      `json:"rates"`
 	Tokens   []MissingTokenDemo `json:"tokens"`
@@ -78,17 +79,17 @@ type Tutorial02Result struct {
 	Attention, AttentionRadMissing []train.AttentionMap
 }
 
-// Tutorial02 trains one fold of the first cohort (default synthetic PDA,
+// Fusion trains one fold of the first cohort (default synthetic PDA,
 // fold 0) at p_miss 0.15 in the options' profile and returns what tutorial
 // 2 shows: measured masking rates, the missing-token demonstration on three
 // patients with both modalities (the fold's test patients first), a DCE
 // example, and attention maps.
-func Tutorial02(opts Options) (*Tutorial02Result, error) {
-	o, err := opts.withDefaults()
+func Fusion(opts figures.Options) (*FusionResult, error) {
+	o, err := opts.WithDefaults()
 	if err != nil {
 		return nil, err
 	}
-	res := &Tutorial02Result{}
+	res := &FusionResult{}
 	for _, p := range experiment.MissingRatios[1:] {
 		path, rad, both := train.MaskingRates(p, 100000, o.Seed)
 		res.Rates = append(res.Rates, MaskingRate{PMiss: p, Pathology: path, Radiology: rad, Both: both, Expected: p - p*p/2})
@@ -143,7 +144,7 @@ func Tutorial02(opts Options) (*Tutorial02Result, error) {
 		}
 	}
 	if len(res.Tokens) == 0 {
-		return nil, fmt.Errorf("figures: no test patient of fold 0 has both modalities")
+		return nil, fmt.Errorf("tutorial: no test patient of fold 0 has both modalities")
 	}
 	if res.DCE, err = dceExample(16, 3, o.Seed); err != nil {
 		return nil, err

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-package figures
+package tutorial
 
 import (
 	"encoding/json"
@@ -21,8 +21,8 @@ import (
 	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
-// Tutorial04Options configures [Tutorial04].
-type Tutorial04Options struct {
+// HessiansOptions configures [Hessians].
+type HessiansOptions struct {
 	// Seed seeds the example matrix, the network's training and the probes
 	// (default 1).
 	Seed uint64
@@ -41,8 +41,8 @@ type HVPError struct {
 	Relative float64 `json:"relative"`
 }
 
-// Tutorial04Result holds what tutorial 4 shows.
-type Tutorial04Result struct {
+// HessiansResult holds what tutorial 4 shows.
+type HessiansResult struct {
 	// Eigenvalues is the spectrum of the 40 × 40 example matrix
 	// (descending) and Ritz the Ritz values after each Lanczos step on it.
 	Eigenvalues []float64   `json:"eigenvalues"`
@@ -81,10 +81,10 @@ type Tutorial04Result struct {
 	Scales, SecondDifference, Smoothed []float64
 }
 
-// TutorialMatrix returns tutorial 4's example: a 40 × 40 symmetric matrix
+// Matrix returns tutorial 4's example: a 40 × 40 symmetric matrix
 // with eigenvalues 10, 8, 7 and 37 values spread over [−1, 3], in a random
 // orthonormal basis drawn from seed; its spectrum, descending.
-func TutorialMatrix(seed uint64) (*landscape.Dense, []float64, error) {
+func Matrix(seed uint64) (*landscape.Dense, []float64, error) {
 	const n = 40
 	lambda := []float64{10, 8, 7}
 	for i := range n - 3 {
@@ -96,13 +96,13 @@ func TutorialMatrix(seed uint64) (*landscape.Dense, []float64, error) {
 	return d, lambda, nil
 }
 
-// Tutorial04 returns tutorial 4's result, computed once per seed and
+// Hessians returns tutorial 4's result, computed once per seed and
 // epochs and cached under opts.Root. It runs Lanczos step by step on the example matrix,
 // then a small float64 PARACHUTE network trained on synthetic UCEC (fold
 // 0): Hessian-vector products by double backprop checked against
 // central differences, its top eigenvalues and trace, the loss along the
 // top eigenvector and along a random direction, and its spectral density.
-func Tutorial04(opts Tutorial04Options) (*Tutorial04Result, error) {
+func Hessians(opts HessiansOptions) (*HessiansResult, error) {
 	if opts.Seed == 0 {
 		opts.Seed = 1
 	}
@@ -119,23 +119,23 @@ func Tutorial04(opts Tutorial04Options) (*Tutorial04Result, error) {
 	// v2: the result gained the measures at scale (a v1 file lacks them).
 	path := filepath.Join(opts.Root, "tutorials", fmt.Sprintf("tutorial04-v2-%d-%d.json", opts.Seed, opts.Epochs))
 	if raw, err := os.ReadFile(path); err == nil {
-		var r Tutorial04Result
+		var r HessiansResult
 		if err := json.Unmarshal(raw, &r); err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		return &r, nil
 	}
-	r, err := tutorial04(opts)
+	r, err := hessians(opts)
 	if err != nil {
 		return nil, err
 	}
 	return r, experiment.WriteJSON(path, r)
 }
 
-// tutorial04 computes Tutorial04's result.
-func tutorial04(opts Tutorial04Options) (*Tutorial04Result, error) {
-	r := &Tutorial04Result{}
-	a, lambda, err := TutorialMatrix(opts.Seed)
+// tutorial04 computes Hessians's result.
+func hessians(opts HessiansOptions) (*HessiansResult, error) {
+	r := &HessiansResult{}
+	a, lambda, err := Matrix(opts.Seed)
 	if err != nil {
 		return nil, err
 	}
@@ -266,7 +266,7 @@ func tutorial04(opts Tutorial04Options) (*Tutorial04Result, error) {
 // tutorialNetwork trains the tutorial's float64 network (the smoke
 // profile's widths) on synthetic UCEC fold 0 and returns its loss over the
 // fold's training patients.
-func tutorialNetwork(opts Tutorial04Options, r *Tutorial04Result) (*hvp.LossFunction, error) {
+func tutorialNetwork(opts HessiansOptions, r *HessiansResult) (*hvp.LossFunction, error) {
 	c, err := data.Open(data.CohortSpec{Source: "synth:ucec", Seed: 1})
 	if err != nil {
 		return nil, err

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 
-package figures_test
+package tutorial_test
 
 import (
 	"math"
 	"testing"
 
-	"github.com/parachute-surv/goparachute/parachute/figures"
+	"github.com/parachute-surv/goparachute/parachute/tutorial"
 )
 
 // Tutorial 4's numbers behave as the tutorial says: Lanczos beats power
@@ -18,12 +18,12 @@ func TestTutorial04(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains a small network")
 	}
-	opts := figures.Tutorial04Options{Epochs: 3, Root: t.TempDir()}
-	r, err := figures.Tutorial04(opts)
+	opts := tutorial.HessiansOptions{Epochs: 3, Root: t.TempDir()}
+	r, err := tutorial.Hessians(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again, err := figures.Tutorial04(opts); err != nil || again.Lambda1 != r.Lambda1 || again.HVP[4] != r.HVP[4] {
+	if again, err := tutorial.Hessians(opts); err != nil || again.Lambda1 != r.Lambda1 || again.HVP[4] != r.HVP[4] {
 		t.Errorf("the cached result differs: %v", err)
 	}
 	if last := r.Ritz[len(r.Ritz)-1]; math.Abs(last[0]-10) > 1e-8 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-package figures
+package tutorial
 
 import (
 	"fmt"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/parachute-surv/goparachute/parachute/backend"
 	"github.com/parachute-surv/goparachute/parachute/optim"
+	"github.com/parachute-surv/goparachute/parachute/stats"
 )
 
 // ToyValley is a two-dimensional loss with a sharp and a flat valley,
@@ -122,8 +123,8 @@ type Trajectory struct {
 	EndPerturbed float64    `json:"end_perturbed_loss"`
 }
 
-// Tutorial03Result is the data of tutorial 3 (sharpness, SAM and GCS).
-type Tutorial03Result struct {
+// SharpnessResult is the data of tutorial 3 (sharpness, SAM and GCS).
+type SharpnessResult struct {
 	Valley ToyValley `json:"valley"`
 	Start  [2]float64
 	// LearningRate, Steps, SAMRho: the shared settings.
@@ -138,9 +139,9 @@ type Tutorial03Result struct {
 	Probes       ProbeStudy   `json:"probes"`
 }
 
-// Tutorial03Options configures [Tutorial03]; the zero value is the
+// SharpnessOptions configures [Sharpness]; the zero value is the
 // tutorial's run.
-type Tutorial03Options struct {
+type SharpnessOptions struct {
 	Seed uint64 // default 1
 	// Start is the starting point (default (−1.45, −0.15), near the sharp
 	// valley); UseStart must be set for a Start of (0, 0).
@@ -153,11 +154,11 @@ type Tutorial03Options struct {
 	Shift  float64
 }
 
-// Tutorial03 runs AdamW, SAM, GCS and GCS with SAM's ascent (the library's
+// Sharpness runs AdamW, SAM, GCS and GCS with SAM's ascent (the library's
 // optim methods, on the backend; AdamW without weight decay at learning
 // rate 0.01, mini-batches of half the samples) from one start on the toy
 // valley, and studies the curvature probes at a point of the sharp valley.
-func Tutorial03(opts Tutorial03Options) (*Tutorial03Result, error) {
+func Sharpness(opts SharpnessOptions) (*SharpnessResult, error) {
 	b, err := backend.New()
 	if err != nil {
 		return nil, err
@@ -179,7 +180,7 @@ func Tutorial03(opts Tutorial03Options) (*Tutorial03Result, error) {
 	}
 	seed := opts.Seed
 	v := newToyValley(seed, opts.Shift)
-	res := &Tutorial03Result{Valley: v, Start: opts.Start, LearningRate: 0.01, Steps: opts.Steps, SAMRho: opts.SAMRho}
+	res := &SharpnessResult{Valley: v, Start: opts.Start, LearningRate: 0.01, Steps: opts.Steps, SAMRho: opts.SAMRho}
 	gcsSAM := optim.NewGCS()
 	gcsSAM.SAMRho = res.SAMRho
 	methods := []struct {
@@ -217,7 +218,7 @@ func Tutorial03(opts Tutorial03Options) (*Tutorial03Result, error) {
 // Where says where a trajectory ended: "in the sharp valley" (within 0.2
 // of its centre), "in the flat valley" (within 0.5 of its centre), or on
 // the slope, with the sign of the Hessian's eigenvalues there.
-func (r *Tutorial03Result) Where(tr Trajectory) string {
+func (r *SharpnessResult) Where(tr Trajectory) string {
 	end := tr.Theta[len(tr.Theta)-1]
 	v := r.Valley
 	switch {
@@ -368,9 +369,9 @@ func StudyProbes(v ToyValley, at [2]float64, probes int, seed uint64) ProbeStudy
 			line[e] = append(line[e], (gr-(-gr))/(2*eps))
 		}
 	}
-	s.HutchinsonMean, s.HutchinsonSD = meanSD(hutch)
+	s.HutchinsonMean, s.HutchinsonSD = stats.MeanSD(hutch)
 	for e := range s.Epsilon {
-		m, sd := meanSD(line[e])
+		m, sd := stats.MeanSD(line[e])
 		s.Line11Mean, s.Line11SD = append(s.Line11Mean, m), append(s.Line11SD, sd)
 	}
 	return s
