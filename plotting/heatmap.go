@@ -111,10 +111,7 @@ func heatMapPlot(title, xlabel, ylabel string, s Surface, levels int, lo, hi flo
 		for k := 1; k <= levels; k++ {
 			ls = append(ls, lo+(hi-lo)*float64(k)/float64(levels+1))
 		}
-		c := plotter.NewContour(grid{s}, ls, nil)
-		c.LineStyles[0].Color = t.Reference
-		c.LineStyles[0].Width = 0.7
-		p.Add(c)
+		p.Add(newContour(grid{s}, ls, t.Reference, 0.7))
 	}
 	star, err := plotter.NewScatter(plotter.XYs{{X: 0, Y: 0}})
 	if err != nil {

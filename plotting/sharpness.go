@@ -57,9 +57,7 @@ func Trajectories(r *tutorial.SharpnessResult, t Theme) (*Figure, error) {
 		for l := 1; l <= 12; l++ {
 			levels = append(levels, lo+(hi-lo)*float64(l)/13)
 		}
-		c := plotter.NewContour(grid{surf}, levels, nil)
-		c.LineStyles[0].Color, c.LineStyles[0].Width = t.Reference, 0.6
-		p.Add(c)
+		p.Add(newContour(grid{surf}, levels, t.Reference, 0.6))
 		for i, tr := range r.Trajectories {
 			xy := make(plotter.XYs, len(tr.Theta))
 			for n, th := range tr.Theta {
