@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/parachute-surv/goparachute/data/formats"
 	"github.com/parachute-surv/goparachute/parachute/atomicfile"
 )
 
@@ -39,7 +40,7 @@ var cellVitHeader = append(append([]string{"case_id", "slide_id"}, CellClasses..
 // row and the patient: a missing column, a count that is not a non-negative
 // integer, an area that is not > 0, a slide listed twice.
 func ReadCellCounts(path string) (_ map[string][]CellCounts, err error) {
-	defer guardDecoder(path, &err)
+	defer formats.GuardDecoder(path, &err)
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, &FileError{Path: path, Err: fmt.Errorf("%w: %v", ErrFormat, err)}
@@ -56,7 +57,7 @@ func ReadCellCounts(path string) (_ map[string][]CellCounts, err error) {
 	}
 	for _, need := range cellVitHeader {
 		if _, ok := col[need]; !ok {
-			return nil, &FileError{Path: path, Where: "header", Err: faultf(ErrFormat, "no %s column", need)}
+			return nil, &FileError{Path: path, Where: "header", Err: formats.Faultf(ErrFormat, "no %s column", need)}
 		}
 	}
 	out := map[string][]CellCounts{}
@@ -75,22 +76,22 @@ func ReadCellCounts(path string) (_ map[string][]CellCounts, err error) {
 		}
 		c := CellCounts{SlideID: strings.TrimSpace(rec[col["slide_id"]])}
 		if caseID == "" || c.SlideID == "" {
-			return nil, fault(faultf(ErrFormat, "empty case_id or slide_id"))
+			return nil, fault(formats.Faultf(ErrFormat, "empty case_id or slide_id"))
 		}
 		if prev, dup := seen[c.SlideID]; dup {
-			return nil, fault(faultf(ErrDuplicate, "slide %s already on row %d", c.SlideID, prev))
+			return nil, fault(formats.Faultf(ErrDuplicate, "slide %s already on row %d", c.SlideID, prev))
 		}
 		seen[c.SlideID] = row
 		for k, name := range CellClasses {
 			v, err := strconv.Atoi(strings.TrimSpace(rec[col[name]]))
 			if err != nil || v < 0 {
-				return nil, fault(faultf(ErrFormat, "%s = %q is not a non-negative integer", name, rec[col[name]]))
+				return nil, fault(formats.Faultf(ErrFormat, "%s = %q is not a non-negative integer", name, rec[col[name]]))
 			}
 			c.Counts[k] = v
 		}
 		c.TissueAreaMM2, err = strconv.ParseFloat(strings.TrimSpace(rec[col["tissue_area_mm2"]]), 64)
 		if err != nil || !(c.TissueAreaMM2 > 0) || math.IsInf(c.TissueAreaMM2, 0) {
-			return nil, fault(faultf(ErrFormat, "tissue_area_mm2 = %q must be a number > 0", rec[col["tissue_area_mm2"]]))
+			return nil, fault(formats.Faultf(ErrFormat, "tissue_area_mm2 = %q must be a number > 0", rec[col["tissue_area_mm2"]]))
 		}
 		out[caseID] = append(out[caseID], c)
 	}

@@ -157,37 +157,37 @@ func (c *Cohort) Validate() error {
 		return &FileError{Path: "cohort " + c.Name, Patient: patient, Where: where, Err: err}
 	}
 	if len(c.Patients) == 0 {
-		return fault("", "", faultf(ErrFormat, "no patients"))
+		return fault("", "", formats.Faultf(ErrFormat, "no patients"))
 	}
 	seen := map[string]bool{}
 	for i := range c.Patients {
 		p := &c.Patients[i]
 		switch {
 		case p.ID == "":
-			return fault("", fmt.Sprintf("patient %d", i), faultf(ErrFormat, "empty ID"))
+			return fault("", fmt.Sprintf("patient %d", i), formats.Faultf(ErrFormat, "empty ID"))
 		case seen[p.ID]:
-			return fault(p.ID, "", faultf(ErrDuplicate, "listed twice"))
+			return fault(p.ID, "", formats.Faultf(ErrDuplicate, "listed twice"))
 		case math.IsNaN(p.Time) || math.IsInf(p.Time, 0) || p.Time <= 0:
-			return fault(p.ID, "", faultf(ErrTime, "time = %v", p.Time))
+			return fault(p.ID, "", formats.Faultf(ErrTime, "time = %v", p.Time))
 		case !p.HasPathology() && !p.HasRadiology():
 			return fault(p.ID, "", ErrNoModality)
 		}
 		seen[p.ID] = true
 		for _, s := range p.Slides {
 			if len(s.Features) != c.Pathology.Width {
-				return fault(p.ID, "slide "+s.ID, faultf(ErrWidth, "width %d, %s has %d", len(s.Features), c.Pathology.Name, c.Pathology.Width))
+				return fault(p.ID, "slide "+s.ID, formats.Faultf(ErrWidth, "width %d, %s has %d", len(s.Features), c.Pathology.Name, c.Pathology.Width))
 			}
 			if k := firstNonFinite(s.Features); k >= 0 {
-				return fault(p.ID, "slide "+s.ID, faultf(ErrNonFinite, "features[%d] = %v", k, s.Features[k]))
+				return fault(p.ID, "slide "+s.ID, formats.Faultf(ErrNonFinite, "features[%d] = %v", k, s.Features[k]))
 			}
 		}
 		for _, s := range p.Series {
 			if s.Width != c.Radiology.Width || len(s.Features) != s.Slices*s.Width || s.Slices < 1 {
-				return fault(p.ID, "series "+s.ID, faultf(ErrWidth, "%d slices × width %d (%d values), %s has width %d",
+				return fault(p.ID, "series "+s.ID, formats.Faultf(ErrWidth, "%d slices × width %d (%d values), %s has width %d",
 					s.Slices, s.Width, len(s.Features), c.Radiology.Name, c.Radiology.Width))
 			}
 			if k := firstNonFinite(s.Features); k >= 0 {
-				return fault(p.ID, "series "+s.ID, faultf(ErrNonFinite, "slice %d, feature %d = %v", k/s.Width, k%s.Width, s.Features[k]))
+				return fault(p.ID, "series "+s.ID, formats.Faultf(ErrNonFinite, "slice %d, feature %d = %v", k/s.Width, k%s.Width, s.Features[k]))
 			}
 		}
 	}
@@ -206,10 +206,10 @@ func validateFolds(name string, folds []Fold, o survival.Outcomes) error {
 			events := 0
 			for _, i := range p.idx {
 				if i < 0 || i >= o.Len() {
-					return &FileError{Path: "cohort " + name, Where: f.Name, Err: faultf(ErrFold, "patient index %d out of range", i)}
+					return &FileError{Path: "cohort " + name, Where: f.Name, Err: formats.Faultf(ErrFold, "patient index %d out of range", i)}
 				}
 				if prev, dup := part[i]; dup {
-					return &FileError{Path: "cohort " + name, Where: f.Name, Err: faultf(ErrFold, "patient %d in %s and %s", i, prev, p.label)}
+					return &FileError{Path: "cohort " + name, Where: f.Name, Err: formats.Faultf(ErrFold, "patient %d in %s and %s", i, prev, p.label)}
 				}
 				part[i] = p.label
 				if o.Event[i] {
@@ -217,10 +217,10 @@ func validateFolds(name string, folds []Fold, o survival.Outcomes) error {
 				}
 			}
 			if len(p.idx) == 0 {
-				return &FileError{Path: "cohort " + name, Where: f.Name, Err: faultf(ErrFold, "empty %s part", p.label)}
+				return &FileError{Path: "cohort " + name, Where: f.Name, Err: formats.Faultf(ErrFold, "empty %s part", p.label)}
 			}
 			if events == 0 {
-				return &FileError{Path: "cohort " + name, Where: f.Name, Err: faultf(ErrFold, "no event in the %s part", p.label)}
+				return &FileError{Path: "cohort " + name, Where: f.Name, Err: formats.Faultf(ErrFold, "no event in the %s part", p.label)}
 			}
 		}
 	}

@@ -12,10 +12,10 @@
 // (Time in days > 0, Event true when death was observed), zero or more
 // pathology [Slide] embeddings and zero or more CT [Series] (one embedding per
 // slice), never neither, plus the optional interpretability inputs:
-// [CellCounts] per slide and a tumour mask (formats.Mask). The encoders ([Encoder]) fix
-// the widths: TITAN 768, CONCH v1.5 768, UNI 1024, UNI2-h 1536, Virchow2 2560,
-// Prov-GigaPath 768 for pathology; MedImageInsight 1024 and MedSAM2 256 per CT
-// slice.
+// [CellCounts] per slide and a tumour mask (formats.Mask). The encoders
+// ([Encoder]) fix the widths: TITAN 768, CONCH v1.5 768, UNI 1024, UNI2-h
+// 1536, Virchow2 2560, Prov-GigaPath 768 for pathology; MedImageInsight 1024
+// and MedSAM2 256 per CT slice.
 //
 // # Files
 //

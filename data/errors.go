@@ -45,10 +45,3 @@ var (
 // the file readers' type (package formats), so that one errors.As finds the
 // file of any fault of a load.
 type FileError = formats.FileError
-
-// faultf wraps a sentinel with detail: faultf(ErrTime, "OS_days = %v", t).
-var faultf = formats.Faultf
-
-// guardDecoder turns a panic inside a third-party decoder into a FileError
-// naming the file (defer guardDecoder(path, &err)).
-var guardDecoder = formats.GuardDecoder

@@ -255,10 +255,10 @@ func loadSlides(dir, cohort string, enc Encoder, table *SplitTable, rep *LoadRep
 			rep.PooledPatchFiles++
 		}
 		if len(feat) != enc.Width {
-			return &FileError{Path: path, Patient: caseID, Err: faultf(ErrWidth, "width %d, %s has %d", len(feat), enc.Name, enc.Width)}
+			return &FileError{Path: path, Patient: caseID, Err: formats.Faultf(ErrWidth, "width %d, %s has %d", len(feat), enc.Name, enc.Width)}
 		}
 		if k := firstNonFinite(feat); k >= 0 {
-			return &FileError{Path: path, Patient: caseID, Err: faultf(ErrNonFinite, "features[%d] = %v", k, feat[k])}
+			return &FileError{Path: path, Patient: caseID, Err: formats.Faultf(ErrNonFinite, "features[%d] = %v", k, feat[k])}
 		}
 		out[caseID] = append(out[caseID], Slide{ID: stem, Features: feat, Coords: coords})
 		return nil
@@ -342,7 +342,7 @@ func loadSeries(dir, cohort string, enc Encoder, table *SplitTable, rep *LoadRep
 			path := filepath.Join(caseDir, f.Name())
 			id := strings.TrimSuffix(f.Name(), filepath.Ext(f.Name()))
 			if other, dup := fileOf[id]; dup {
-				return nil, &FileError{Path: path, Patient: e.Name(), Err: faultf(ErrDuplicate, "series %s is also in %s", id, other)}
+				return nil, &FileError{Path: path, Patient: e.Name(), Err: formats.Faultf(ErrDuplicate, "series %s is also in %s", id, other)}
 			}
 			fileOf[id] = f.Name()
 			slices, width, feat, err := formats.ReadSeriesFeatures(path)
@@ -354,10 +354,10 @@ func loadSeries(dir, cohort string, enc Encoder, table *SplitTable, rep *LoadRep
 				return nil, err
 			}
 			if width != enc.Width {
-				return nil, &FileError{Path: path, Patient: e.Name(), Err: faultf(ErrWidth, "width %d, %s has %d", width, enc.Name, enc.Width)}
+				return nil, &FileError{Path: path, Patient: e.Name(), Err: formats.Faultf(ErrWidth, "width %d, %s has %d", width, enc.Name, enc.Width)}
 			}
 			if k := firstNonFinite(feat); k >= 0 {
-				return nil, &FileError{Path: path, Patient: e.Name(), Err: faultf(ErrNonFinite, "slice %d, feature %d = %v", k/width, k%width, feat[k])}
+				return nil, &FileError{Path: path, Patient: e.Name(), Err: formats.Faultf(ErrNonFinite, "slice %d, feature %d = %v", k/width, k%width, feat[k])}
 			}
 			list = append(list, Series{ID: id, Slices: slices, Width: width, Features: feat})
 		}
@@ -447,7 +447,7 @@ func attachTruth(dir string, c *Cohort) error {
 		return &FileError{Path: path, Err: fmt.Errorf("%w: %v", ErrFormat, err)}
 	}
 	if len(t.LogHazard) != len(c.Patients) {
-		return &FileError{Path: path, Err: faultf(ErrFormat, "%d log-hazards for %d patients", len(t.LogHazard), len(c.Patients))}
+		return &FileError{Path: path, Err: formats.Faultf(ErrFormat, "%d log-hazards for %d patients", len(t.LogHazard), len(c.Patients))}
 	}
 	c.Synthetic = &t
 	return nil

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/parachute-surv/goparachute/data/formats"
 )
 
 // NewPatients are patients to predict for: their features, and their
@@ -90,7 +92,7 @@ func LoadNewPatients(dir, cohort string, opts *LoadOptions) (*NewPatients, error
 			Slides: slides[sc.ID], Series: series[sc.ID]})
 	}
 	if len(np.Patients) == 0 {
-		return nil, &FileError{Path: featureDir(dir, name, ""), Err: faultf(ErrNoModality,
+		return nil, &FileError{Path: featureDir(dir, name, ""), Err: formats.Faultf(ErrNoModality,
 			"no patient has %s or %s features", pathEnc.Folder, radEnc.Folder)}
 	}
 	rep.Counts = countPatients(np.Patients)
@@ -130,7 +132,7 @@ func casesFromFiles(dir, cohort string, pathEnc, radEnc Encoder) (*SplitTable, [
 		t.Cases = append(t.Cases, SplitCase{ID: id, Time: math.NaN()})
 	}
 	if len(t.Cases) == 0 {
-		return nil, nil, &FileError{Path: filepath.Join(dir, "features", cohort), Err: faultf(ErrNoModality,
+		return nil, nil, &FileError{Path: filepath.Join(dir, "features", cohort), Err: formats.Faultf(ErrNoModality,
 			"no %s case folders and no %s slide files", radEnc.Folder, pathEnc.Folder)}
 	}
 	return t, own, nil

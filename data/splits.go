@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/parachute-surv/goparachute/data/formats"
 	"github.com/parachute-surv/goparachute/parachute/atomicfile"
 	"github.com/parachute-surv/goparachute/parachute/survival"
 )
@@ -82,7 +83,7 @@ type SplitTable struct {
 // excludes it and counts it in its report, because it is never at risk at
 // any event time.
 func ReadSplits(path string) (_ *SplitTable, err error) {
-	defer guardDecoder(path, &err)
+	defer formats.GuardDecoder(path, &err)
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, &FileError{Path: path, Err: fmt.Errorf("split file not found (parachute data fetch-splits --cohort pda|ucec|ccrcc --dest %s "+
@@ -102,7 +103,7 @@ func ReadSplits(path string) (_ *SplitTable, err error) {
 // is unknown gets Time NaN (and Event false); known outcomes are checked as
 // [ReadSplits] checks them, and fold columns are read but not required.
 func ReadCaseList(path string) (_ *SplitTable, err error) {
-	defer guardDecoder(path, &err)
+	defer formats.GuardDecoder(path, &err)
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, &FileError{Path: path, Err: fmt.Errorf("%w: %v", ErrFormat, err)}
@@ -130,7 +131,7 @@ func parseSplits(path string, r io.Reader, caseList bool) (*SplitTable, error) {
 		if rest, ok := strings.CutPrefix(name, "fold_"); ok {
 			k, err := strconv.Atoi(rest)
 			if err != nil {
-				return nil, &FileError{Path: path, Where: "header", Err: faultf(ErrFormat, "fold column %q is not fold_<number>", name)}
+				return nil, &FileError{Path: path, Where: "header", Err: formats.Faultf(ErrFormat, "fold column %q is not fold_<number>", name)}
 			}
 			folds = append(folds, foldCol{k, i})
 		}
@@ -143,11 +144,11 @@ func parseSplits(path string, r io.Reader, caseList bool) (*SplitTable, error) {
 	}
 	for _, need := range required {
 		if _, ok := col[need]; !ok {
-			return nil, &FileError{Path: path, Where: "header", Err: faultf(ErrFormat, "no %s column", need)}
+			return nil, &FileError{Path: path, Where: "header", Err: formats.Faultf(ErrFormat, "no %s column", need)}
 		}
 	}
 	if len(folds) == 0 && !caseList {
-		return nil, &FileError{Path: path, Where: "header", Err: faultf(ErrFormat, "no fold_<k> columns")}
+		return nil, &FileError{Path: path, Where: "header", Err: formats.Faultf(ErrFormat, "no fold_<k> columns")}
 	}
 	sort.Slice(folds, func(a, b int) bool { return folds[a].k < folds[b].k })
 	t := &SplitTable{Path: path, Format: PerCase}
@@ -173,14 +174,14 @@ func parseSplits(path string, r io.Reader, caseList bool) (*SplitTable, error) {
 			continue // blank line
 		}
 		if len(rec) != len(header) {
-			return nil, &FileError{Path: path, Where: fmt.Sprintf("row %d", row), Err: faultf(ErrFormat, "%d fields, header has %d", len(rec), len(header))}
+			return nil, &FileError{Path: path, Where: fmt.Sprintf("row %d", row), Err: formats.Faultf(ErrFormat, "%d fields, header has %d", len(rec), len(header))}
 		}
 		id := strings.TrimSpace(rec[col["case_id"]])
 		fault := func(err error) error {
 			return &FileError{Path: path, Where: fmt.Sprintf("row %d", row), Patient: id, Err: err}
 		}
 		if id == "" {
-			return nil, fault(faultf(ErrFormat, "empty case_id"))
+			return nil, fault(formats.Faultf(ErrFormat, "empty case_id"))
 		}
 		c := SplitCase{ID: id, Row: row}
 		if err := parseOutcome(&c, rec, col, t, caseList); err != nil {
@@ -189,7 +190,7 @@ func parseSplits(path string, r io.Reader, caseList bool) (*SplitTable, error) {
 		for k, fc := range folds {
 			v := strings.TrimSpace(rec[fc.index])
 			if v != "train" && v != "test" {
-				return nil, fault(faultf(ErrFormat, "%s = %q, expected train or test", t.FoldNames[k], v))
+				return nil, fault(formats.Faultf(ErrFormat, "%s = %q, expected train or test", t.FoldNames[k], v))
 			}
 			c.Folds = append(c.Folds, v)
 		}
@@ -198,7 +199,7 @@ func parseSplits(path string, r io.Reader, caseList bool) (*SplitTable, error) {
 			slide = strings.TrimSpace(rec[slideCol])
 			if slide != "" {
 				if prev, dup := slideSeen[slide]; dup {
-					return nil, fault(faultf(ErrDuplicate, "slide %s already on row %d", slide, prev))
+					return nil, fault(formats.Faultf(ErrDuplicate, "slide %s already on row %d", slide, prev))
 				}
 				slideSeen[slide] = row
 			}
@@ -206,10 +207,10 @@ func parseSplits(path string, r io.Reader, caseList bool) (*SplitTable, error) {
 		if k, dup := byID[id]; dup {
 			prev := &t.Cases[k]
 			if !hasSlide {
-				return nil, fault(faultf(ErrDuplicate, "case already on row %d", prev.Row))
+				return nil, fault(formats.Faultf(ErrDuplicate, "case already on row %d", prev.Row))
 			}
 			if !sameOutcome(prev, &c) || !slices.Equal(prev.Folds, c.Folds) {
-				return nil, fault(faultf(ErrDuplicate, "labels or folds differ from row %d", prev.Row))
+				return nil, fault(formats.Faultf(ErrDuplicate, "labels or folds differ from row %d", prev.Row))
 			}
 			if slide != "" {
 				prev.SlideIDs = append(prev.SlideIDs, slide)
@@ -223,7 +224,7 @@ func parseSplits(path string, r io.Reader, caseList bool) (*SplitTable, error) {
 		t.Cases = append(t.Cases, c)
 	}
 	if len(t.Cases) == 0 {
-		return nil, &FileError{Path: path, Err: faultf(ErrFormat, "no data rows")}
+		return nil, &FileError{Path: path, Err: formats.Faultf(ErrFormat, "no data rows")}
 	}
 	return t, nil
 }
@@ -256,15 +257,15 @@ func parseOutcome(c *SplitCase, rec []string, col map[string]int, t *SplitTable,
 	case "False", "FALSE", "false":
 		t.BoolEvents = true
 	default:
-		return faultf(ErrFormat, "OS_event = %q, expected 0/1 or True/False", evText)
+		return formats.Faultf(ErrFormat, "OS_event = %q, expected 0/1 or True/False", evText)
 	}
 	dayText := strings.TrimSpace(rec[dayCol])
 	var err error
 	if c.Time, err = strconv.ParseFloat(dayText, 64); err != nil {
-		return faultf(ErrTime, "OS_days = %q is not a number", dayText)
+		return formats.Faultf(ErrTime, "OS_days = %q is not a number", dayText)
 	}
 	if math.IsNaN(c.Time) || math.IsInf(c.Time, 0) || c.Time < 0 || (c.Time == 0 && c.Event) {
-		return faultf(ErrTime, "OS_days = %v", c.Time)
+		return formats.Faultf(ErrTime, "OS_days = %v", c.Time)
 	}
 	if strings.Contains(dayText, ".") {
 		t.DecimalDays = true

@@ -45,11 +45,8 @@ type recordedStroke struct {
 	offset vg.Length
 	color  color.Color
 	path   vg.Path
-	key    string
-}
-
-func (s recordedStroke) style() string {
-	return fmt.Sprint(s.width, s.dashes, s.offset, s.color)
+	// style and key print the style and the path, to group and sort by.
+	style, key string
 }
 
 // strokeRecorder passes every call to Canvas but style changes and strokes,
@@ -67,7 +64,7 @@ func (r *strokeRecorder) SetLineDash(d []vg.Length, off vg.Length) {
 func (r *strokeRecorder) SetColor(c color.Color) { r.cur.color = c }
 func (r *strokeRecorder) Stroke(p vg.Path) {
 	s := r.cur
-	s.path, s.key = p, fmt.Sprint(p)
+	s.path, s.style, s.key = p, fmt.Sprint(s.width, s.dashes, s.offset, s.color), fmt.Sprint(p)
 	r.strokes = append(r.strokes, s)
 }
 
@@ -76,7 +73,7 @@ func (r *strokeRecorder) Stroke(p vg.Path) {
 func (r *strokeRecorder) replay() {
 	for start := 0; start < len(r.strokes); {
 		end := start + 1
-		for end < len(r.strokes) && r.strokes[end].style() == r.strokes[start].style() {
+		for end < len(r.strokes) && r.strokes[end].style == r.strokes[start].style {
 			end++
 		}
 		run := r.strokes[start:end]

@@ -163,19 +163,26 @@ func TestBoxPlotsGolden(t *testing.T) {
 	golden(t, "box_plots", fig, err)
 }
 
-func TestHeatMapGolden(t *testing.T) {
+// squareSurface samples f on an n × n grid with step 0.1 from lo in both
+// directions.
+func squareSurface(n int, lo float64, f func(x, y float64) float64) plotting.Surface {
 	s := plotting.Surface{}
-	for i := range 21 {
-		s.X = append(s.X, -1+0.1*float64(i))
-		s.Y = append(s.Y, -1+0.1*float64(i))
+	for i := range n {
+		s.X = append(s.X, lo+0.1*float64(i))
+		s.Y = append(s.Y, lo+0.1*float64(i))
 	}
 	for _, y := range s.Y {
 		row := make([]float64, len(s.X))
 		for j, x := range s.X {
-			row[j] = 0.5 + x*x + 2*y*y + 0.5*x*y
+			row[j] = f(x, y)
 		}
 		s.Values = append(s.Values, row)
 	}
+	return s
+}
+
+func TestHeatMapGolden(t *testing.T) {
+	s := squareSurface(21, -1, func(x, y float64) float64 { return 0.5 + x*x + 2*y*y + 0.5*x*y })
 	fig, err := plotting.HeatMap("Loss landscape", "direction 1", "direction 2", s, 6, plotting.DefaultTheme)
 	golden(t, "heat_map", fig, err)
 }
@@ -185,18 +192,7 @@ func TestHeatMapGolden(t *testing.T) {
 // several paths per level, so without the fixed order the SVGs differ (and a
 // committed notebook's figure changes on every clean rerun).
 func TestContoursDrawInAFixedOrder(t *testing.T) {
-	s := plotting.Surface{}
-	for i := range 41 {
-		s.X = append(s.X, -2+0.1*float64(i))
-		s.Y = append(s.Y, -2+0.1*float64(i))
-	}
-	for _, y := range s.Y {
-		row := make([]float64, len(s.X))
-		for j, x := range s.X {
-			row[j] = math.Sin(3*x) * math.Sin(3*y)
-		}
-		s.Values = append(s.Values, row)
-	}
+	s := squareSurface(41, -2, func(x, y float64) float64 { return math.Sin(3*x) * math.Sin(3*y) })
 	var first []byte
 	for range 5 {
 		fig, err := plotting.HeatMap("Wells", "x", "y", s, 4, plotting.DefaultTheme)

@@ -7,15 +7,11 @@ import "math"
 // MeanSD returns the mean of x and its sample standard deviation,
 // sqrt(Σ(x−m)²/(n−1)) (0 for one value; NaN, NaN for none).
 func MeanSD(x []float64) (float64, float64) {
-	if len(x) == 0 {
-		return math.NaN(), math.NaN()
-	}
-	m := 0.0
-	for _, v := range x {
-		m += v
-	}
-	m /= float64(len(x))
-	if len(x) == 1 {
+	m := mean(x) // NaN for none
+	switch len(x) {
+	case 0:
+		return m, math.NaN()
+	case 1:
 		return m, 0
 	}
 	ss := 0.0
