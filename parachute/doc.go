@@ -86,10 +86,13 @@
 //     gradients of DotGeneral and Dot, and Slice's without Pad, for GoMLX
 //     v0.26.0; under another version it installs nothing and says why
 //     (backend.New installs it).
+//   - [github.com/parachute-surv/goparachute/parachute/opclock]: times the
+//     pure-Go backend's graph ops by type (package bench's breakdown, the
+//     only user; nothing is wrapped until it asks).
 //   - parachute/internal/simplegoabi: the GoMLX version check and the
-//     guarded access to simplego's internals that blasdot and fastops use.
-//     Building with -tags stockgomlx leaves blasdot, fastops and that access
-//     out: GoMLX's own executors only.
+//     guarded access to simplego's internals that blasdot, fastops and
+//     opclock use. Building with -tags stockgomlx leaves blasdot, fastops,
+//     opclock and that access out: GoMLX's own executors only.
 //   - [github.com/parachute-surv/goparachute/parachute/testutil]: named
 //     tolerances and reference loaders, for tests only.
 //
