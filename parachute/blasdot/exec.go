@@ -84,35 +84,49 @@ func dotGeneral(b *simplego.Backend, node *simplego.Node, inputs []*simplego.Buf
 		return stock(b, node, inputs, owned)
 	}
 	lflat, rflat := simplegoabi.BufferFlat(inputs[0]), simplegoabi.BufferFlat(inputs[1])
-	var res any
-	switch out.DType {
-	case dtypes.Float32:
-		res = product(plan, lflat, rflat, out.Size(), gemm32)
-	case dtypes.Float64:
-		res = product(plan, lflat, rflat, out.Size(), gemm64)
-	}
-	if res == nil {
+	if !sameFloats(out.DType, lflat, rflat) {
 		fallbacks.Add(1)
 		return stock(b, node, inputs, owned)
 	}
+	// The output comes from simplego's buffer pool, as its own executors'
+	// do: every element is written (the GEMMs run with β = 0, which
+	// ignores C's previous contents).
+	res := simplegoabi.PooledBuffer(b, out)
+	if res == nil {
+		return nil, errors.New("blasdot: the backend is finalised")
+	}
+	switch c := simplegoabi.BufferFlat(res).(type) {
+	case []float32:
+		product(plan, lflat.([]float32), rflat.([]float32), c, gemm32)
+	case []float64:
+		product(plan, lflat.([]float64), rflat.([]float64), c, gemm64)
+	}
 	calls.Add(1)
-	return verified(b, node, inputs, owned, simplegoabi.NewBuffer(out, res))
+	return verified(b, node, inputs, owned, res)
 }
 
-// product runs the plan on flat operands of element type T into a new
-// output of size elements; nil when the operands are not []T.
-func product[T float32 | float64](plan gemmPlan, lflat, rflat any, size int, gemm func(gemmPlan, []T, []T, []T)) any {
-	a, ok1 := lflat.([]T)
-	b, ok2 := rflat.([]T)
-	if !ok1 || !ok2 {
-		return nil
+// sameFloats reports whether both operands are float32 (or float64)
+// slices, the output's dtype.
+func sameFloats(dtype dtypes.DType, lflat, rflat any) bool {
+	switch dtype {
+	case dtypes.Float32:
+		_, ok1 := lflat.([]float32)
+		_, ok2 := rflat.([]float32)
+		return ok1 && ok2
+	case dtypes.Float64:
+		_, ok1 := lflat.([]float64)
+		_, ok2 := rflat.([]float64)
+		return ok1 && ok2
 	}
-	c := make([]T, size)
+	return false
+}
+
+// product runs the plan on the operands into c.
+func product[T float32 | float64](plan gemmPlan, a, b, c []T, gemm func(gemmPlan, []T, []T, []T)) {
 	gemm(plan, a, b, c)
 	if plantMismatch {
 		c[0] *= 1.001
 	}
-	return c
 }
 
 // verified returns res, after comparing it with the stock executor's result
