@@ -179,10 +179,11 @@ func (m *Model) tokensOrMissing(present, tokens, mask, token *Node) (*Node, *Nod
 // parameter count.
 func (m *Model) radiologyAdapter(ctx *context.Context, series, real *Node, toTokens bool) *Node {
 	dims := series.Shape().Dimensions
-	b, k, s, w := dims[0], dims[1], dims[2], dims[3]
-	x := Reshape(series, b*k, s, w)
+	b, k := dims[0], dims[1]
 	rows := Reshape(real, b*k)
-	x = m.conv1d(ctx.In("conv1"), x, m.Inter)
+	// The first convolution takes the series as they are (a reshape of the
+	// graph's input would copy it, once per adapter).
+	x := m.conv1d(ctx.In("conv1"), series, m.Inter)
 	x = m.channelNorm(ctx.In("norm1"), m.dropout(ctx, relu(x)), rows)
 	x = m.conv1d(ctx.In("conv2"), x, m.Inter)
 	x = m.channelNorm(ctx.In("norm2"), m.dropout(ctx, relu(x)), rows)
@@ -198,18 +199,20 @@ func (m *Model) radiologyAdapter(ctx *context.Context, series, real *Node, toTok
 }
 
 // conv1d is a 1-D convolution over axis 1 of x [N, S, in] with kernel 3 and
-// padding 1: one matrix product to the three taps [N, S, 3, out], then a
+// padding 1 (x may also be [B, K, S, in], taken as N = B·K rows of [S, in],
+// the result [N, S, out]): one matrix product to the three taps [N, S, 3, out], then a
 // shift-and-sum with a constant [S, S, 3] tensor (y[s] = Σ_k Z[s+k−1, k]),
 // which needs neither Pad nor Slice (GoMLX's pure-Go backend lacks Pad, and
 // its Convolve is about 6× slower). Initialised as PyTorch's nn.Conv1d,
 // U(±1/√(3·in)).
 func (m *Model) conv1d(ctx *context.Context, x *Node, out int) *Node {
 	dims := x.Shape().Dimensions
-	s, in := dims[1], dims[2]
+	s, in := dims[len(dims)-2], dims[len(dims)-1]
+	n := x.Shape().Size() / (s * in)
 	bound := 1 / math.Sqrt(float64(3*in))
 	w := m.param(ctx, WeightsName, initUniform, bound, in, 3, out)
 	bias := m.param(ctx, BiasesName, initUniform, bound, out)
-	taps := m.builder().product(x, w) // [N, S, 3, out]
+	taps := Reshape(m.builder().product(x, w), n, s, 3, out) // [N, S, 3, out]
 	shift := make([]float64, s*s*3)
 	for t := range s {
 		for tap := range 3 {

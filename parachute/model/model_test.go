@@ -263,3 +263,43 @@ func TestAuthorsCompatParameterCount(t *testing.T) {
 		t.Fatalf("plain fusion blocks hold %d parameters, want 789,504", fusion)
 	}
 }
+
+// A series resampled once (ResampleSeries) and set with SetResampledSeries
+// fills a batch bitwise as SetSeries fills it from the original, for more,
+// as many and fewer source slices than the model takes.
+func TestResampledSeriesFillTheSameBatch(t *testing.T) {
+	cfg := testConfig()
+	cfg.RadiologyWidth, cfg.Slices = 3, 7
+	rng := rand.New(rand.NewPCG(5, 5))
+	for _, n := range []int{1, 4, 7, 23} {
+		features := make([]float32, n*cfg.RadiologyWidth)
+		for i := range features {
+			features[i] = float32(rng.NormFloat64())
+		}
+		direct, cached := model.NewBatch(cfg, 2), model.NewBatch(cfg, 2)
+		if err := direct.SetSeries(1, 1, n, cfg.RadiologyWidth, features); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := model.ResampleSeries(cfg.Slices, n, cfg.RadiologyWidth, features)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cached.SetResampledSeries(1, 1, rows); err != nil {
+			t.Fatal(err)
+		}
+		for i := range direct.Series {
+			if math.Float32bits(direct.Series[i]) != math.Float32bits(cached.Series[i]) {
+				t.Fatalf("%d slices: value %d is %v set directly, %v resampled first", n, i, direct.Series[i], cached.Series[i])
+			}
+		}
+		if !slices.Equal(direct.SeriesMask, cached.SeriesMask) {
+			t.Fatalf("%d slices: masks %v and %v", n, direct.SeriesMask, cached.SeriesMask)
+		}
+	}
+	if err := model.NewBatch(cfg, 1).SetResampledSeries(0, 0, make([]float32, 5)); err == nil {
+		t.Error("a resampled series of the wrong length: no error")
+	}
+	if _, err := model.ResampleSeries(cfg.Slices, 2, cfg.RadiologyWidth, make([]float32, 5)); err == nil {
+		t.Error("features of the wrong length: no error")
+	}
+}
