@@ -187,7 +187,10 @@ func RunOrLoad(root string, cfg RunConfig, opts RunOptions) (*RunResult, bool, e
 	}
 	defer lock.release()
 	began := time.Now()
+	clock := opts.Clock
+	end := clock.Start(train.PhaseCohort)
 	c, err := opts.Cohorts.Open(cfg.Cohort)
+	end()
 	if err != nil {
 		return nil, false, err
 	}
@@ -205,7 +208,9 @@ func RunOrLoad(root string, cfg RunConfig, opts RunOptions) (*RunResult, bool, e
 		}
 		model, r.Params, r.Warnings, r.Lambda = m, len(m.Coef), m.Warnings, m.Lambda
 	} else {
+		end := clock.Start(train.PhaseTraining)
 		res, err := train.Train(c, cfg.Fold, cfg.Train, to)
+		end()
 		if err != nil {
 			return nil, false, err
 		}
@@ -214,10 +219,13 @@ func RunOrLoad(root string, cfg RunConfig, opts RunOptions) (*RunResult, bool, e
 		}
 		model, r.Params, r.History = res.Trainer, res.Trainer.ParameterCount(), res.History
 	}
+	end = clock.Start(train.PhaseEvaluate)
 	ev, err := train.Evaluate(model, cfg.Train.PMiss, c, cfg.Fold, cfg.Eval)
+	end()
 	if err != nil {
 		return nil, false, err
 	}
+	defer clock.Start(train.PhaseWrite)()
 	if err := finishResult(root, c, r, ev, began, to.Checkpoint); err != nil {
 		return nil, false, err
 	}

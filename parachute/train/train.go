@@ -64,6 +64,8 @@ type TrainOptions struct {
 	// Observe, when set, receives the IDs of the patients of every training
 	// step (tests use it to prove that test patients never train).
 	Observe func(ids []string)
+	// Clock, when set, times the run's phases (package bench's breakdown).
+	Clock *Clock
 }
 
 // lastEpoch is the epoch (0-based, exclusive) training of epochs epochs
@@ -110,6 +112,7 @@ func Train(c *data.Cohort, fold int, cfg TrainConfig, opts TrainOptions) (*Train
 	if err != nil {
 		return nil, err
 	}
+	t.SetClock(opts.Clock)
 	train := PatientsOf(c, c.Folds[fold].Train)
 	progress := newProgress(opts.Progress, cfg.Epochs)
 	last := opts.lastEpoch(cfg.Epochs)
@@ -177,6 +180,7 @@ func (t *Trainer) epoch(train []*data.Patient, epoch int, observe func([]string)
 			return e.rec, err
 		}
 	}
+	defer t.clock.Start(PhaseEpochEnd)()
 	return e.end(), nil
 }
 

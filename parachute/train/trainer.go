@@ -49,7 +49,17 @@ type Trainer struct {
 	// that returns the attention weights (Attention).
 	backend   backends.Backend
 	attention *context.Exec
+	// clock, when set, times the steps' and predictions' phases;
+	// trainExecs and predictExecs count the graphs' executions (the first
+	// builds and compiles).
+	clock                    *Clock
+	trainExecs, predictExecs int
+	// series caches the cohort's CT series resampled to the model's slices.
+	series *resampledSeries
 }
+
+// SetClock makes the trainer time its phases on c (nil: off).
+func (t *Trainer) SetClock(c *Clock) { t.clock = c }
 
 // NewTrainer sets up a trainer for a cohort's encoders: the model's input
 // widths are taken from the cohort. Parameters are created on the first step
@@ -85,7 +95,8 @@ func NewTrainerFromConfig(b backends.Backend, cfg TrainConfig) (*Trainer, error)
 		return nil, err
 	}
 	t := &Trainer{Config: cfg, Model: m, net: net,
-		ctx: context.New().Checked(false), pcg: rand.NewPCG(cfg.Seed, 0x7a1), opt: optim.NewAdamW(), backend: b}
+		ctx: context.New().Checked(false), pcg: rand.NewPCG(cfg.Seed, 0x7a1), opt: optim.NewAdamW(), backend: b,
+		series: newResampledSeries()}
 	t.rng = rand.New(t.pcg)
 	t.opt.WeightDecay, t.opt.DecayAll = cfg.WeightDecay, cfg.CompatDecayAll
 	_, t.adamwOnHost = b.(*simplego.Backend)
@@ -218,11 +229,16 @@ type StepResult struct {
 // Step runs one training step on the patients (at most BatchSize) with
 // runtime masking and learning rate lr.
 func (t *Trainer) Step(patients []*data.Patient, lr float64) (StepResult, error) {
+	end := t.clock.Start(PhaseBatch)
 	args, masks, err := t.stepArgs(patients, lr)
+	end()
 	if err != nil {
 		return StepResult{}, err
 	}
+	end = t.clock.Start(firstOr(t.trainExecs, PhaseFirstTrainGraph, PhaseTrainGraph))
 	out, err := t.train.Exec(args...)
+	end()
+	t.trainExecs++
 	if err != nil {
 		return StepResult{}, err
 	}
@@ -241,7 +257,7 @@ func (t *Trainer) stepArgs(patients []*data.Patient, lr float64) ([]any, []Maski
 		}
 		masks[i] = trainingMask(p, t.Config.PMiss, t.rng)
 	}
-	if err := fillBatch(b, patients, masks, t.rng); err != nil {
+	if err := fillBatch(b, patients, masks, t.rng, t.series); err != nil {
 		return nil, nil, err
 	}
 	return append(t.args(b), tensors.FromScalar(lr)), masks, nil
@@ -259,20 +275,14 @@ func (t *Trainer) finishStep(ctx *context.Context, out []*tensors.Tensor, patien
 		return StepResult{}, fmt.Errorf("train: non-finite loss %v at learning rate %v", loss, lr)
 	}
 	if t.adamwOnHost {
-		grads := out[t.gradsAt:]
-		for i, g := range grads {
-			if !finiteTensor(g) {
-				return StepResult{}, fmt.Errorf("train: non-finite gradient of %s at learning rate %v", t.params[i].ScopeAndName(), lr)
-			}
-		}
-		err := t.opt.ApplyOnHost(ctx, t.params, grads, lr)
-		for _, g := range grads {
-			g.FinalizeAll()
-		}
+		end := t.clock.Start(PhaseHostUpdate)
+		err := t.updateOnHost(ctx, out[t.gradsAt:], lr)
+		end()
 		if err != nil {
 			return StepResult{}, err
 		}
 	}
+	defer t.clock.Start(PhaseStepResults)()
 	missing := make([]bool, len(patients))
 	for i, p := range patients {
 		missing[i] = !p.HasPathology() || !p.HasRadiology() || masks[i].DropPathology || masks[i].DropRadiology
@@ -281,13 +291,33 @@ func (t *Trainer) finishStep(ctx *context.Context, out []*tensors.Tensor, patien
 		Gate: floatsOf(out[4]), Missing: missing}, nil
 }
 
+// updateOnHost checks the step's gradients (the train graph's outputs
+// from gradsAt on) and applies AdamW to t.params on the host; it releases
+// the gradients.
+func (t *Trainer) updateOnHost(ctx *context.Context, grads []*tensors.Tensor, lr float64) error {
+	defer func() {
+		for _, g := range grads {
+			g.FinalizeAll()
+		}
+	}()
+	for i, g := range grads {
+		if !finiteTensor(g) {
+			return fmt.Errorf("train: non-finite gradient of %s at learning rate %v", t.params[i].ScopeAndName(), lr)
+		}
+	}
+	return t.opt.ApplyOnHost(ctx, t.params, grads, lr)
+}
+
 // Predict returns the model's log-risk of each patient in evaluation mode
 // (no dropout, no sampling: the first MaxSlides slides and MaxSeries series),
 // with the modalities masks says to hide (nil: none); a unimodal
 // configuration (TrainConfig.Modality) also hides the other modality.
 func (t *Trainer) Predict(patients []*data.Patient, masks []Masking) ([]float64, error) {
 	return t.predictThrough(patients, masks, func(args []any) ([]float64, error) {
+		end := t.clock.Start(firstOr(t.predictExecs, PhaseFirstPredictGraph, PhasePredictGraph))
 		res, err := t.eval.Exec(args...)
+		end()
+		t.predictExecs++
 		if err != nil {
 			return nil, err
 		}
@@ -317,7 +347,9 @@ func (t *Trainer) predictThrough(patients []*data.Patient, masks []Masking, scor
 				m[i] = onlyModality(m[i], t.Config.Modality)
 			}
 		}
+		done := t.clock.Start(PhasePredictBatch)
 		args, err := t.predictArgs(patients[start:end], m)
+		done()
 		if err != nil {
 			return nil, err
 		}
@@ -334,7 +366,7 @@ func (t *Trainer) predictThrough(patients []*data.Patient, masks []Masking, scor
 // patients with the given masks (nil: none).
 func (t *Trainer) predictArgs(patients []*data.Patient, masks []Masking) ([]any, error) {
 	b := model.NewBatch(t.Config.Model, t.Config.BatchSize)
-	if err := fillBatch(b, patients, masks, nil); err != nil {
+	if err := fillBatch(b, patients, masks, nil, t.series); err != nil {
 		return nil, err
 	}
 	return t.inputArgs(b), nil
@@ -361,6 +393,14 @@ func (t *Trainer) args(b *model.Batch) []any {
 func (t *Trainer) ParameterCount() int {
 	n, _ := model.ParameterCount(t.ctx)
 	return n
+}
+
+// firstOr is first when n (executions so far) is 0, else later.
+func firstOr(n int, first, later Phase) Phase {
+	if n == 0 {
+		return first
+	}
+	return later
 }
 
 func scalarOf(t *tensors.Tensor) float64 {
