@@ -7,10 +7,12 @@ a training step (forward, Cox loss, backward, AdamW) and inference. The Go numbe
 come from `go test -run '^$' -bench Paper ./parachute/experiment`; run both on the
 same machine and compare ratios, never absolute times across machines.
 
-Workload: batch 16; each patient with 8 slide embeddings of width 768 and 4 CT series
-of 16 slices of width 1024.
+Workloads (--profile): paper (default): batch 16; each patient with 8 slide embeddings
+of width 768 and 4 CT series of 16 slices of width 1024; the paper-size model (d = 256).
+quick: batch 32; 8 slides of width 768, 2 series of 8 slices of width 1024; the quick
+profile's model (d = 32, top-k 4: 298,849 parameters), as `parachute bench --profile quick`.
 
-Usage: python3 bench/torch_reference.py [--device cpu|cuda] [--threads N] [--steps N] [--json]
+Usage: python3 bench/torch_reference.py [--profile paper|quick] [--device cpu|cuda] [--threads N] [--steps N] [--json]
 (Debian: python3-torch; on CPU use libopenblas0-pthread.)
 """
 import argparse
@@ -27,6 +29,18 @@ import torch.nn.functional as F
 D, INTER, FFN, HAZARD, HEADS, TOPK, DROP = 256, 256, 256, 256, 4, 16, 0.1
 PATH_W, RAD_W = 768, 1024
 B, SLIDES, SERIES, SLICES = 16, 8, 4, 16
+
+# The model and workload of each profile (parachute/train/profiles.go,
+# parachute/bench WorkloadOf): widths, heads, top-k, then the batch.
+PROFILES = {
+    "paper": dict(D=256, INTER=256, FFN=256, HAZARD=256, HEADS=4, TOPK=16, B=16, SLIDES=8, SERIES=4, SLICES=16),
+    "quick": dict(D=32, INTER=32, FFN=32, HAZARD=32, HEADS=4, TOPK=4, B=32, SLIDES=8, SERIES=2, SLICES=8),
+}
+
+
+def use_profile(name):
+    """Sets the module's sizes to a profile's, before any module is built."""
+    globals().update(PROFILES[name])
 
 
 class RadAdapter(nn.Module):
@@ -168,6 +182,7 @@ def cox_loss(eta, time, event):
 
 def main():
     p = argparse.ArgumentParser()
+    p.add_argument("--profile", default="paper", choices=sorted(PROFILES))
     p.add_argument("--device", default="cpu")
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: PyTorch's default)")
     p.add_argument("--steps", type=int, default=20)
@@ -176,6 +191,7 @@ def main():
     p.add_argument("--tf32", action="store_true",
                    help="allow TF32 matrix products on CUDA (XLA's default precision for float32 on GPUs; PyTorch's is full float32)")
     a = p.parse_args()
+    use_profile(a.profile)
     if a.threads:
         torch.set_num_threads(a.threads)
     torch.backends.cuda.matmul.allow_tf32 = a.tf32
@@ -221,7 +237,7 @@ def main():
         peak["peak_gpu_mb"] = torch.cuda.max_memory_allocated() / 2**20
         peak["gpu"] = torch.cuda.get_device_name()
     peak["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    out = {"framework": "pytorch", "torch": torch.__version__, "device": a.device, "tf32": a.tf32, **peak,
+    out = {"framework": "pytorch", "torch": torch.__version__, "profile": a.profile, "device": a.device, "tf32": a.tf32, **peak,
            "threads": torch.get_num_threads(), "params": params,
            "train_step_ms_median": statistics.median(step_ms),
            "inference_patients_per_s": B / statistics.median(inf_s),

@@ -15,6 +15,7 @@ import (
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // graph DSL
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 
+	"github.com/parachute-surv/goparachute/parachute/atomicfile"
 	"github.com/parachute-surv/goparachute/parachute/backend"
 	"github.com/parachute-surv/goparachute/parachute/bench"
 	"github.com/parachute-surv/goparachute/parachute/optim"
@@ -77,15 +78,22 @@ func twoOpGraph(b backends.Backend) ([]float32, error) {
 }
 
 func runBench(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("bench", `Runs the fixed benchmark workload (batch 16; 8 slides × 768; 4 series × 16 slices × 1024;
-paper-size model) on the backend GOMLX_BACKEND selects and prints JSON: ms per training
-step (median after a first, compiling step, reported apart), patients/s at inference,
-peak host memory. bench/torch_reference.py runs the same workload in PyTorch.
+	fs := newFlags("bench", `Runs the fixed benchmark workload of a profile (paper: batch 16; 8 slides × 768; 4 series ×
+16 slices × 1024; paper-size model. quick: batch 32; 8 slides; 2 series × 8 slices; quick
+model) on the backend GOMLX_BACKEND selects and prints JSON: ms per training step (median
+after a first, compiling step, reported apart), patients/s at inference, peak host memory.
+bench/torch_reference.py --profile P runs the same workload in PyTorch.
+With --profile quick it also breaks real runs down (pure-Go backend): --breakdown-runs runs
+of a quick sweep of synth:pda trained, evaluated and written as a sweep does, timed per
+phase of a run and, per training step, graph ops by kind, host work, allocation and GC.
 With --stack: seconds per training epoch of K runs of synth:pda fold 0 stacked in one
 graph, for each K, and the speed-up over training them one at a time.`, "parachute bench --steps 2 --predictions 2")
 	steps := fs.Int("steps", 10, "timed training steps (median reported)")
 	predictions := fs.Int("predictions", 20, "timed inference calls (median reported)")
 	optimizer := optimizerFlag(fs.FlagSet, "adamw")
+	profile := fs.String("profile", train.ProfilePaper, "the workload and model: paper or quick (quick adds the breakdown)")
+	breakdownRuns := fs.Int("breakdown-runs", 3, "with --profile quick: runs timed in the breakdown (0: none)")
+	breakdownMD := fs.String("breakdown-md", "", "with --profile quick: also write the breakdown's tables (Markdown) to this file")
 	compare := fs.Bool("compare-cpu", false, "also check that the selected backend's risks match the pure-Go backend's with the same weights")
 	compareDType := fs.String("compare-dtype", "float32", "model dtype of the comparison: float32, or float64 to take float32 rounding (and TF32) out of it")
 	skipTiming := fs.Bool("compare-only", false, "with --compare-cpu: skip the timings")
@@ -96,7 +104,8 @@ graph, for each K, and the speed-up over training them one at a time.`, "parachu
 		"replicas (K copies of a run's graph) or auto (the run axis where the runs allow it)")
 	var sizes []int
 	if err := fs.parse(args, stdout, stderr, atLeast("steps", steps, 1, ""), atLeast("predictions", predictions, 1, ""),
-		oneOf("optimizer", optimizer, optim.Optimizers()...), oneOf("compare-dtype", compareDType, "float32", "float64"),
+		oneOf("optimizer", optimizer, optim.Optimizers()...), oneOf("profile", profile, train.ProfilePaper, train.ProfileQuick),
+		atLeast("breakdown-runs", breakdownRuns, 0, ""), oneOf("compare-dtype", compareDType, "float32", "float64"),
 		oneOf("stack-profile", stackProfile, train.Profiles...), atLeast("stack-epochs", stackEpochs, 2, "the first compiles"),
 		oneOf("stack-layout", stackLayout, "auto", "axis", "replicas"),
 		check(func() error {
@@ -136,11 +145,23 @@ graph, for each K, and the speed-up over training them one at a time.`, "parachu
 		out["blas"], out["fastops"] = blas, fastOps
 	}
 	if !*skipTiming {
-		res, err := bench.Bench(b, bench.BenchOptions{Steps: *steps, Predictions: *predictions, Optimizer: *optimizer})
+		res, err := bench.Bench(b, bench.BenchOptions{Steps: *steps, Predictions: *predictions, Optimizer: *optimizer, Profile: *profile})
 		if err != nil {
 			return err
 		}
 		out["result"] = res
+		if *profile == train.ProfileQuick && *breakdownRuns > 0 {
+			bd, err := bench.Breakdown(b, bench.BreakdownOptions{Profile: *profile, Optimizer: *optimizer, Runs: *breakdownRuns})
+			if err != nil {
+				return err
+			}
+			out["breakdown"] = bd
+			if *breakdownMD != "" {
+				if err := atomicfile.Write(*breakdownMD, []byte(bd.Markdown())); err != nil {
+					return err
+				}
+			}
+		}
 	}
 	if *compare {
 		dtype := dtypes.Float32

@@ -27,26 +27,55 @@ import (
 // normal features, seeded), and the paper-size model (d = 256) in a trainer
 // with the given optimizer on backend b.
 func BenchWorkload(b backends.Backend, optimizer string) (*train.Trainer, []*data.Patient, error) {
-	return benchWorkload(b, optimizer, dtypes.Float32)
+	return benchWorkload(b, train.ProfilePaper, optimizer, dtypes.Float32)
 }
 
-// benchWorkload is BenchWorkload with the model in dtype.
-func benchWorkload(b backends.Backend, optimizer string, dtype dtypes.DType) (*train.Trainer, []*data.Patient, error) {
-	cfg, err := train.Profile(train.ProfilePaper)
+// Workload is the fixed workload of a profile: the batch, the patients'
+// inputs and the model (torch_reference.py --profile builds the same).
+type Workload struct {
+	Batch, Slides, Series, Slices int
+}
+
+// WorkloadOf returns the fixed workload of profile paper (batch 16; 8
+// slides; 4 series of 16 slices) or quick (the quick profile's batch of 32
+// and its model's 8 slides and 2 series of 8 slices).
+func WorkloadOf(profile string) (Workload, error) {
+	switch profile {
+	case train.ProfilePaper:
+		return Workload{Batch: 16, Slides: 8, Series: 4, Slices: 16}, nil
+	case train.ProfileQuick:
+		return Workload{Batch: 32, Slides: 8, Series: 2, Slices: 8}, nil
+	}
+	return Workload{}, fmt.Errorf("bench: no fixed workload for profile %q (paper or quick)", profile)
+}
+
+// String describes the workload.
+func (w Workload) String() string {
+	return fmt.Sprintf("batch %d; %d slides × 768; %d series × %d slices × 1024", w.Batch, w.Slides, w.Series, w.Slices)
+}
+
+// benchWorkload is BenchWorkload with the profile's workload and model in
+// dtype.
+func benchWorkload(b backends.Backend, profile, optimizer string, dtype dtypes.DType) (*train.Trainer, []*data.Patient, error) {
+	w, err := WorkloadOf(profile)
 	if err != nil {
 		return nil, nil, err
 	}
-	cfg.Optimizer, cfg.Model.DType = optimizer, dtype
-	cfg.Model.Slices, cfg.Model.MaxSlides, cfg.Model.MaxSeries = 16, 8, 4
+	cfg, err := train.Profile(profile)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg.Optimizer, cfg.Model.DType, cfg.BatchSize = optimizer, dtype, w.Batch
+	cfg.Model.Slices, cfg.Model.MaxSlides, cfg.Model.MaxSeries = w.Slices, w.Slides, w.Series
 	rng := rand.New(rand.NewPCG(1, 1))
 	c := &data.Cohort{Name: "bench", Pathology: data.DefaultPathology, Radiology: data.DefaultRadiology}
-	for i := range 16 {
+	for i := range w.Batch {
 		p := data.Patient{ID: strconv.Itoa(i), Time: float64(1 + rng.IntN(1000)), Event: rng.Float64() < 0.7}
-		for range 8 {
+		for range w.Slides {
 			p.Slides = append(p.Slides, data.Slide{Features: normals(rng, 768)})
 		}
-		for range 4 {
-			p.Series = append(p.Series, data.Series{Slices: 16, Width: 1024, Features: normals(rng, 16*1024)})
+		for range w.Series {
+			p.Series = append(p.Series, data.Series{Slices: w.Slices, Width: 1024, Features: normals(rng, w.Slices*1024)})
 		}
 		c.Patients = append(c.Patients, p)
 	}
@@ -73,6 +102,9 @@ type BenchOptions struct {
 	Steps, Predictions int
 	// Optimizer is the training step (default adamw).
 	Optimizer string
+	// Profile picks the workload and model (default paper; see
+	// [WorkloadOf]).
+	Profile string
 }
 
 // BenchResult is the JSON that `parachute bench` prints.
@@ -109,12 +141,16 @@ func Bench(b backends.Backend, o BenchOptions) (*BenchResult, error) {
 	if o.Optimizer == "" {
 		o.Optimizer = "adamw"
 	}
-	t, patients, err := BenchWorkload(b, o.Optimizer)
+	if o.Profile == "" {
+		o.Profile = train.ProfilePaper
+	}
+	t, patients, err := benchWorkload(b, o.Profile, o.Optimizer, dtypes.Float32)
 	if err != nil {
 		return nil, err
 	}
+	w, _ := WorkloadOf(o.Profile)
 	r := &BenchResult{Backend: b.Description(), Optimizer: o.Optimizer, GoMaxProcs: runtime.GOMAXPROCS(0),
-		Workload: "batch 16; 8 slides × 768; 4 series × 16 slices × 1024; paper-size model (d = 256)"}
+		Workload: fmt.Sprintf("%s; %s model (d = %d)", w, o.Profile, t.Config.Model.Dim)}
 	timed := func(f func() error) (float64, error) {
 		start := time.Now()
 		err := f()
@@ -219,7 +255,7 @@ func Float64Risks(b backends.Backend, t *train.Trainer, patients []*data.Patient
 // predicts again and compares; for float32 also with the model widened to
 // float64 on the reference backend.
 func CompareBackends(ref, other backends.Backend, dtype dtypes.DType) (*Agreement, error) {
-	t1, patients, err := benchWorkload(ref, "adamw", dtype)
+	t1, patients, err := benchWorkload(ref, train.ProfilePaper, "adamw", dtype)
 	if err != nil {
 		return nil, err
 	}
@@ -236,7 +272,7 @@ func CompareBackends(ref, other backends.Backend, dtype dtypes.DType) (*Agreemen
 	if err := t1.SaveCheckpoint(path, 0, nil); err != nil {
 		return nil, err
 	}
-	t2, _, err := benchWorkload(other, "adamw", dtype)
+	t2, _, err := benchWorkload(other, train.ProfilePaper, "adamw", dtype)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/parachute-surv/goparachute/parachute/backend"
 	"github.com/parachute-surv/goparachute/parachute/testutil"
+	"github.com/parachute-surv/goparachute/parachute/train"
 )
 
 // The committed GPU check holds the risks XLA CUDA computed for the float64
@@ -36,7 +37,7 @@ func TestCommittedCUDARisksMatchTheCPUBackend(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, patients, err := benchWorkload(b, "adamw", dtypes.Float64)
+	tr, patients, err := benchWorkload(b, train.ProfilePaper, "adamw", dtypes.Float64)
 	if err != nil {
 		t.Fatal(err)
 	}
