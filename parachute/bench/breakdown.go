@@ -161,9 +161,9 @@ func Breakdown(b backends.Backend, o BreakdownOptions) (*BreakdownResult, error)
 // training and prediction executions, and of the rest.
 func accountOf(p train.Phase) string {
 	switch p {
-	case train.PhaseFirstPredictGraph:
+	case train.PhaseFirstTrainGraph, train.PhaseFirstPredictGraph:
 		return "first"
-	case train.PhaseTrainGraph, train.PhaseFirstTrainGraph:
+	case train.PhaseTrainGraph:
 		return "train"
 	case train.PhasePredictGraph:
 		return "predict"
