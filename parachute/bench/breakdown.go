@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/backends/simplego"
 
 	"github.com/parachute-surv/goparachute/data"
 	"github.com/parachute-surv/goparachute/parachute/experiment"
@@ -99,6 +100,9 @@ type BreakdownResult struct {
 // where their time goes.
 func Breakdown(b backends.Backend, o BreakdownOptions) (*BreakdownResult, error) {
 	o = o.withDefaults()
+	if _, ok := b.(*simplego.Backend); !ok {
+		return nil, fmt.Errorf("bench: the breakdown times the pure-Go backend's ops, not %s's (--breakdown-runs 0 skips it)", b.Name())
+	}
 	ops, err := opclock.Install()
 	if err != nil {
 		return nil, fmt.Errorf("bench: the breakdown times the pure-Go backend's ops: %w", err)
