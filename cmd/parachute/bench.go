@@ -94,6 +94,7 @@ graph, for each K, and the speed-up over training them one at a time.`, "parachu
 	profile := fs.String("profile", train.ProfilePaper, "the workload and model: paper or quick (quick adds the breakdown)")
 	breakdownRuns := fs.Int("breakdown-runs", 3, "with --profile quick: runs timed in the breakdown (0: none)")
 	breakdownMD := fs.String("breakdown-md", "", "with --profile quick: also write the breakdown's tables (Markdown) to this file")
+	ops := fs.Bool("ops", false, "also split the timed steps by graph op kind (pure-Go backend)")
 	compare := fs.Bool("compare-cpu", false, "also check that the selected backend's risks match the pure-Go backend's with the same weights")
 	compareDType := fs.String("compare-dtype", "float32", "model dtype of the comparison: float32, or float64 to take float32 rounding (and TF32) out of it")
 	skipTiming := fs.Bool("compare-only", false, "with --compare-cpu: skip the timings")
@@ -145,7 +146,7 @@ graph, for each K, and the speed-up over training them one at a time.`, "parachu
 		out["blas"], out["fastops"] = blas, fastOps
 	}
 	if !*skipTiming {
-		res, err := bench.Bench(b, bench.BenchOptions{Steps: *steps, Predictions: *predictions, Optimizer: *optimizer, Profile: *profile})
+		res, err := bench.Bench(b, bench.BenchOptions{Steps: *steps, Predictions: *predictions, Optimizer: *optimizer, Profile: *profile, Ops: *ops})
 		if err != nil {
 			return err
 		}

@@ -105,6 +105,9 @@ type BenchOptions struct {
 	// Profile picks the workload and model (default paper; see
 	// [WorkloadOf]).
 	Profile string
+	// Ops also times the timed steps' graph ops by kind (package opclock;
+	// the pure-Go backend only), into BenchResult.StepOps.
+	Ops bool
 }
 
 // BenchResult is the JSON that `parachute bench` prints.
@@ -127,6 +130,10 @@ type BenchResult struct {
 	// memory is not included).
 	PeakRSSMB  float64 `json:"peak_rss_mb"`
 	GoMaxProcs int     `json:"gomaxprocs"`
+	// StepOps (with BenchOptions.Ops) splits the mean timed step: its
+	// graph ops by kind, then the rest (the executor between ops, random
+	// numbers, host work).
+	StepOps []BreakdownRow `json:"step_ops,omitempty"`
 	Optimizer  string  `json:"optimizer"`
 }
 
@@ -162,12 +169,20 @@ func Bench(b backends.Backend, o BenchOptions) (*BenchResult, error) {
 		return nil, err
 	}
 	r.Params = t.ParameterCount()
+	ops, err := stepClock(b, o.Ops)
+	if err != nil {
+		return nil, err
+	}
 	for range o.Steps {
 		ms, err := timed(step)
 		if err != nil {
 			return nil, err
 		}
 		r.Steps = append(r.Steps, ms)
+	}
+	if ops != nil {
+		ops.SetAccount("")
+		r.StepOps = stepOps(ops.Account("step"), r.Steps)
 	}
 	r.StepMS = survival.Quantile(r.Steps, 0.5)
 	if r.FirstPredictMS, err = timed(predict); err != nil {

@@ -160,6 +160,43 @@ func Breakdown(b backends.Backend, o BreakdownOptions) (*BreakdownResult, error)
 	return res, nil
 }
 
+// stepClock returns, when on, the op clock with its account "step" empty
+// and current (nil when off).
+func stepClock(b backends.Backend, on bool) (*opclock.Clock, error) {
+	if !on {
+		return nil, nil
+	}
+	if _, ok := b.(*simplego.Backend); !ok {
+		return nil, fmt.Errorf("bench: the ops are timed on the pure-Go backend, not on %s", b.Name())
+	}
+	ops, err := opclock.Install()
+	if err != nil {
+		return nil, err
+	}
+	ops.Reset()
+	ops.SetAccount("step")
+	return ops, nil
+}
+
+// stepOps splits the mean of the steps (ms) into the ops' kinds and the
+// rest.
+func stepOps(entries map[backends.OpType]opclock.Entry, steps []float64) []BreakdownRow {
+	n := float64(len(steps))
+	mean := 0.0
+	for _, s := range steps {
+		mean += s / n
+	}
+	var rows []BreakdownRow
+	kinds := opclock.ByKind(entries)
+	rest := mean
+	for _, k := range []string{opclock.KindMatMul, opclock.KindElementwise, opclock.KindReduce, opclock.KindCopy, opclock.KindOther} {
+		e := kinds[k]
+		rows = append(rows, BreakdownRow{Part: "graph: " + k, MS: ms(e.Spent) / n, Share: ms(e.Spent) / n / mean, Calls: float64(e.Calls) / n})
+		rest -= ms(e.Spent) / n
+	}
+	return append(rows, BreakdownRow{Part: "the rest: the executor between ops, random numbers, host work", MS: rest, Share: rest / mean})
+}
+
 // accountOf is the opclock account of a clock phase: the graph ops of a
 // trainer's first executions (which build and compile), of the later
 // training and prediction executions, and of the rest.

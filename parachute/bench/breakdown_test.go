@@ -110,3 +110,30 @@ func TestBreakdownRefusesWhatItCannotMeasure(t *testing.T) {
 		t.Errorf("p_miss 0.2: %v", err)
 	}
 }
+
+// Bench's op split counts each timed step's ops once (whole calls per
+// step: neither the compiling first step nor the predictions leak in) and
+// adds up to the mean step.
+func TestBenchSplitsStepsByOpKind(t *testing.T) {
+	b, err := backend.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Bench(b, BenchOptions{Profile: train.ProfileQuick, Steps: 3, Predictions: 2, Ops: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mean, total := 0.0, 0.0
+	for _, s := range r.Steps {
+		mean += s / float64(len(r.Steps))
+	}
+	for _, row := range r.StepOps {
+		total += row.MS
+		if row.Calls != math.Round(row.Calls) {
+			t.Errorf("%s: %v calls per step", row.Part, row.Calls)
+		}
+	}
+	if len(r.StepOps) == 0 || r.StepOps[0].Calls == 0 || math.Abs(total-mean) > 1e-9*mean {
+		t.Errorf("step ops %+v add up to %v ms, the mean step is %v ms", r.StepOps, total, mean)
+	}
+}
