@@ -60,44 +60,11 @@ func (b *Batch) SetSeries(i, k, slices, width int, features []float32) error {
 	if width != c.RadiologyWidth || k >= c.MaxSeries || slices < 1 || len(features) != slices*width {
 		return fmt.Errorf("model: series %d of %d×%d into a batch of width %d and %d series", k, slices, width, c.RadiologyWidth, c.MaxSeries)
 	}
-	resampleInto(b.Series[(i*c.MaxSeries+k)*c.Slices*width:][:c.Slices*width], slices, width, features)
-	b.SeriesMask[i*c.MaxSeries+k] = true
-	return nil
-}
-
-// SetResampledSeries puts a series already resampled to Config.Slices
-// slices of Config.RadiologyWidth ([ResampleSeries]) into token k of
-// patient i: the same batch as SetSeries with the original series.
-func (b *Batch) SetResampledSeries(i, k int, rows []float32) error {
-	c := b.Config
-	if k >= c.MaxSeries || len(rows) != c.Slices*c.RadiologyWidth {
-		return fmt.Errorf("model: resampled series %d of %d values into a batch of %d series of %d×%d", k, len(rows), c.MaxSeries, c.Slices, c.RadiologyWidth)
-	}
-	copy(b.Series[(i*c.MaxSeries+k)*c.Slices*c.RadiologyWidth:], rows)
-	b.SeriesMask[i*c.MaxSeries+k] = true
-	return nil
-}
-
-// ResampleSeries returns a CT series [slices, width] resampled to target
-// slices as [Batch.SetSeries] resamples it (bitwise the same values).
-func ResampleSeries(target, slices, width int, features []float32) ([]float32, error) {
-	if target < 1 || slices < 1 || width < 1 || len(features) != slices*width {
-		return nil, fmt.Errorf("model: series of %d values as %d×%d resampled to %d slices", len(features), slices, width, target)
-	}
-	out := make([]float32, target*width)
-	resampleInto(out, slices, width, features)
-	return out, nil
-}
-
-// resampleInto writes the series [slices, width] resampled to
-// len(dst)/width slices into dst: row t is a + frac·(z − a) of the source
-// rows around position t·(slices−1)/(target−1).
-func resampleInto(dst []float32, slices, width int, features []float32) {
-	target := len(dst) / width
-	for t := range target {
+	dst := b.Series[(i*c.MaxSeries+k)*c.Slices*width:]
+	for t := range c.Slices {
 		pos := 0.0
-		if target > 1 {
-			pos = float64(t) * float64(slices-1) / float64(target-1)
+		if c.Slices > 1 {
+			pos = float64(t) * float64(slices-1) / float64(c.Slices-1)
 		}
 		lo := int(pos)
 		hi := min(lo+1, slices-1)
@@ -108,6 +75,8 @@ func resampleInto(dst []float32, slices, width int, features []float32) {
 			row[j] = a[j] + frac*(z[j]-a[j])
 		}
 	}
+	b.SeriesMask[i*c.MaxSeries+k] = true
+	return nil
 }
 
 // InputTensors returns the model inputs in the order of [Inputs]' fields

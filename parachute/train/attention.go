@@ -62,7 +62,7 @@ func (t *Trainer) Attention(p *data.Patient, mask Masking) ([]AttentionMap, erro
 		t.attention = exec
 	}
 	b := model.NewBatch(t.Config.Model, 1)
-	if err := fillBatch(b, []*data.Patient{p}, []Masking{mask}, nil, nil); err != nil {
+	if err := fillBatch(b, []*data.Patient{p}, []Masking{mask}, nil); err != nil {
 		return nil, err
 	}
 	out, err := t.attention.Exec(t.inputArgs(b)...)

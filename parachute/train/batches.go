@@ -60,41 +60,9 @@ func choose(n, limit int, rng *rand.Rand) []int {
 	return perm
 }
 
-// resampledSeries caches a trainer's CT series resampled to its model's
-// slices ([model.ResampleSeries]: every step and prediction would otherwise
-// resample every series it takes again), for the series with at least as
-// many slices as the model takes, so that the cache never holds more than
-// the cohort's series themselves; the others are resampled at each use. A
-// nil cache resamples every time.
-type resampledSeries struct {
-	rows map[*data.Series][]float32
-}
-
-func newResampledSeries() *resampledSeries {
-	return &resampledSeries{rows: map[*data.Series][]float32{}}
-}
-
-// set puts series s into token k of patient i of b, as b.SetSeries does.
-func (r *resampledSeries) set(b *model.Batch, i, k int, s *data.Series) error {
-	c := b.Config
-	if r == nil || s.Slices < c.Slices || s.Width != c.RadiologyWidth {
-		return b.SetSeries(i, k, s.Slices, s.Width, s.Features)
-	}
-	rows, ok := r.rows[s]
-	if !ok {
-		var err error
-		if rows, err = model.ResampleSeries(c.Slices, s.Slices, s.Width, s.Features); err != nil {
-			return b.SetSeries(i, k, s.Slices, s.Width, s.Features) // its error names the series' place
-		}
-		r.rows[s] = rows
-	}
-	return b.SetResampledSeries(i, k, rows)
-}
-
 // fillBatch puts patients into a batch (slot i = patients[i]; the rest stays
-// padding). rng is nil in evaluation (no sampling); masks may be nil; series
-// is the trainer's cache of resampled series (nil: none).
-func fillBatch(b *model.Batch, patients []*data.Patient, masks []Masking, rng *rand.Rand, series *resampledSeries) error {
+// padding). rng is nil in evaluation (no sampling); masks may be nil.
+func fillBatch(b *model.Batch, patients []*data.Patient, masks []Masking, rng *rand.Rand) error {
 	for i, p := range patients {
 		b.SetPatient(i, p.Time, p.Event)
 		var m Masking
@@ -110,7 +78,8 @@ func fillBatch(b *model.Batch, patients []*data.Patient, masks []Masking, rng *r
 		}
 		if !m.DropRadiology {
 			for k, j := range choose(len(p.Series), b.Config.MaxSeries, rng) {
-				if err := series.set(b, i, k, &p.Series[j]); err != nil {
+				s := &p.Series[j]
+				if err := b.SetSeries(i, k, s.Slices, s.Width, s.Features); err != nil {
 					return err
 				}
 			}

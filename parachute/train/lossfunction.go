@@ -56,7 +56,7 @@ func (t *Trainer) Objective(patients []*data.Patient) (*Objective, error) {
 			masks[i] = onlyModality(Masking{}, t.Config.Modality)
 		}
 	}
-	if err := fillBatch(b, patients, masks, nil, nil); err != nil {
+	if err := fillBatch(b, patients, masks, nil); err != nil {
 		return nil, err
 	}
 	o := &Objective{Backend: t.backend, Context: t.ctx, Inputs: t.args(b), Risks: risks, t: t}

@@ -54,8 +54,6 @@ type Trainer struct {
 	// builds and compiles).
 	clock                    *Clock
 	trainExecs, predictExecs int
-	// series caches the cohort's CT series resampled to the model's slices.
-	series *resampledSeries
 }
 
 // SetClock makes the trainer time its phases on c (nil: off).
@@ -95,8 +93,7 @@ func NewTrainerFromConfig(b backends.Backend, cfg TrainConfig) (*Trainer, error)
 		return nil, err
 	}
 	t := &Trainer{Config: cfg, Model: m, net: net,
-		ctx: context.New().Checked(false), pcg: rand.NewPCG(cfg.Seed, 0x7a1), opt: optim.NewAdamW(), backend: b,
-		series: newResampledSeries()}
+		ctx: context.New().Checked(false), pcg: rand.NewPCG(cfg.Seed, 0x7a1), opt: optim.NewAdamW(), backend: b}
 	t.rng = rand.New(t.pcg)
 	t.opt.WeightDecay, t.opt.DecayAll = cfg.WeightDecay, cfg.CompatDecayAll
 	_, t.adamwOnHost = b.(*simplego.Backend)
@@ -257,7 +254,7 @@ func (t *Trainer) stepArgs(patients []*data.Patient, lr float64) ([]any, []Maski
 		}
 		masks[i] = trainingMask(p, t.Config.PMiss, t.rng)
 	}
-	if err := fillBatch(b, patients, masks, t.rng, t.series); err != nil {
+	if err := fillBatch(b, patients, masks, t.rng); err != nil {
 		return nil, nil, err
 	}
 	return append(t.args(b), tensors.FromScalar(lr)), masks, nil
@@ -366,7 +363,7 @@ func (t *Trainer) predictThrough(patients []*data.Patient, masks []Masking, scor
 // patients with the given masks (nil: none).
 func (t *Trainer) predictArgs(patients []*data.Patient, masks []Masking) ([]any, error) {
 	b := model.NewBatch(t.Config.Model, t.Config.BatchSize)
-	if err := fillBatch(b, patients, masks, nil, t.series); err != nil {
+	if err := fillBatch(b, patients, masks, nil); err != nil {
 		return nil, err
 	}
 	return t.inputArgs(b), nil
