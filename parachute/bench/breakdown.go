@@ -194,7 +194,13 @@ func stepOps(entries map[backends.OpType]opclock.Entry, steps []float64) []Break
 		rows = append(rows, BreakdownRow{Part: "graph: " + k, MS: ms(e.Spent) / n, Share: ms(e.Spent) / n / mean, Calls: float64(e.Calls) / n})
 		rest -= ms(e.Spent) / n
 	}
-	return append(rows, BreakdownRow{Part: "the rest: the executor between ops, random numbers, host work", MS: rest, Share: rest / mean})
+	part := "the rest: the executor between ops, random numbers, host work"
+	if rest < 0 {
+		// Ops that ran at the same time (go:ops_parallel) add up to more
+		// than the step's wall time: the split is of work, not of time.
+		part = "negative: ops ran in parallel, their times overlap (the split is of work, not of the step's time)"
+	}
+	return append(rows, BreakdownRow{Part: part, MS: rest, Share: rest / mean})
 }
 
 // accountOf is the opclock account of a clock phase: the graph ops of a
