@@ -133,8 +133,8 @@ type BenchResult struct {
 	// StepOps (with BenchOptions.Ops) splits the mean timed step: its
 	// graph ops by kind, then the rest (the executor between ops, random
 	// numbers, host work).
-	StepOps []BreakdownRow `json:"step_ops,omitempty"`
-	Optimizer  string  `json:"optimizer"`
+	StepOps   []BreakdownRow `json:"step_ops,omitempty"`
+	Optimizer string         `json:"optimizer"`
 }
 
 // Bench runs the fixed workload on backend b and times it.
