@@ -100,12 +100,9 @@ type BreakdownResult struct {
 // where their time goes.
 func Breakdown(b backends.Backend, o BreakdownOptions) (*BreakdownResult, error) {
 	o = o.withDefaults()
-	if _, ok := b.(*simplego.Backend); !ok {
-		return nil, fmt.Errorf("bench: the breakdown times the pure-Go backend's ops, not %s's (--breakdown-runs 0 skips it)", b.Name())
-	}
-	ops, err := opclock.Install()
+	ops, err := pureGoOps(b)
 	if err != nil {
-		return nil, fmt.Errorf("bench: the breakdown times the pure-Go backend's ops: %w", err)
+		return nil, fmt.Errorf("%w (--breakdown-runs 0 skips the breakdown)", err)
 	}
 	cfg, err := train.Profile(o.Profile)
 	if err != nil {
@@ -166,16 +163,39 @@ func stepClock(b backends.Backend, on bool) (*opclock.Clock, error) {
 	if !on {
 		return nil, nil
 	}
-	if _, ok := b.(*simplego.Backend); !ok {
-		return nil, fmt.Errorf("bench: the ops are timed on the pure-Go backend, not on %s", b.Name())
-	}
-	ops, err := opclock.Install()
+	ops, err := pureGoOps(b)
 	if err != nil {
 		return nil, err
 	}
 	ops.Reset()
 	ops.SetAccount("step")
 	return ops, nil
+}
+
+// pureGoOps returns the process's op clock, installed, for backend b, which
+// must be the pure-Go one (its executors are what opclock times).
+func pureGoOps(b backends.Backend) (*opclock.Clock, error) {
+	if _, ok := b.(*simplego.Backend); !ok {
+		return nil, fmt.Errorf("bench: the ops are timed on the pure-Go backend, not on %s", b.Name())
+	}
+	ops, err := opclock.Install()
+	if err != nil {
+		return nil, fmt.Errorf("bench: timing the ops: %w", err)
+	}
+	return ops, nil
+}
+
+// kindRows are the rows "graph: KIND" of entries over n steps, in
+// opclock.Kinds order (ms and calls per step; shares left to the caller),
+// and their total ms per step.
+func kindRows(entries map[backends.OpType]opclock.Entry, n float64) (rows []BreakdownRow, total float64) {
+	kinds := opclock.ByKind(entries)
+	for _, k := range opclock.Kinds {
+		e := kinds[k]
+		rows = append(rows, BreakdownRow{Part: "graph: " + k, MS: ms(e.Spent) / n, Calls: float64(e.Calls) / n})
+		total += ms(e.Spent) / n
+	}
+	return rows, total
 }
 
 // stepOps splits the mean of the steps (ms) into the ops' kinds and the
@@ -186,14 +206,11 @@ func stepOps(entries map[backends.OpType]opclock.Entry, steps []float64) []Break
 	for _, s := range steps {
 		mean += s / n
 	}
-	var rows []BreakdownRow
-	kinds := opclock.ByKind(entries)
-	rest := mean
-	for _, k := range []string{opclock.KindMatMul, opclock.KindElementwise, opclock.KindReduce, opclock.KindCopy, opclock.KindOther} {
-		e := kinds[k]
-		rows = append(rows, BreakdownRow{Part: "graph: " + k, MS: ms(e.Spent) / n, Share: ms(e.Spent) / n / mean, Calls: float64(e.Calls) / n})
-		rest -= ms(e.Spent) / n
+	rows, timed := kindRows(entries, n)
+	for i := range rows {
+		rows[i].Share = rows[i].MS / mean
 	}
+	rest := mean - timed
 	part := "the rest: the executor between ops, random numbers, host work"
 	if rest < 0 {
 		// Ops that ran at the same time (go:ops_parallel) add up to more
@@ -299,14 +316,7 @@ func (r *BreakdownResult) fill(clock *train.Clock, ops *opclock.Clock, gc gcMetr
 	r.PredictionMS = ms(clock.Mean(train.PhasePredictGraph) + clock.Mean(train.PhasePredictBatch))
 	trainOps := ops.Account("train")
 	graph := ms(clock.Spent[train.PhaseTrainGraph]) / later
-	var timed float64
-	rows = nil
-	kinds := opclock.ByKind(trainOps)
-	for _, k := range []string{opclock.KindMatMul, opclock.KindElementwise, opclock.KindReduce, opclock.KindCopy, opclock.KindOther} {
-		e := kinds[k]
-		timed += ms(e.Spent) / later
-		rows = append(rows, BreakdownRow{Part: "graph: " + k, MS: ms(e.Spent) / later, Calls: float64(e.Calls) / later})
-	}
+	rows, timed := kindRows(trainOps, later)
 	perStep := func(p train.Phase) float64 { return ms(clock.Spent[p]) / later }
 	rows = append(rows,
 		BreakdownRow{Part: "graph: executor between ops, untimed ops (random numbers), inputs and outputs", MS: graph - timed},

@@ -71,6 +71,9 @@ const (
 	KindOther       = "other ops"
 )
 
+// Kinds lists the kinds in the order the breakdown shows them.
+var Kinds = []string{KindMatMul, KindElementwise, KindReduce, KindCopy, KindOther}
+
 // KindOf returns the kind of op type op.
 func KindOf(op backends.OpType) string {
 	switch op {
